@@ -1,0 +1,158 @@
+//! One typed configuration: defaults → TOML file → `VITRINE_*` environment → flags.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+use vitrine_domain::limits::{Limits, PlanQuotas};
+use vitrine_http::HttpSettings;
+
+const GIB: i64 = 1024 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address `serve` listens on.
+    pub listen: String,
+    /// Home of the embedded defaults: `vitrine.db` and `blobs/`.
+    pub data_dir: PathBuf,
+    /// `postgres://…` or `sqlite://PATH`; default `sqlite://DATA_DIR/vitrine.db`.
+    pub database_url: Option<String>,
+    /// `s3://bucket/prefix`, `file://PATH` or a path; default `DATA_DIR/blobs`.
+    pub store: Option<String>,
+    /// Base of the absolute URLs in responses; default `http://LISTEN`.
+    pub public_url: Option<String>,
+    pub signed_url_ttl_secs: u64,
+    pub token_ttl_secs: u64,
+    /// Shared secrets; when unset they are generated once and kept in the database.
+    pub url_signing_secret: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub max_upload_bytes: u64,
+    pub default_page_size: u32,
+    pub max_page_size: u32,
+    /// Storage per plan in bytes; 0 means unlimited.
+    pub quota_free_bytes: i64,
+    pub quota_pro_bytes: i64,
+    pub quota_enterprise_bytes: i64,
+    /// HTTP worker threads; default one per core.
+    pub workers: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let limits = Limits::default();
+        Self {
+            listen: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./vitrine-data"),
+            database_url: None,
+            store: None,
+            public_url: None,
+            signed_url_ttl_secs: 24 * 3600,
+            token_ttl_secs: 3600,
+            url_signing_secret: None,
+            jwt_secret: None,
+            max_upload_bytes: limits.max_upload_bytes,
+            default_page_size: limits.default_page_size,
+            max_page_size: limits.max_page_size,
+            quota_free_bytes: GIB,
+            quota_pro_bytes: 50 * GIB,
+            quota_enterprise_bytes: 0,
+            workers: None,
+        }
+    }
+}
+
+/// Values given as flags; only those present override the rest.
+#[derive(Debug, Default, Serialize)]
+pub struct FlagOverrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, flags: FlagOverrides) -> Result<Config, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Env::prefixed("VITRINE_"))
+            .merge(Serialized::defaults(flags))
+            .extract()
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("vitrine.db").display()))
+    }
+
+    pub fn store(&self) -> String {
+        self.store
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("blobs").display().to_string())
+    }
+
+    pub fn limits(&self) -> Limits {
+        let quota = |bytes: i64| (bytes > 0).then_some(bytes);
+        Limits {
+            max_upload_bytes: self.max_upload_bytes,
+            default_page_size: self.default_page_size,
+            max_page_size: self.max_page_size,
+            quotas: PlanQuotas {
+                free: quota(self.quota_free_bytes),
+                pro: quota(self.quota_pro_bytes),
+                enterprise: quota(self.quota_enterprise_bytes),
+            },
+        }
+    }
+
+    pub fn http(&self) -> HttpSettings {
+        HttpSettings {
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{}", self.listen)),
+            signed_url_ttl: Duration::from_secs(self.signed_url_ttl_secs),
+            token_ttl: Duration::from_secs(self.token_ttl_secs),
+            url_signing_secret: self.url_signing_secret.clone(),
+            jwt_secret: self.jwt_secret.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_defaults_fill_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("vitrine.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nmax_page_size = 50\n").unwrap();
+        let flags = FlagOverrides {
+            listen: Some("127.0.0.1:7000".into()),
+            ..FlagOverrides::default()
+        };
+        let config = Config::load(Some(&file), flags).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:7000");
+        assert_eq!(config.max_page_size, 50);
+        assert_eq!(config.token_ttl_secs, 3600);
+        assert_eq!(config.http().public_url, "http://127.0.0.1:7000");
+    }
+
+    #[test]
+    fn zero_quota_means_unlimited() {
+        let limits = Config::default().limits();
+        assert_eq!(limits.quotas.free, Some(GIB));
+        assert_eq!(limits.quotas.enterprise, None);
+    }
+}

@@ -1,0 +1,195 @@
+//! The `vitrine` command line.
+
+mod config;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use vitrine_domain::accounts::Accounts;
+use vitrine_domain::user::{Plan, Role, Scopes};
+use vitrine_storage::{open_store, Db, StoreUrl};
+
+use crate::config::{Config, FlagOverrides};
+
+#[derive(Parser)]
+#[command(name = "vitrine", version, about = "A self-hosted media gallery server")]
+struct Cli {
+    /// TOML configuration file.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Folder for the embedded defaults (SQLite file and blobs).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// Metadata database: postgres://… or sqlite://PATH.
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Blob store: s3://bucket/prefix, file://PATH or a path.
+    #[arg(long, global = true)]
+    store: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user.
+    Add(UserAdd),
+    /// Change a user's storage plan.
+    SetPlan { name: String, plan: String },
+}
+
+#[derive(Args)]
+struct UserAdd {
+    name: String,
+    #[arg(long)]
+    password: String,
+    #[arg(long)]
+    admin: bool,
+    #[arg(long, default_value = "free")]
+    plan: String,
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Create an API key and print it; it is shown only this once.
+    Create {
+        #[arg(long)]
+        user: String,
+        /// Comma-separated scopes; default: all the user's role allows.
+        #[arg(long)]
+        scopes: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,vitrine::access=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let listen = match &cli.command {
+        Command::Serve { listen } => listen.clone(),
+        _ => None,
+    };
+    let flags = FlagOverrides {
+        data_dir: cli.data_dir.clone(),
+        database_url: cli.database_url.clone(),
+        store: cli.store.clone(),
+        listen,
+    };
+    let config = Config::load(cli.config.as_deref(), flags).context("reading configuration")?;
+    actix_web::rt::System::new().block_on(run(cli.command, config))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    let db = Arc::new(connect(&config).await?);
+    match command {
+        Command::Serve { .. } => serve(config, db).await,
+        Command::Migrate => {
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::User(UserCommand::Add(add)) => {
+            let role = if add.admin { Role::Admin } else { Role::User };
+            let plan: Plan = add.plan.parse()?;
+            let user = Accounts::new(db).add_user(&add.name, &add.password, role, plan).await?;
+            println!("created user {} ({}, {})", user.name, user.role, user.plan);
+            Ok(())
+        }
+        Command::User(UserCommand::SetPlan { name, plan }) => {
+            use vitrine_domain::ports::UserRepository;
+            let user = db.set_plan(&name, plan.parse()?).await?;
+            println!("{} is now on the {} plan", user.name, user.plan);
+            Ok(())
+        }
+        Command::Key(KeyCommand::Create { user, scopes }) => {
+            let scopes = scopes.as_deref().map(Scopes::parse_list).transpose()?;
+            let key = Accounts::new(db).create_api_key(&user, scopes).await?;
+            // Only the key on stdout, so scripts can capture it.
+            println!("{key}");
+            Ok(())
+        }
+    }
+}
+
+/// Connects and migrates off the async runtime: both may block on I/O.
+async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    tokio::task::spawn_blocking(move || Db::connect(&url))
+        .await?
+        .context("opening the database")
+}
+
+async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
+    let store_url = StoreUrl::parse(&config.store())?;
+    let store = open_store(&store_url).await.context("opening the blob store")?;
+    let state = vitrine_http::AppState::build(
+        db,
+        Arc::new(store),
+        Arc::new(vitrine_media::Prober),
+        config.limits(),
+        config.http(),
+    )
+    .await?;
+    let listener = std::net::TcpListener::bind(&config.listen)
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let workers = config.workers.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    });
+    tracing::info!(
+        listen = %config.listen,
+        database = %redact(&config.database_url()),
+        store = %config.store(),
+        "vitrine is serving"
+    );
+    vitrine_http::serve(listener, state, workers)?.await?;
+    Ok(())
+}
+
+/// Hides a password in a database URL before it reaches the log.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn database_passwords_never_reach_the_log() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/v"), "postgres://app:***@db:5432/v");
+        assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
+    }
+}

@@ -1,0 +1,127 @@
+//! The accounts use case: users, passwords, API keys.
+
+use std::sync::Arc;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::ports::{NewUser, UserRepository};
+use crate::user::{Plan, Principal, Role, Scopes, User};
+use crate::{DomainError, Result};
+
+/// Every API key starts with this, so a leaked one is easy to spot in logs and scanners.
+pub const API_KEY_PREFIX: &str = "vtr_";
+const MIN_PASSWORD_LEN: usize = 8;
+
+#[derive(Clone)]
+pub struct Accounts {
+    users: Arc<dyn UserRepository>,
+}
+
+impl Accounts {
+    pub fn new(users: Arc<dyn UserRepository>) -> Self {
+        Self { users }
+    }
+
+    pub async fn add_user(
+        &self,
+        name: &str,
+        password: &str,
+        role: Role,
+        plan: Plan,
+    ) -> Result<User> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 64 || name.contains(char::is_whitespace) {
+            return Err(DomainError::invalid(
+                "a user name is 1 to 64 characters without spaces",
+            ));
+        }
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(DomainError::invalid(format!(
+                "a password is at least {MIN_PASSWORD_LEN} characters"
+            )));
+        }
+        let password_hash = hash_password(password)?;
+        self.users
+            .insert_user(NewUser {
+                name: name.to_owned(),
+                password_hash,
+                role,
+                plan,
+            })
+            .await
+    }
+
+    /// Checks a name and password. Unknown names and wrong passwords answer alike.
+    pub async fn verify_password(&self, name: &str, password: &str) -> Result<User> {
+        let record = self
+            .users
+            .user_by_name(name)
+            .await?
+            .ok_or(DomainError::Unauthorized)?;
+        let parsed = PasswordHash::new(&record.password_hash).map_err(DomainError::internal)?;
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .map_err(|_| DomainError::Unauthorized)?;
+        Ok(record.user)
+    }
+
+    /// Creates an API key for `user_name` and returns it in clear: the only time it exists so.
+    /// `scopes` defaults to everything the user's role allows and never exceeds it.
+    pub async fn create_api_key(&self, user_name: &str, scopes: Option<Scopes>) -> Result<String> {
+        let record = self
+            .users
+            .user_by_name(user_name)
+            .await?
+            .ok_or(DomainError::NotFound("user"))?;
+        let allowed = Scopes::all_for(record.user.role);
+        let scopes = scopes.map_or(allowed.clone(), |asked| asked.intersect(&allowed));
+        let mut secret = [0u8; 32];
+        OsRng.fill_bytes(&mut secret);
+        let key = format!("{API_KEY_PREFIX}{}", hex::encode(secret));
+        self.users
+            .insert_api_key(&record.user.id, &api_key_hash(&key), &scopes)
+            .await?;
+        Ok(key)
+    }
+
+    pub async fn authenticate_api_key(&self, key: &str) -> Result<Principal> {
+        let (user, key_scopes) = self
+            .users
+            .user_by_api_key(&api_key_hash(key))
+            .await?
+            .ok_or(DomainError::Unauthorized)?;
+        // A key made before a demotion keeps no more than the role now allows.
+        let scopes = key_scopes.intersect(&Scopes::all_for(user.role));
+        Ok(Principal { user, scopes })
+    }
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(DomainError::internal)
+}
+
+/// Keys carry 256 random bits, so one SHA-256 is enough to store them safely: unlike
+/// passwords there is nothing to brute-force, and lookups stay a single index probe.
+pub fn api_key_hash(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashes_are_argon2id_and_salted() {
+        let a = hash_password("correct horse").unwrap();
+        let b = hash_password("correct horse").unwrap();
+        assert!(a.starts_with("$argon2id$"));
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,70 @@
+//! The one error type of the domain. Each variant is a kind a client can act on;
+//! the HTTP crate maps kinds to statuses in one table.
+
+/// A problem with one named input, reported back to the client as-is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+    /// Where the field came from: `query`, `body`, `path` or `header`.
+    pub position: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>, position: &'static str) -> Self {
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+            position,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        detail: Vec<FieldError>,
+    },
+    #[error("Unauthorized")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    /// Also used for records that exist but belong to someone else, so IDs leak nothing.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    #[error("{0}")]
+    Unprocessable(String),
+    /// Something on our side broke; the message is logged, never sent to clients.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl DomainError {
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid {
+            message: message.into(),
+            detail: Vec::new(),
+        }
+    }
+
+    pub fn invalid_field(message: impl Into<String>, field: FieldError) -> Self {
+        Self::Invalid {
+            message: message.into(),
+            detail: vec![field],
+        }
+    }
+
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
+pub type Result<T, E = DomainError> = std::result::Result<T, E>;

@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+
+pub mod accounts;
+pub mod error;
+pub mod ids;
+pub mod item;
+pub mod library;
+pub mod limits;
+pub mod ports;
+pub mod tags;
+pub mod user;
+
+pub use error::{DomainError, FieldError, Result};
+pub use ids::{BlobId, ItemId, UserId};

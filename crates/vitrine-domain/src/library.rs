@@ -1,0 +1,342 @@
+//! The library use case: upload, read, change and trash items.
+//!
+//! An upload is two steps so the HTTP layer can stream the file before it has seen the
+//! other form fields: `stage` writes the bytes under a key of their own while hashing and
+//! probing them; `commit` inserts the rows. Whatever fails after `stage` calls `discard`,
+//! so no blob outlives a failed upload.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use chrono::{SubsecRound, Utc};
+use futures::{Stream, StreamExt};
+use md5::Md5;
+use sha2::{Digest, Sha256};
+
+use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, StoredBlob};
+use crate::limits::Limits;
+use crate::ports::{BlobStore, BlobWriter, ByteStream, ItemRepository, MediaProber, Probe};
+use crate::tags::normalize_tags;
+use crate::user::{Principal, Scope, User};
+use crate::{BlobId, DomainError, ItemId, Result};
+
+#[derive(Clone)]
+pub struct Library {
+    items: Arc<dyn ItemRepository>,
+    blobs: Arc<dyn BlobStore>,
+    prober: Arc<dyn MediaProber>,
+    limits: Limits,
+}
+
+/// Bytes written and understood, not yet an item.
+#[derive(Debug)]
+pub struct StagedUpload {
+    pub blob: StoredBlob,
+    pub probe: Probe,
+}
+
+/// The text that comes with an upload.
+#[derive(Debug, Default, Clone)]
+pub struct UploadMeta {
+    pub original_filename: Option<String>,
+    pub title: Option<String>,
+    pub model: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// How much a user stores and may store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StorageUsage {
+    pub used: i64,
+    pub limit: Option<i64>,
+}
+
+impl Library {
+    pub fn new(
+        items: Arc<dyn ItemRepository>,
+        blobs: Arc<dyn BlobStore>,
+        prober: Arc<dyn MediaProber>,
+        limits: Limits,
+    ) -> Self {
+        Self {
+            items,
+            blobs,
+            prober,
+            limits,
+        }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Streams `body` into the blob store, hashing as it goes; never holds the whole file.
+    /// The type is decided from the first bytes, so a wrong type is refused before the
+    /// rest is stored.
+    pub async fn stage<S>(&self, who: &Principal, body: S) -> Result<StagedUpload>
+    where
+        S: Stream<Item = Result<Bytes>> + Unpin,
+    {
+        who.require(Scope::MediaWrite)?;
+        let id = BlobId::generate();
+        let key = format!("objects/{}", id.as_str());
+        let mut writer = self.blobs.create(&key).await?;
+        match self.copy_probed(body, writer.as_mut()).await {
+            Ok((probe, sha256, md5, size)) => {
+                writer.finish().await?;
+                let blob = StoredBlob {
+                    id,
+                    key,
+                    sha256,
+                    md5,
+                    size,
+                };
+                Ok(StagedUpload { blob, probe })
+            }
+            Err(err) => {
+                writer.abort().await;
+                Err(err)
+            }
+        }
+    }
+
+    async fn copy_probed<S>(
+        &self,
+        mut body: S,
+        writer: &mut dyn BlobWriter,
+    ) -> Result<(Probe, String, String, i64)>
+    where
+        S: Stream<Item = Result<Bytes>> + Unpin,
+    {
+        let head_len = self.prober.head_len();
+        let tail_len = self.prober.tail_len();
+        let max = self.limits.max_upload_bytes;
+        let mut sha = Sha256::new();
+        let mut md5 = Md5::new();
+        let mut head: Vec<u8> = Vec::with_capacity(head_len);
+        let mut probe: Option<Probe> = None;
+        let mut tail: Vec<u8> = Vec::with_capacity(tail_len * 2);
+        let mut size: u64 = 0;
+
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk?;
+            size += chunk.len() as u64;
+            if size > max {
+                return Err(DomainError::TooLarge(format!(
+                    "the file exceeds the upload limit of {max} bytes"
+                )));
+            }
+            sha.update(&chunk);
+            md5.update(&chunk);
+            keep_tail(&mut tail, &chunk, tail_len);
+            if probe.is_none() {
+                let wanted = head_len - head.len();
+                head.extend_from_slice(&chunk[..wanted.min(chunk.len())]);
+                if head.len() == head_len {
+                    probe = Some(self.prober.probe(&head)?);
+                }
+            }
+            writer.write(chunk).await?;
+        }
+        if size == 0 {
+            return Err(DomainError::invalid("the file is empty"));
+        }
+        let probe = match probe {
+            Some(probe) => probe,
+            None => self.prober.probe(&head)?,
+        };
+        self.prober.check_end(&probe, &tail)?;
+        let size = i64::try_from(size).map_err(DomainError::internal)?;
+        Ok((
+            probe,
+            hex::encode(sha.finalize()),
+            hex::encode(md5.finalize()),
+            size,
+        ))
+    }
+
+    /// Records a staged upload as an item of `who`, reserving quota in the same transaction.
+    /// On failure the staged bytes are removed.
+    pub async fn commit(
+        &self,
+        who: &Principal,
+        staged: StagedUpload,
+        meta: UploadMeta,
+    ) -> Result<Item> {
+        let key = staged.blob.key.clone();
+        match self.insert(who, staged, meta).await {
+            Ok(item) => Ok(item),
+            Err(err) => {
+                self.discard_key(&key).await;
+                Err(err)
+            }
+        }
+    }
+
+    async fn insert(&self, who: &Principal, staged: StagedUpload, meta: UploadMeta) -> Result<Item> {
+        let tags = normalize_tags(&meta.tags)?;
+        let StagedUpload { blob, probe } = staged;
+        let original_filename = meta
+            .original_filename
+            .map(|name| clean_filename(&name))
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| format!("upload.{}", probe.extension));
+        let new_item = NewItem {
+            id: ItemId::generate(),
+            owner: who.user.id.clone(),
+            kind: probe.kind,
+            mime: probe.mime.to_owned(),
+            width: probe.width,
+            height: probe.height,
+            title: clean_text(meta.title, "title", 1000)?,
+            model: clean_text(meta.model, "model", 200)?,
+            description: clean_text(meta.description, "description", 10_000)?,
+            original_filename,
+            tags,
+            created_at: now(),
+        };
+        let quota = self.limits.quotas.limit_for(who.user.plan);
+        let inserted = self.items.insert_item(new_item, blob, quota).await?;
+        if let Some(redundant) = inserted.redundant_blob_key {
+            self.discard_key(&redundant).await;
+        }
+        Ok(inserted.item)
+    }
+
+    /// Removes the bytes of an upload that will not become an item.
+    pub async fn discard(&self, staged: StagedUpload) {
+        self.discard_key(&staged.blob.key).await;
+    }
+
+    async fn discard_key(&self, key: &str) {
+        if let Err(err) = self.blobs.delete(key).await {
+            // Not fatal: the orphan sweeper removes objects no row references.
+            tracing::warn!(%key, error = %err, "could not delete an unreferenced blob");
+        }
+    }
+
+    pub async fn item(&self, who: &Principal, id: &ItemId) -> Result<Item> {
+        who.require(Scope::MediaRead)?;
+        self.items.item(&who.user.id, id).await
+    }
+
+    pub async fn list(&self, who: &Principal, query: &ItemQuery) -> Result<Page<Item>> {
+        who.require(Scope::MediaRead)?;
+        self.items.list_items(&who.user.id, query).await
+    }
+
+    pub async fn update(&self, who: &Principal, id: &ItemId, mut patch: ItemPatch) -> Result<Item> {
+        who.require(Scope::MediaWrite)?;
+        if let Some(tags) = patch.tags.take() {
+            patch.tags = Some(normalize_tags(tags)?);
+        }
+        patch.title = patch
+            .title
+            .map(|t| clean_text(t, "title", 1000))
+            .transpose()?;
+        patch.description = patch
+            .description
+            .map(|t| clean_text(t, "description", 10_000))
+            .transpose()?;
+        patch.model = patch
+            .model
+            .map(|t| clean_text(t, "model", 200))
+            .transpose()?;
+        self.items.update_item(&who.user.id, id, patch).await
+    }
+
+    /// Moves an item to the trash; its bytes stay until the trash is purged.
+    pub async fn trash(&self, who: &Principal, id: &ItemId) -> Result<Item> {
+        who.require(Scope::MediaDelete)?;
+        self.items.trash_item(&who.user.id, id).await
+    }
+
+    /// The item and a stream of its original bytes.
+    pub async fn download(&self, who: &Principal, id: &ItemId) -> Result<(Item, ByteStream)> {
+        let item = self.item(who, id).await?;
+        let bytes = self.blobs.open(&item.blob_key).await?;
+        Ok((item, bytes))
+    }
+
+    /// Serves a signed URL: the caller has already checked the signature.
+    pub async fn open_signed(&self, id: &ItemId) -> Result<(Item, ByteStream)> {
+        let item = self.items.item_unscoped(id).await?;
+        let bytes = self.blobs.open(&item.blob_key).await?;
+        Ok((item, bytes))
+    }
+
+    pub async fn storage(&self, who: &Principal) -> Result<StorageUsage> {
+        who.require(Scope::MediaRead)?;
+        Ok(StorageUsage {
+            used: self.items.bytes_used(&who.user.id).await?,
+            limit: self.limits.quotas.limit_for(who.user.plan),
+        })
+    }
+
+    pub fn quota_for(&self, user: &User) -> Option<i64> {
+        self.limits.quotas.limit_for(user.plan)
+    }
+}
+
+/// Now, truncated to microseconds: both backends store that much and no more, so a value
+/// read back equals the one written.
+pub fn now() -> chrono::NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+fn keep_tail(tail: &mut Vec<u8>, chunk: &[u8], len: usize) {
+    if chunk.len() >= len {
+        tail.clear();
+        tail.extend_from_slice(&chunk[chunk.len() - len..]);
+    } else {
+        tail.extend_from_slice(chunk);
+        let excess = tail.len().saturating_sub(len);
+        tail.drain(..excess);
+    }
+}
+
+/// Keeps the last path segment and drops control characters: browsers and old clients
+/// send full paths, and the name later lands in headers and ZIP entries.
+pub fn clean_filename(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
+    let trimmed = cleaned.trim().trim_start_matches('.');
+    trimmed.chars().take(255).collect()
+}
+
+fn clean_text(raw: Option<String>, field: &str, max_chars: usize) -> Result<Option<String>> {
+    let Some(text) = raw else { return Ok(None) };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if text.chars().count() > max_chars {
+        return Err(DomainError::invalid_field(
+            format!("Invalid {field}"),
+            crate::FieldError::new(field, format!("at most {max_chars} characters"), "body"),
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tail_keeps_only_the_last_bytes_across_chunks() {
+        let mut tail = Vec::new();
+        for chunk in [&b"abcdef"[..], b"gh", b"i"] {
+            keep_tail(&mut tail, chunk, 4);
+        }
+        assert_eq!(tail, b"fghi");
+    }
+
+    #[test]
+    fn filenames_lose_paths_and_control_characters() {
+        assert_eq!(clean_filename("C:\\Users\\me\\cat.jpg"), "cat.jpg");
+        assert_eq!(clean_filename("../../etc/pa\u{0}sswd"), "passwd");
+        assert_eq!(clean_filename("..hidden.png"), "hidden.png");
+    }
+}

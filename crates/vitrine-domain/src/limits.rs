@@ -1,0 +1,53 @@
+//! Limits that protect the service, with defaults a laptop and a team can both live with.
+
+use crate::user::Plan;
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Largest `limit`/`pageSize` a listing accepts.
+    pub max_page_size: u32,
+    pub default_page_size: u32,
+    pub quotas: PlanQuotas,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_upload_bytes: 2 * 1024 * 1024 * 1024,
+            max_page_size: 100,
+            default_page_size: 20,
+            quotas: PlanQuotas::default(),
+        }
+    }
+}
+
+/// Bytes each plan may store; `None` is unlimited.
+#[derive(Debug, Clone)]
+pub struct PlanQuotas {
+    pub free: Option<i64>,
+    pub pro: Option<i64>,
+    pub enterprise: Option<i64>,
+}
+
+impl Default for PlanQuotas {
+    fn default() -> Self {
+        const GB: i64 = 1024 * 1024 * 1024;
+        Self {
+            free: Some(GB),
+            pro: Some(50 * GB),
+            enterprise: None,
+        }
+    }
+}
+
+impl PlanQuotas {
+    pub fn limit_for(&self, plan: Plan) -> Option<i64> {
+        match plan {
+            Plan::Free => self.free,
+            Plan::Pro => self.pro,
+            Plan::Enterprise => self.enterprise,
+        }
+    }
+}

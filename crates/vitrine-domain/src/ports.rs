@@ -1,0 +1,105 @@
+//! The ports: what the use cases need from storage and media, as traits.
+//! `vitrine-storage` implements the repositories and the blob store, `vitrine-media`
+//! the prober.
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::stream::BoxStream;
+
+use crate::item::{Inserted, Item, ItemPatch, ItemQuery, MediaKind, NewItem, Page, StoredBlob};
+use crate::user::{Plan, Role, Scopes, User, UserRecord};
+use crate::{ItemId, Result, UserId};
+
+pub type ByteStream = BoxStream<'static, Result<Bytes>>;
+
+/// Bytes by key. Keys are opaque; the use cases choose them.
+#[async_trait]
+pub trait BlobStore: Send + Sync {
+    /// Starts writing a new object; nothing is visible under `key` until `finish`.
+    async fn create(&self, key: &str) -> Result<Box<dyn BlobWriter>>;
+    async fn open(&self, key: &str) -> Result<ByteStream>;
+    async fn delete(&self, key: &str) -> Result<()>;
+    async fn exists(&self, key: &str) -> Result<bool>;
+}
+
+#[async_trait]
+pub trait BlobWriter: Send {
+    async fn write(&mut self, chunk: Bytes) -> Result<()>;
+    async fn finish(self: Box<Self>) -> Result<()>;
+    /// Drops what was written so far; never fails loudly, a sweeper catches leftovers.
+    async fn abort(self: Box<Self>);
+}
+
+/// What the media crate learns from the first and last bytes of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    pub kind: MediaKind,
+    pub mime: &'static str,
+    pub extension: &'static str,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+}
+
+pub trait MediaProber: Send + Sync {
+    /// How many leading bytes `probe` wants to see.
+    fn head_len(&self) -> usize;
+    /// Decides the real type and dimensions from `head`: the first `head_len` bytes, or
+    /// the whole file when it is shorter. Refuses what Vitrine does not store.
+    fn probe(&self, head: &[u8]) -> Result<Probe>;
+    /// How many trailing bytes `check_end` wants to see.
+    fn tail_len(&self) -> usize;
+    /// Checks that the file ends the way its type must end, catching truncated uploads.
+    fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()>;
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub plan: Plan,
+}
+
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    async fn insert_user(&self, user: NewUser) -> Result<User>;
+    async fn user_by_name(&self, name: &str) -> Result<Option<UserRecord>>;
+    async fn user_by_id(&self, id: &UserId) -> Result<Option<User>>;
+    async fn set_plan(&self, name: &str, plan: Plan) -> Result<User>;
+    async fn insert_api_key(&self, owner: &UserId, key_hash: &str, scopes: &Scopes) -> Result<()>;
+    /// The user and scopes of a key that is not revoked.
+    async fn user_by_api_key(&self, key_hash: &str) -> Result<Option<(User, Scopes)>>;
+    async fn revoke_api_key(&self, owner: &UserId, key_hash: &str) -> Result<()>;
+}
+
+#[async_trait]
+pub trait SettingsRepository: Send + Sync {
+    /// Returns the stored value of `name`, storing `candidate` first when there is none.
+    /// Every instance on one database thereby agrees on the same secret.
+    async fn setting_or_insert(&self, name: &str, candidate: String) -> Result<String>;
+}
+
+#[async_trait]
+pub trait ItemRepository: Send + Sync {
+    /// In one transaction: reserve quota (`quota` bytes at most in use afterwards, `None`
+    /// for unlimited), reference or record the blob, insert the item and its tags.
+    async fn insert_item(
+        &self,
+        item: NewItem,
+        blob: StoredBlob,
+        quota: Option<i64>,
+    ) -> Result<Inserted>;
+    async fn item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
+    /// For signed URLs: the signature already proves who may see it.
+    async fn item_unscoped(&self, id: &ItemId) -> Result<Item>;
+    async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>>;
+    async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item>;
+    async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
+    async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
+}
+
+/// Whether the metadata store answers; `/readyz` asks it.
+#[async_trait]
+pub trait Health: Send + Sync {
+    async fn ping(&self) -> Result<()>;
+}

@@ -1,0 +1,212 @@
+//! Users, their roles, plans and the scopes that credentials carry.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+
+use crate::{DomainError, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    User,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    Free,
+    Pro,
+    Enterprise,
+}
+
+/// What a credential may do. API.md lists them; spec 3's galleries permissions are real scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    MediaRead,
+    MediaWrite,
+    MediaDelete,
+    SharesWrite,
+    GalleriesRead,
+    GalleriesCreate,
+    GalleriesUpdate,
+    GalleriesDelete,
+    ProjectsRead,
+    ProjectsWrite,
+    Admin,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 11] = [
+        Scope::MediaRead,
+        Scope::MediaWrite,
+        Scope::MediaDelete,
+        Scope::SharesWrite,
+        Scope::GalleriesRead,
+        Scope::GalleriesCreate,
+        Scope::GalleriesUpdate,
+        Scope::GalleriesDelete,
+        Scope::ProjectsRead,
+        Scope::ProjectsWrite,
+        Scope::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::MediaRead => "media:read",
+            Scope::MediaWrite => "media:write",
+            Scope::MediaDelete => "media:delete",
+            Scope::SharesWrite => "shares:write",
+            Scope::GalleriesRead => "galleries:read",
+            Scope::GalleriesCreate => "galleries:create",
+            Scope::GalleriesUpdate => "galleries:update",
+            Scope::GalleriesDelete => "galleries:delete",
+            Scope::ProjectsRead => "projects:read",
+            Scope::ProjectsWrite => "projects:write",
+            Scope::Admin => "admin",
+        }
+    }
+}
+
+impl FromStr for Scope {
+    type Err = DomainError;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Scope::ALL
+            .into_iter()
+            .find(|scope| scope.as_str() == raw)
+            .ok_or_else(|| DomainError::invalid(format!("unknown scope '{raw}'")))
+    }
+}
+
+/// A set of scopes, written as a comma-separated list in storage and on the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scopes(BTreeSet<Scope>);
+
+impl Scopes {
+    /// Everything a user of this role may hold: only admins get `admin`.
+    pub fn all_for(role: Role) -> Self {
+        Scopes(
+            Scope::ALL
+                .into_iter()
+                .filter(|scope| *scope != Scope::Admin || role == Role::Admin)
+                .collect(),
+        )
+    }
+
+    pub fn contains(&self, scope: Scope) -> bool {
+        self.0.contains(&scope)
+    }
+
+    /// Parses `a,b,c`; rejects unknown names so a typo never grants less than intended silently.
+    pub fn parse_list(raw: &str) -> Result<Self, DomainError> {
+        raw.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(Scope::from_str)
+            .collect::<Result<BTreeSet<_>, _>>()
+            .map(Scopes)
+    }
+
+    /// Keeps only what `allowed` also has: a key never outranks its user.
+    pub fn intersect(&self, allowed: &Scopes) -> Scopes {
+        Scopes(self.0.intersection(&allowed.0).copied().collect())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl fmt::Display for Scopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(|s| s.as_str()).collect();
+        f.write_str(&names.join(","))
+    }
+}
+
+macro_rules! text_enum {
+    ($ty:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $ty {
+            type Err = DomainError;
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                match raw {
+                    $($text => Ok($ty::$variant),)+
+                    other => Err(DomainError::invalid(format!(concat!("unknown ", $what, " '{}'"), other))),
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum!(Role, "role", { Admin => "admin", User => "user" });
+text_enum!(Plan, "plan", { Free => "free", Pro => "pro", Enterprise => "enterprise" });
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub role: Role,
+    pub plan: Plan,
+    pub created_at: NaiveDateTime,
+}
+
+/// A user as stored, with the password hash that only the accounts use case reads.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// The caller of a request: who, and with which scopes.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user: User,
+    pub scopes: Scopes,
+}
+
+impl Principal {
+    /// 403 when the credential lacks the scope; the message names it.
+    pub fn require(&self, scope: Scope) -> Result<(), DomainError> {
+        if self.scopes.contains(scope) {
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden(format!(
+                "this credential lacks the '{}' scope",
+                scope.as_str()
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_round_trip_through_text() {
+        let scopes = Scopes::parse_list("media:read, galleries:update").unwrap();
+        assert_eq!(scopes.to_string(), "media:read,galleries:update");
+        assert!(Scopes::parse_list("media:raed").is_err());
+    }
+
+    #[test]
+    fn only_admins_get_the_admin_scope() {
+        assert!(!Scopes::all_for(Role::User).contains(Scope::Admin));
+        assert!(Scopes::all_for(Role::Admin).contains(Scope::Admin));
+    }
+}

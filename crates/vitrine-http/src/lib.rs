@@ -1,0 +1,48 @@
+#![doc = include_str!("../README.md")]
+
+mod auth;
+mod error;
+mod format;
+mod routes;
+mod signing;
+mod state;
+mod tokens;
+
+pub use error::ApiError;
+pub use signing::UrlSigner;
+pub use state::{AppState, HttpSettings, Repositories};
+pub use tokens::TokenIssuer;
+
+use actix_web::web;
+
+/// Registers every route and the extractor settings that make their errors JSON.
+pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(web::Data::new(state))
+            .app_data(error::json_config())
+            .app_data(error::query_config())
+            .app_data(error::path_config())
+            .configure(routes::health::configure)
+            .configure(routes::auth::configure)
+            .configure(routes::gallery::configure)
+            .configure(routes::media::configure)
+            .default_service(web::to(routes::not_found));
+    }
+}
+
+/// Serves the API on an already bound listener until the server is stopped.
+pub fn serve(
+    listener: std::net::TcpListener,
+    state: AppState,
+    workers: usize,
+) -> std::io::Result<actix_web::dev::Server> {
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("vitrine::access"))
+            .configure(configure(state.clone()))
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,42 @@
+//! `POST /api/v1/auth/token`: name and password for a short-lived JWT access token.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+use vitrine_domain::user::Scopes;
+
+use crate::error::{invalid, ApiResult};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/auth/token", web::post().to(token));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenRequest {
+    name: String,
+    password: String,
+    /// Narrows the token to these scopes (comma-separated); default: all the user has.
+    scopes: Option<String>,
+}
+
+async fn token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> ApiResult<HttpResponse> {
+    let body = body.into_inner();
+    let user = state.accounts.verify_password(&body.name, &body.password).await?;
+    let allowed = Scopes::all_for(user.role);
+    let scopes = match body.scopes.as_deref() {
+        Some(raw) => Scopes::parse_list(raw)
+            .map_err(|err| invalid("Invalid scopes", "scopes", err.to_string(), "body"))?
+            .intersect(&allowed),
+        None => allowed,
+    };
+    let now = chrono::Utc::now().timestamp();
+    let token = state.tokens.issue(&user.id, &scopes, now)?;
+    Ok(HttpResponse::Ok().json(json!({
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": state.tokens.ttl().as_secs(),
+        "scope": scopes.to_string(),
+    })))
+}

@@ -1,0 +1,98 @@
+//! `/api/v1/gallery`: spec 1's items.
+
+mod dto;
+mod upload;
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpResponse};
+use vitrine_domain::ItemId;
+
+use self::dto::{list_query, ItemResponse, ListResponse, PatchBody, StorageResponse};
+use super::stream::{bytes_response, Disposition};
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::format::human_bytes;
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1/gallery")
+            .route("", web::get().to(list))
+            .route("", web::post().to(upload::upload))
+            // Fixed paths before `{id}`, which would otherwise swallow them.
+            .route("/storage", web::get().to(storage))
+            .route("/{id}", web::get().to(get))
+            .route("/{id}", web::patch().to(patch))
+            .route("/{id}", web::delete().to(delete))
+            .route("/{id}/download", web::get().to(download)),
+    );
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    params: web::Query<HashMap<String, String>>,
+) -> ApiResult<HttpResponse> {
+    let query = list_query(&params, state.library.limits())?;
+    let page = state.library.list(&who, &query).await?;
+    let now = now();
+    Ok(HttpResponse::Ok().json(ListResponse {
+        total: page.total,
+        page: page.page,
+        page_size: page.page_size,
+        items: page
+            .items
+            .into_iter()
+            .map(|item| ItemResponse::new(item, &state.signer, now))
+            .collect(),
+    }))
+}
+
+async fn get(state: web::Data<AppState>, Auth(who): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let item = state.library.item(&who, &ItemId::from(id.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+}
+
+async fn patch(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+    body: web::Json<PatchBody>,
+) -> ApiResult<HttpResponse> {
+    let patch = body.into_inner().into_patch()?;
+    let item = state
+        .library
+        .update(&who, &ItemId::from(id.into_inner()), patch)
+        .await?;
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+}
+
+/// Moves the item to the trash; it answers with the trashed item so clients can undo.
+async fn delete(state: web::Data<AppState>, Auth(who): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
+    let item = state.library.trash(&who, &ItemId::from(id.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+}
+
+async fn download(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (item, bytes) = state.library.download(&who, &ItemId::from(id.into_inner())).await?;
+    Ok(bytes_response(&item, bytes, Disposition::Attachment))
+}
+
+async fn storage(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+    let usage = state.library.storage(&who).await?;
+    Ok(HttpResponse::Ok().json(StorageResponse {
+        used: usage.used,
+        limit: usage.limit,
+        used_formatted: human_bytes(usage.used),
+        limit_formatted: usage.limit.map_or_else(|| "Unlimited".to_owned(), human_bytes),
+    }))
+}

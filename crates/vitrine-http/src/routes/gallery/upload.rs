@@ -1,0 +1,111 @@
+//! `POST /api/v1/gallery`: a multipart upload with `file` and optional `prompt`, `title`,
+//! `model`, `tags`, `description`. The file streams to the blob store as it arrives.
+
+use actix_multipart::{Field, Multipart};
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures::{StreamExt, TryStreamExt};
+use vitrine_domain::library::{StagedUpload, UploadMeta};
+use vitrine_domain::tags::split_tag_list;
+use vitrine_domain::user::Principal;
+use vitrine_domain::DomainError;
+
+use super::dto::ItemResponse;
+use super::now;
+use crate::auth::Auth;
+use crate::error::{invalid, ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Text fields are small; a client sending megabytes of "title" is refused.
+const MAX_TEXT_FIELD: usize = 64 * 1024;
+
+pub(super) async fn upload(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
+    let form = Multipart::new(req.headers(), payload);
+    let mut staged: Option<StagedUpload> = None;
+    let outcome = read_form(&state, &who, form, &mut staged).await;
+    let result = match (outcome, staged) {
+        (Ok(meta), Some(staged)) => state.library.commit(&who, staged, meta).await.map_err(ApiError),
+        (Ok(_), None) => Err(invalid(
+            "No file uploaded",
+            "file",
+            "the multipart form has no 'file' field",
+            "body",
+        )),
+        (Err(err), staged) => {
+            if let Some(staged) = staged {
+                state.library.discard(staged).await;
+            }
+            Err(err)
+        }
+    };
+    let item = result?;
+    Ok(HttpResponse::Created().json(ItemResponse::new(item, &state.signer, now())))
+}
+
+/// Reads every field; the file is staged into `staged` as soon as it arrives, so the
+/// caller can discard it whatever fails later.
+async fn read_form(
+    state: &AppState,
+    who: &Principal,
+    mut form: Multipart,
+    staged: &mut Option<StagedUpload>,
+) -> ApiResult<UploadMeta> {
+    let mut meta = UploadMeta::default();
+    while let Some(field) = form.next().await {
+        let field = field.map_err(multipart_error)?;
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
+            "file" => {
+                if staged.is_some() {
+                    return Err(invalid("Too many files", "file", "send one 'file' per upload", "body"));
+                }
+                meta.original_filename = field
+                    .content_disposition()
+                    .and_then(|cd| cd.get_filename())
+                    .map(str::to_owned);
+                let bytes = field.map_err(|err| DomainError::invalid(format!("the upload was interrupted: {err}")));
+                *staged = Some(state.library.stage(who, bytes).await?);
+            }
+            "prompt" | "title" => meta.title = Some(text(field, &name).await?),
+            "model" => meta.model = Some(text(field, &name).await?),
+            "description" => meta.description = Some(text(field, &name).await?),
+            "tags" => {
+                let raw = text(field, &name).await?;
+                meta.tags.extend(split_tag_list(&raw).into_iter().map(str::to_owned));
+            }
+            // Unknown fields are read and ignored, as form posts from browsers expect.
+            _ => drop(text(field, &name).await?),
+        }
+    }
+    Ok(meta)
+}
+
+async fn text(mut field: Field, name: &str) -> ApiResult<String> {
+    let mut buf = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(multipart_error)?;
+        if buf.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(invalid(
+                "Field too large",
+                name,
+                format!("at most {MAX_TEXT_FIELD} bytes"),
+                "body",
+            ));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    String::from_utf8(buf).map_err(|_| invalid("Invalid field", name, "must be UTF-8 text", "body"))
+}
+
+fn multipart_error(err: actix_multipart::MultipartError) -> ApiError {
+    invalid(
+        "Invalid multipart body",
+        "body",
+        format!("expected multipart/form-data with a 'file' field: {err}"),
+        "body",
+    )
+}

@@ -1,0 +1,40 @@
+//! `GET /media/{id}/{variant}?exp=…&sig=…`: the signed URLs that responses hand out.
+//! No header needed, so they work in `<img>` and `<video>` tags.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use vitrine_domain::{DomainError, ItemId};
+
+use super::stream::{bytes_response, Disposition};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/media/{id}/{variant}", web::get().to(signed_media));
+}
+
+#[derive(Deserialize)]
+struct Signature {
+    exp: i64,
+    sig: String,
+}
+
+async fn signed_media(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+    query: web::Query<Signature>,
+) -> ApiResult<HttpResponse> {
+    let (id, variant) = path.into_inner();
+    let now = chrono::Utc::now().timestamp();
+    if !state.signer.verify(&id, &variant, query.exp, &query.sig, now) {
+        // Same answer for forged, altered and expired: nothing to learn by probing.
+        return Err(ApiError(DomainError::Forbidden(
+            "this media link is invalid or has expired".into(),
+        )));
+    }
+    if variant != "original" {
+        return Err(ApiError(DomainError::NotFound("variant")));
+    }
+    let (item, bytes) = state.library.open_signed(&ItemId::from(id)).await?;
+    Ok(bytes_response(&item, bytes, Disposition::Inline))
+}

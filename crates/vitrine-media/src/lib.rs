@@ -1,0 +1,5 @@
+#![doc = include_str!("../README.md")]
+
+mod probe;
+
+pub use probe::Prober;

@@ -1,0 +1,137 @@
+//! Type detection and header probing.
+
+use vitrine_domain::item::MediaKind;
+use vitrine_domain::ports::{MediaProber, Probe};
+use vitrine_domain::{DomainError, Result};
+
+/// Enough for JPEG headers behind large EXIF/ICC segments, small enough to buffer per upload.
+const HEAD_LEN: usize = 256 * 1024;
+const TAIL_LEN: usize = 32;
+
+/// The formats Vitrine stores: (mime as `infer` names it, our kind, extension).
+const ACCEPTED: &[(&str, MediaKind, &str)] = &[
+    ("image/jpeg", MediaKind::Image, "jpg"),
+    ("image/png", MediaKind::Image, "png"),
+    ("image/gif", MediaKind::Image, "gif"),
+    ("image/webp", MediaKind::Image, "webp"),
+    ("image/avif", MediaKind::Image, "avif"),
+    ("image/heif", MediaKind::Image, "heic"),
+    ("video/mp4", MediaKind::Video, "mp4"),
+    ("video/quicktime", MediaKind::Video, "mov"),
+    ("video/webm", MediaKind::Video, "webm"),
+];
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Prober;
+
+impl MediaProber for Prober {
+    fn head_len(&self) -> usize {
+        HEAD_LEN
+    }
+
+    fn probe(&self, head: &[u8]) -> Result<Probe> {
+        let detected = infer::get(head).map(|t| t.mime_type());
+        let (mime, kind, extension) = ACCEPTED
+            .iter()
+            .copied()
+            .find(|(mime, _, _)| Some(*mime) == detected)
+            .ok_or_else(|| unsupported(detected))?;
+        let (width, height) = match kind {
+            MediaKind::Image => {
+                let size = imagesize::blob_size(head).map_err(|err| {
+                    DomainError::invalid(format!(
+                        "the {mime} file is damaged: its header cannot be read ({err})"
+                    ))
+                })?;
+                (Some(dimension(size.width)?), Some(dimension(size.height)?))
+            }
+            // Video dimensions come from ffprobe in the media pipeline.
+            MediaKind::Video => (None, None),
+        };
+        Ok(Probe {
+            kind,
+            mime,
+            extension,
+            width,
+            height,
+        })
+    }
+
+    fn tail_len(&self) -> usize {
+        TAIL_LEN
+    }
+
+    fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()> {
+        let complete = match probe.mime {
+            // End Of Image marker; some cameras pad after it, so look at the last bytes.
+            "image/jpeg" => tail.windows(2).any(|w| w == [0xFF, 0xD9]),
+            // IEND chunk: length 0, type, fixed CRC.
+            "image/png" => tail.ends_with(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]),
+            // The trailer byte.
+            "image/gif" => tail.last() == Some(&0x3B),
+            // Containers without a cheap end marker are checked by the media pipeline.
+            _ => true,
+        };
+        if complete {
+            Ok(())
+        } else {
+            Err(DomainError::invalid(format!(
+                "the {} file is truncated: it does not end the way a complete file does",
+                probe.mime
+            )))
+        }
+    }
+}
+
+fn unsupported(detected: Option<&str>) -> DomainError {
+    let accepted: Vec<&str> = ACCEPTED.iter().map(|(mime, _, _)| *mime).collect();
+    let what = detected.map_or("an unrecognised type".to_owned(), |m| format!("'{m}'"));
+    DomainError::UnsupportedMedia(format!(
+        "the file's content is {what}; accepted types are {}",
+        accepted.join(", ")
+    ))
+}
+
+fn dimension(value: usize) -> Result<i32> {
+    i32::try_from(value)
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| DomainError::invalid(format!("the image reports an impossible size {value}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 3×2 PNG written by hand: signature, IHDR, one IDAT, IEND.
+    fn tiny_png() -> Vec<u8> {
+        let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        png.extend_from_slice(&[0, 0, 0, 13, b'I', b'H', b'D', b'R']);
+        png.extend_from_slice(&[0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0]);
+        png.extend_from_slice(&[0, 0, 0, 0]); // CRC, not checked by probing
+        png.extend_from_slice(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]);
+        png
+    }
+
+    #[test]
+    fn a_png_is_recognised_with_its_dimensions() {
+        let probe = Prober.probe(&tiny_png()).unwrap();
+        assert_eq!(probe.mime, "image/png");
+        assert_eq!((probe.width, probe.height), (Some(3), Some(2)));
+        assert!(Prober.check_end(&probe, &tiny_png()[tiny_png().len() - 32..]).is_ok());
+    }
+
+    #[test]
+    fn text_is_refused_whatever_it_is_called() {
+        let err = Prober.probe(b"hello, I am not a picture").unwrap_err();
+        assert!(matches!(err, DomainError::UnsupportedMedia(_)));
+    }
+
+    #[test]
+    fn a_png_without_its_end_is_truncated() {
+        let png = tiny_png();
+        let cut = &png[..png.len() - 12];
+        let probe = Prober.probe(cut).unwrap();
+        assert!(Prober.check_end(&probe, &cut[cut.len() - 16..]).is_err());
+    }
+}

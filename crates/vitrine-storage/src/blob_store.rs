@@ -1,0 +1,180 @@
+//! The domain's `BlobStore` over any `object_store`: a local folder, S3, or memory.
+
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::{StreamExt, TryStreamExt};
+use object_store::aws::AmazonS3Builder;
+use object_store::buffered::BufWriter;
+use object_store::local::LocalFileSystem;
+use object_store::memory::InMemory;
+use object_store::path::Path;
+use object_store::prefix::PrefixStore;
+use object_store::{ObjectStore, ObjectStoreExt};
+use tokio::io::AsyncWriteExt;
+use vitrine_domain::ports::{BlobStore, BlobWriter, ByteStream};
+use vitrine_domain::{DomainError, Result};
+
+use crate::error::StorageError;
+
+/// Where blobs live, parsed from `--store`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreUrl {
+    Local(PathBuf),
+    S3 { bucket: String, prefix: String },
+    Memory,
+}
+
+impl StoreUrl {
+    pub fn parse(raw: &str) -> Result<StoreUrl, StorageError> {
+        if let Some(rest) = raw.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            if bucket.is_empty() {
+                return Err(StorageError::UnsupportedStore(raw.to_owned()));
+            }
+            return Ok(StoreUrl::S3 {
+                bucket: bucket.to_owned(),
+                prefix: prefix.trim_matches('/').to_owned(),
+            });
+        }
+        if raw == "memory://" {
+            return Ok(StoreUrl::Memory);
+        }
+        let path = raw.strip_prefix("file://").unwrap_or(raw);
+        if path.is_empty() || path.contains("://") {
+            return Err(StorageError::UnsupportedStore(raw.to_owned()));
+        }
+        Ok(StoreUrl::Local(PathBuf::from(path)))
+    }
+}
+
+/// Opens the store and checks that it answers, so a missing bucket fails at start-up.
+pub async fn open_store(url: &StoreUrl) -> Result<ObjectBlobStore, StorageError> {
+    let store: Arc<dyn ObjectStore> = match url {
+        StoreUrl::Local(dir) => Arc::new(local(dir)?),
+        StoreUrl::Memory => Arc::new(InMemory::new()),
+        StoreUrl::S3 { bucket, prefix } => {
+            let s3 = s3(bucket)?;
+            if prefix.is_empty() {
+                Arc::new(s3)
+            } else {
+                Arc::new(PrefixStore::new(s3, prefix.as_str()))
+            }
+        }
+    };
+    match store.head(&Path::from("vitrine-probe")).await {
+        Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(ObjectBlobStore { store }),
+        Err(err) => Err(StorageError::Store(err.to_string())),
+    }
+}
+
+fn local(dir: &FsPath) -> Result<LocalFileSystem, StorageError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|err| StorageError::Store(format!("{}: {err}", dir.display())))?;
+    LocalFileSystem::new_with_prefix(dir).map_err(|err| StorageError::Store(err.to_string()))
+}
+
+/// Credentials and region come from the usual `AWS_*` variables; `AWS_ENDPOINT_URL`
+/// points at an S3-compatible server, which usually wants path-style requests.
+fn s3(bucket: &str) -> Result<object_store::aws::AmazonS3, StorageError> {
+    let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL") {
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_virtual_hosted_style_request(false);
+    }
+    if std::env::var("AWS_ALLOW_HTTP").is_ok_and(|v| v == "true" || v == "1") {
+        builder = builder.with_allow_http(true);
+    }
+    if std::env::var("AWS_REGION").is_err() && std::env::var("AWS_DEFAULT_REGION").is_err() {
+        builder = builder.with_region("us-east-1");
+    }
+    builder.build().map_err(|err| StorageError::Store(err.to_string()))
+}
+
+#[derive(Clone)]
+pub struct ObjectBlobStore {
+    store: Arc<dyn ObjectStore>,
+}
+
+impl ObjectBlobStore {
+    pub fn inner(&self) -> Arc<dyn ObjectStore> {
+        self.store.clone()
+    }
+}
+
+fn store_err(err: object_store::Error) -> DomainError {
+    match err {
+        object_store::Error::NotFound { .. } => DomainError::NotFound("blob"),
+        other => DomainError::Internal(other.to_string()),
+    }
+}
+
+#[async_trait]
+impl BlobStore for ObjectBlobStore {
+    async fn create(&self, key: &str) -> Result<Box<dyn BlobWriter>> {
+        // BufWriter sends small objects in one PUT and large ones as a multipart upload,
+        // holding at most one part in memory.
+        let writer = BufWriter::with_capacity(self.store.clone(), Path::from(key), 8 * 1024 * 1024);
+        Ok(Box::new(ObjectWriter { writer }))
+    }
+
+    async fn open(&self, key: &str) -> Result<ByteStream> {
+        let found = self.store.get(&Path::from(key)).await.map_err(store_err)?;
+        Ok(found.into_stream().map_err(store_err).boxed())
+    }
+
+    async fn delete(&self, key: &str) -> Result<()> {
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(err) => Err(store_err(err)),
+        }
+    }
+
+    async fn exists(&self, key: &str) -> Result<bool> {
+        match self.store.head(&Path::from(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(err) => Err(store_err(err)),
+        }
+    }
+}
+
+struct ObjectWriter {
+    writer: BufWriter,
+}
+
+#[async_trait]
+impl BlobWriter for ObjectWriter {
+    async fn write(&mut self, chunk: Bytes) -> Result<()> {
+        self.writer.put(chunk).await.map_err(store_err)
+    }
+
+    async fn finish(mut self: Box<Self>) -> Result<()> {
+        self.writer.shutdown().await.map_err(DomainError::internal)
+    }
+
+    async fn abort(mut self: Box<Self>) {
+        if let Err(err) = self.writer.abort().await {
+            tracing::warn!(error = %err, "aborting a blob upload failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_urls_parse() {
+        assert_eq!(
+            StoreUrl::parse("s3://media/vitrine/").unwrap(),
+            StoreUrl::S3 { bucket: "media".into(), prefix: "vitrine".into() }
+        );
+        assert_eq!(StoreUrl::parse("./data/blobs").unwrap(), StoreUrl::Local("./data/blobs".into()));
+        assert_eq!(StoreUrl::parse("memory://").unwrap(), StoreUrl::Memory);
+        assert!(StoreUrl::parse("ftp://x").is_err());
+    }
+}

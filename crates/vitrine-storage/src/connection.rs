@@ -1,0 +1,143 @@
+//! One connection type over both backends, chosen from the URL scheme by our own code.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::StorageError;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Serialises migrations of instances that start together on one PostgreSQL database.
+const MIGRATION_LOCK_KEY: i64 = 0x5649_5452_494e_45; // "VITRINE"
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// Reads the scheme: `postgres://`/`postgresql://`, `sqlite://PATH`, or a plain path.
+    pub fn from_url(url: &str) -> Result<(Backend, String), StorageError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok((Backend::Postgres, with_connect_timeout(url)));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            return Ok((Backend::Sqlite, path.to_owned()));
+        }
+        if url.contains("://") || url.is_empty() {
+            return Err(StorageError::UnsupportedUrl(url.to_owned()));
+        }
+        Ok((Backend::Sqlite, url.to_owned()))
+    }
+}
+
+/// libpq waits for the kernel's TCP timeout by default; a service should fail fast instead.
+fn with_connect_timeout(url: &str) -> String {
+    if url.contains("connect_timeout=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&connect_timeout=5")
+    } else {
+        format!("{url}?connect_timeout=5")
+    }
+}
+
+/// r2d2 manager that knows which backend it makes, so errors are the real ones.
+#[derive(Debug, Clone)]
+pub(crate) struct Manager {
+    backend: Backend,
+    url: String,
+}
+
+impl Manager {
+    pub(crate) fn new(backend: Backend, url: String) -> Self {
+        Self { backend, url }
+    }
+
+    pub(crate) fn connect(&self) -> Result<AnyConnection, StorageError> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(AnyConnection::Pg)
+                .map_err(|err| StorageError::Connect(err.to_string())),
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.url)
+                    .map_err(|err| StorageError::Connect(err.to_string()))?;
+                // Per connection: a fresh SQLite connection has foreign keys off, and
+                // WAL plus a busy timeout lets readers and one writer work side by side.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(|err| StorageError::Connect(err.to_string()))?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = StorageError;
+
+    fn connect(&self) -> Result<AnyConnection, StorageError> {
+        Manager::connect(self)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), StorageError> {
+        conn.batch_execute("SELECT 1").map_err(StorageError::Query)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+pub(crate) type Pool = r2d2::Pool<Manager>;
+
+/// Brings the schema up to date; on PostgreSQL under an advisory lock so several
+/// instances starting at once do not race each other.
+pub(crate) fn migrate(conn: &mut AnyConnection) -> Result<(), StorageError> {
+    let failed = |err: Box<dyn std::error::Error + Send + Sync>| StorageError::Migrate(err.to_string());
+    match conn {
+        AnyConnection::Sqlite(conn) => {
+            conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(failed)?;
+        }
+        AnyConnection::Pg(conn) => {
+            conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let outcome = conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+            conn.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
+            outcome.map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scheme_picks_the_backend() {
+        assert_eq!(Backend::from_url("postgres://h/db").unwrap().0, Backend::Postgres);
+        assert_eq!(Backend::from_url("sqlite:///tmp/x.db").unwrap(), (Backend::Sqlite, "/tmp/x.db".into()));
+        assert_eq!(Backend::from_url("data/x.db").unwrap().0, Backend::Sqlite);
+        assert!(Backend::from_url("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn postgres_urls_get_a_connect_timeout() {
+        let (_, url) = Backend::from_url("postgres://h/db?sslmode=disable").unwrap();
+        assert_eq!(url, "postgres://h/db?sslmode=disable&connect_timeout=5");
+    }
+}

@@ -1,0 +1,109 @@
+//! The database handle: a pool, and the two ways to use it off the async runtime.
+
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+use vitrine_domain::{DomainError, Result};
+
+use crate::connection::{migrate, AnyConnection, Backend, Manager, Pool};
+use crate::error::StorageError;
+
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects (once, directly, to report the real error fast), migrates, builds the pool.
+    pub fn connect(url: &str) -> Result<Db, StorageError> {
+        let (backend, url) = Backend::from_url(url)?;
+        if backend == Backend::Sqlite {
+            if let Some(dir) = std::path::Path::new(&url).parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|err| StorageError::Connect(format!("{}: {err}", dir.display())))?;
+                }
+            }
+        }
+        let manager = Manager::new(backend, url);
+        let mut first = manager.connect()?;
+        migrate(&mut first)?;
+        drop(first);
+        let pool = Pool::builder()
+            .max_size(16)
+            .connection_timeout(Duration::from_secs(10))
+            .build_unchecked(manager);
+        Ok(Db { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Runs `f` with a pooled connection on the blocking pool; the connection goes back to
+    /// the pool before the future resolves, so none is ever held across an `.await`.
+    pub async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(|e| DomainError::from(StorageError::from(e)))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(DomainError::internal)?
+    }
+
+    /// Like `run`, inside a write transaction. SQLite's deferred transactions fail with
+    /// "database is locked" when a reader upgrades to a writer under contention; starting
+    /// with `BEGIN IMMEDIATE` makes writers queue on the busy timeout instead.
+    pub async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
+    {
+        self.run(move |conn| write_transaction(conn, f)).await
+    }
+
+}
+
+#[async_trait::async_trait]
+impl vitrine_domain::ports::Health for Db {
+    async fn ping(&self) -> Result<()> {
+        self.run(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1").map_err(crate::error::query_err)
+        })
+        .await
+    }
+}
+
+fn write_transaction<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T>,
+) -> Result<T> {
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    let begun = match conn {
+        AnyConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")
+        }
+        AnyConnection::Pg(_) => Manager::begin_transaction(conn),
+    };
+    begun.map_err(crate::error::query_err)?;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn).map_err(crate::error::query_err)?;
+            Ok(value)
+        }
+        Err(err) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(err)
+        }
+    }
+}
+

@@ -1,0 +1,15 @@
+#![doc = include_str!("../README.md")]
+
+mod blob_store;
+mod connection;
+mod db;
+mod error;
+mod items;
+mod schema;
+mod settings;
+mod users;
+
+pub use blob_store::{open_store, ObjectBlobStore, StoreUrl};
+pub use connection::{AnyConnection, Backend};
+pub use db::Db;
+pub use error::StorageError;
