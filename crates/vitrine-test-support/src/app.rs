@@ -1,0 +1,232 @@
+//! `TestApp`: the real server on a loopback port, its own database and blob store.
+
+use std::sync::Arc;
+
+use diesel::sql_types::BigInt;
+use diesel::{QueryableByName, RunQueryDsl};
+use futures::TryStreamExt;
+use reqwest::multipart::{Form, Part};
+use reqwest::{Client, Response};
+use tempfile::TempDir;
+use vitrine_domain::accounts::Accounts;
+use vitrine_domain::limits::Limits;
+use vitrine_domain::user::{Plan, Role, Scopes};
+use vitrine_http::{AppState, HttpSettings};
+use vitrine_storage::{open_store, Db, ObjectBlobStore, StoreUrl};
+
+use crate::backend::{PgSchema, TestBackend};
+
+pub struct TestAppBuilder {
+    backend: TestBackend,
+    limits: Limits,
+    http: HttpSettings,
+}
+
+impl TestAppBuilder {
+    pub fn with_limits(mut self, change: impl FnOnce(&mut Limits)) -> Self {
+        change(&mut self.limits);
+        self
+    }
+
+    pub fn with_http(mut self, change: impl FnOnce(&mut HttpSettings)) -> Self {
+        change(&mut self.http);
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
+        let (database_url, schema) = match &self.backend {
+            TestBackend::Sqlite => (format!("sqlite://{}", dir.path().join("vitrine.db").display()), None),
+            TestBackend::Postgres(server) => {
+                let schema = PgSchema::create(server);
+                (schema.url(), Some(schema))
+            }
+        };
+        let db = tokio::task::spawn_blocking(move || Db::connect(&database_url))
+            .await
+            .unwrap_or_else(|err| panic!("{err}"))
+            .unwrap_or_else(|err| panic!("connecting: {err}"));
+        let db = Arc::new(db);
+        let store = open_store(&StoreUrl::Local(dir.path().join("blobs")))
+            .await
+            .unwrap_or_else(|err| panic!("store: {err}"));
+
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|err| panic!("bind: {err}"));
+        let addr = listener.local_addr().unwrap_or_else(|err| panic!("addr: {err}"));
+        let base_url = format!("http://{addr}");
+        let mut http = self.http;
+        http.public_url = base_url.clone();
+        let state = AppState::build(
+            db.clone(),
+            Arc::new(store.clone()),
+            Arc::new(vitrine_media::Prober),
+            self.limits,
+            http,
+        )
+        .await
+        .unwrap_or_else(|err| panic!("building the app: {err}"));
+
+        // actix runs its own system; give it a thread so any test runtime can host it.
+        let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = vitrine_http::serve(listener, state, 2).unwrap_or_else(|err| panic!("serve: {err}"));
+                let _ = handle_tx.send(server.handle());
+                let _ = server.await;
+            })
+        });
+        let handle = handle_rx.await.unwrap_or_else(|err| panic!("server did not start: {err}"));
+        TestApp {
+            base_url,
+            client: Client::new(),
+            handle,
+            accounts: Accounts::new(db.clone()),
+            db,
+            store,
+            _schema: schema,
+            dir,
+        }
+    }
+}
+
+pub struct TestApp {
+    base_url: String,
+    client: Client,
+    handle: actix_web::dev::ServerHandle,
+    accounts: Accounts,
+    db: Arc<Db>,
+    store: ObjectBlobStore,
+    // Dropped after the server stops: the schema, then the temp folder.
+    _schema: Option<PgSchema>,
+    dir: TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Sends the stop command; the server thread winds down on its own.
+        drop(self.handle.stop(false));
+    }
+}
+
+/// A user with a full-scope API key.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub name: String,
+    pub password: String,
+    pub key: String,
+}
+
+impl TestApp {
+    pub fn builder(backend: TestBackend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            limits: Limits::default(),
+            http: HttpSettings::default(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub async fn user(&self, name: &str) -> TestUser {
+        self.user_with(name, Role::User, Plan::Free).await
+    }
+
+    pub async fn user_with(&self, name: &str, role: Role, plan: Plan) -> TestUser {
+        let password = format!("{name}-password");
+        self.accounts
+            .add_user(name, &password, role, plan)
+            .await
+            .unwrap_or_else(|err| panic!("adding {name}: {err}"));
+        let key = self.key(name, None).await;
+        TestUser {
+            name: name.to_owned(),
+            password,
+            key,
+        }
+    }
+
+    /// Another key for an existing user, optionally narrowed to `scopes` ("a,b").
+    pub async fn key(&self, name: &str, scopes: Option<&str>) -> String {
+        let scopes = scopes.map(|s| Scopes::parse_list(s).unwrap_or_else(|err| panic!("{err}")));
+        self.accounts
+            .create_api_key(name, scopes)
+            .await
+            .unwrap_or_else(|err| panic!("key for {name}: {err}"))
+    }
+
+    pub async fn get(&self, key: &str, path: &str) -> Response {
+        self.send(self.client.get(self.url(path)).bearer_auth(key)).await
+    }
+
+    pub async fn delete(&self, key: &str, path: &str) -> Response {
+        self.send(self.client.delete(self.url(path)).bearer_auth(key)).await
+    }
+
+    pub async fn patch(&self, key: &str, path: &str, body: serde_json::Value) -> Response {
+        self.send(self.client.patch(self.url(path)).bearer_auth(key).json(&body)).await
+    }
+
+    /// `POST /api/v1/gallery` with `file` and the given text fields.
+    pub async fn upload(&self, key: &str, filename: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) -> Response {
+        let mut form = Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        form = form.part("file", Part::bytes(bytes).file_name(filename.to_owned()));
+        self.send(self.client.post(self.url("/api/v1/gallery")).bearer_auth(key).multipart(form))
+            .await
+    }
+
+    /// Uploads and returns the created item's JSON, failing the test unless it is 201.
+    pub async fn upload_ok(&self, key: &str, filename: &str, bytes: Vec<u8>) -> serde_json::Value {
+        let response = self.upload(key, filename, bytes, &[]).await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(status, 201, "{body}");
+        body
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        request.send().await.unwrap_or_else(|err| panic!("request failed: {err}"))
+    }
+
+    /// Rows in a table, counted straight in the database.
+    pub async fn count_rows(&self, table: &'static str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = BigInt)]
+            n: i64,
+        }
+        self.db
+            .run(move |conn| {
+                diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+                    .get_result::<Count>(conn)
+                    .map(|c| c.n)
+                    .map_err(|err| vitrine_domain::DomainError::internal(err))
+            })
+            .await
+            .unwrap_or_else(|err| panic!("counting {table}: {err}"))
+    }
+
+    /// Objects in the blob store, counted by listing it.
+    pub async fn blob_objects(&self) -> usize {
+        use object_store::ObjectStore;
+        self.store
+            .inner()
+            .list(None)
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_or_else(|err| panic!("listing blobs: {err}"))
+            .len()
+    }
+}
