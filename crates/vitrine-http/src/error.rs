@@ -97,6 +97,17 @@ pub fn invalid(message: &str, field: &str, why: impl Into<String>, position: &'s
     ApiError(DomainError::invalid_field(message, FieldError::new(field, why, position)))
 }
 
+/// Parses a JSON body after authentication has run: with `web::Json` as an extractor a
+/// malformed body would answer 400 before an unauthenticated caller got their 401.
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    serde_json::from_slice(bytes).map_err(|err| {
+        ApiError(DomainError::invalid_field(
+            "Invalid JSON body",
+            FieldError::new("body", err.to_string(), "body"),
+        ))
+    })
+}
+
 pub(crate) fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(1024 * 1024)

@@ -4,10 +4,12 @@ use std::io::Cursor;
 
 use image::{ImageFormat, Rgb, RgbImage};
 
-/// A gradient, so different sizes give different bytes.
+/// A gradient with noise in one channel: different sizes give different bytes, and the
+/// files do not compress to nothing, so size limits can be tested with small pictures.
 fn picture(width: u32, height: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
-        Rgb([(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, 128])
+        let noise = (x.wrapping_mul(31) ^ y.wrapping_mul(17)).wrapping_mul(2_654_435_761) >> 24;
+        Rgb([(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, noise as u8])
     })
 }
 

@@ -11,7 +11,7 @@ use vitrine_domain::ItemId;
 use self::dto::{list_query, ItemResponse, ListResponse, PatchBody, StorageResponse};
 use super::stream::{bytes_response, Disposition};
 use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::error::{json_body, ApiResult};
 use crate::format::human_bytes;
 use crate::state::AppState;
 
@@ -62,9 +62,9 @@ async fn patch(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
-    body: web::Json<PatchBody>,
+    body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let patch = body.into_inner().into_patch()?;
+    let patch = json_body::<PatchBody>(&body)?.into_patch()?;
     let item = state
         .library
         .update(&who, &ItemId::from(id.into_inner()), patch)

@@ -1,0 +1,134 @@
+//! Bad uploads are refused with a clear 4xx and leave no row and no blob; equal bytes
+//! are stored once.
+
+use serde_json::Value;
+use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
+
+backend_tests!(
+    bad_uploads_leave_nothing_behind,
+    the_same_bytes_are_stored_once,
+    every_accepted_image_type_reports_its_size,
+    concurrent_uploads_all_succeed,
+    a_form_without_a_file_is_refused,
+);
+
+async fn assert_refused(app: &TestApp, key: &str, name: &str, bytes: Vec<u8>, status: u16, needle: &str) {
+    let response = app.upload(key, name, bytes, &[("prompt", "should not stay")]).await;
+    assert_eq!(response.status(), status, "{name}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["statusCode"], status);
+    let message = body["error"].as_str().unwrap();
+    assert!(message.contains(needle), "{name}: {message}");
+    assert_eq!(app.count_rows("items").await, 0, "{name} left an item");
+    assert_eq!(app.count_rows("blobs").await, 0, "{name} left a blob row");
+    assert_eq!(app.blob_objects().await, 0, "{name} left an object");
+}
+
+async fn bad_uploads_leave_nothing_behind(app: TestApp) {
+    let alice = app.user("alice").await;
+    assert_refused(&app, &alice.key, "empty.jpg", Vec::new(), 400, "empty").await;
+    assert_refused(&app, &alice.key, "notes.jpg", b"just some text, honest".to_vec(), 415, "accepted types").await;
+    let jpeg = fixtures::jpeg(64, 48);
+    assert_refused(&app, &alice.key, "cut.jpg", jpeg[..jpeg.len() / 2].to_vec(), 400, "truncated").await;
+    let png = fixtures::png(64, 48);
+    assert_refused(&app, &alice.key, "cut.png", png[..png.len() - 5].to_vec(), 400, "truncated").await;
+    assert_refused(&app, &alice.key, "header.png", png[..20].to_vec(), 400, "damaged").await;
+    let storage: Value = app.get(&alice.key, "/api/v1/gallery/storage").await.json().await.unwrap();
+    assert_eq!(storage["used"], 0);
+}
+
+async fn the_same_bytes_are_stored_once(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let png = fixtures::png(120, 80);
+    let first = app.upload_ok(&alice.key, "one.png", png.clone()).await;
+    let second = app.upload_ok(&alice.key, "two.png", png.clone()).await;
+    let bobs = app.upload_ok(&bob.key, "three.png", png.clone()).await;
+    assert_ne!(first["id"], second["id"]);
+    assert_eq!(app.count_rows("items").await, 3);
+    assert_eq!(app.count_rows("blobs").await, 1);
+    assert_eq!(app.blob_objects().await, 1, "the redundant copies were removed");
+    assert_eq!(first["md5"], second["md5"]);
+
+    // Each owner pays for their own items.
+    let storage: Value = app.get(&alice.key, "/api/v1/gallery/storage").await.json().await.unwrap();
+    assert_eq!(storage["used"], 2 * png.len());
+
+    let first_id = first["id"].as_str().unwrap();
+    assert_eq!(app.delete(&alice.key, &format!("/api/v1/gallery/{first_id}")).await.status(), 200);
+    for (key, item) in [(&alice.key, &second), (&bob.key, &bobs)] {
+        let id = item["id"].as_str().unwrap();
+        let download = app.get(key, &format!("/api/v1/gallery/{id}/download")).await;
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.bytes().await.unwrap().to_vec(), png);
+    }
+}
+
+async fn every_accepted_image_type_reports_its_size(app: TestApp) {
+    let alice = app.user("alice").await;
+    for (name, bytes, mime) in [
+        ("a.png", fixtures::png(33, 21), "image/png"),
+        ("a.jpg", fixtures::jpeg(33, 21), "image/jpeg"),
+        ("a.gif", fixtures::gif(33, 21), "image/gif"),
+        // The extension lies; the bytes decide.
+        ("really-a-png.jpg", fixtures::png(35, 21), "image/png"),
+    ] {
+        let item = app.upload_ok(&alice.key, name, bytes).await;
+        assert_eq!(item["mimeType"], mime, "{name}");
+        assert_eq!(item["height"], 21, "{name}");
+    }
+}
+
+async fn concurrent_uploads_all_succeed(app: TestApp) {
+    let alice = app.user("alice").await;
+    let uploads = (0..16u32).map(|n| app.upload(&alice.key, "c.png", fixtures::png(20 + n, 20), &[("tags", "shared,tag")]));
+    let responses = futures::future::join_all(uploads).await;
+    for response in responses {
+        let status = response.status();
+        assert_eq!(status, 201, "{}", response.text().await.unwrap());
+    }
+    let list: Value = app.get(&alice.key, "/api/v1/gallery?tags=shared").await.json().await.unwrap();
+    assert_eq!(list["total"], 16);
+    assert_eq!(app.count_rows("tags").await, 2, "tags are created once per user");
+}
+
+async fn a_form_without_a_file_is_refused(app: TestApp) {
+    let alice = app.user("alice").await;
+    let form = reqwest::multipart::Form::new().text("prompt", "no file here");
+    let response = app
+        .send(app.client().post(app.url("/api/v1/gallery")).bearer_auth(&alice.key).multipart(form))
+        .await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["detail"][0]["field"], "file");
+
+    let not_multipart = app
+        .send(app.client().post(app.url("/api/v1/gallery")).bearer_auth(&alice.key).body("raw"))
+        .await;
+    assert_eq!(not_multipart.status(), 400);
+}
+
+#[tokio::test]
+async fn an_upload_over_the_size_limit_is_refused_and_leaves_nothing() {
+    let app = TestApp::builder(TestBackend::Sqlite)
+        .with_limits(|limits| limits.max_upload_bytes = 10_000)
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let big = fixtures::png(300, 300);
+    assert!(big.len() > 10_000);
+    assert_refused(&app, &alice.key, "big.png", big, 413, "upload limit of 10000 bytes").await;
+    assert_eq!(app.upload(&alice.key, "small.png", fixtures::png(10, 10), &[]).await.status(), 201);
+}
+
+#[tokio::test]
+async fn an_upload_over_quota_is_refused_and_leaves_nothing() {
+    let app = TestApp::builder(TestBackend::Sqlite)
+        .with_limits(|limits| limits.quotas.free = Some(2_000))
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let png = fixtures::png(200, 200);
+    assert!(png.len() > 2_000);
+    assert_refused(&app, &alice.key, "big.png", png, 413, "quota").await;
+}
