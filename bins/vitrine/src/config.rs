@@ -78,7 +78,7 @@ pub struct FlagOverrides {
 }
 
 impl Config {
-    pub fn load(file: Option<&Path>, flags: FlagOverrides) -> Result<Config, figment::Error> {
+    pub fn load(file: Option<&Path>, flags: FlagOverrides) -> Result<Config, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             figment = figment.merge(Toml::file_exact(file));
@@ -87,6 +87,7 @@ impl Config {
             .merge(Env::prefixed("VITRINE_"))
             .merge(Serialized::defaults(flags))
             .extract()
+            .map_err(Box::new)
     }
 
     pub fn database_url(&self) -> String {

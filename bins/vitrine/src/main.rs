@@ -14,7 +14,11 @@ use vitrine_storage::{open_store, Db, StoreUrl};
 use crate::config::{Config, FlagOverrides};
 
 #[derive(Parser)]
-#[command(name = "vitrine", version, about = "A self-hosted media gallery server")]
+#[command(
+    name = "vitrine",
+    version,
+    about = "A self-hosted media gallery server"
+)]
 struct Cli {
     /// TOML configuration file.
     #[arg(long, global = true)]
@@ -115,7 +119,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(UserCommand::Add(add)) => {
             let role = if add.admin { Role::Admin } else { Role::User };
             let plan: Plan = add.plan.parse()?;
-            let user = Accounts::new(db).add_user(&add.name, &add.password, role, plan).await?;
+            let user = Accounts::new(db)
+                .add_user(&add.name, &add.password, role, plan)
+                .await?;
             println!("created user {} ({}, {})", user.name, user.role, user.plan);
             Ok(())
         }
@@ -145,7 +151,9 @@ async fn connect(config: &Config) -> anyhow::Result<Db> {
 
 async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     let store_url = StoreUrl::parse(&config.store())?;
-    let store = open_store(&store_url).await.context("opening the blob store")?;
+    let store = open_store(&store_url)
+        .await
+        .context("opening the blob store")?;
     let state = vitrine_http::AppState::build(
         db,
         Arc::new(store),
@@ -189,7 +197,10 @@ mod tests {
 
     #[test]
     fn database_passwords_never_reach_the_log() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/v"), "postgres://app:***@db:5432/v");
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/v"),
+            "postgres://app:***@db:5432/v"
+        );
         assert_eq!(redact("sqlite://./x.db"), "sqlite://./x.db");
     }
 }

@@ -1,5 +1,8 @@
 //! Who may do what: 401 without credentials, 403 without the scope, 404 for another's item.
 
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 
@@ -23,18 +26,28 @@ async fn every_route_needs_credentials(app: TestApp) {
     ];
     for (method, path) in routes {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let response = app.send(app.client().request(method.clone(), app.url(path))).await;
+        let response = app
+            .send(app.client().request(method.clone(), app.url(path)))
+            .await;
         assert_eq!(response.status(), 401, "{method} {path}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"], "Unauthorized");
         assert_eq!(body["statusCode"], 401);
 
         let forged = app
-            .send(app.client().request(method.clone(), app.url(path)).bearer_auth("vtr_0000"))
+            .send(
+                app.client()
+                    .request(method.clone(), app.url(path))
+                    .bearer_auth("vtr_0000"),
+            )
             .await;
         assert_eq!(forged.status(), 401, "forged key on {method} {path}");
         let garbage = app
-            .send(app.client().request(method.clone(), app.url(path)).bearer_auth("not.a.jwt"))
+            .send(
+                app.client()
+                    .request(method.clone(), app.url(path))
+                    .bearer_auth("not.a.jwt"),
+            )
             .await;
         assert_eq!(garbage.status(), 401, "bad token on {method} {path}");
     }
@@ -43,43 +56,92 @@ async fn every_route_needs_credentials(app: TestApp) {
 async fn another_users_item_is_not_found(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
-    let item = app.upload_ok(&alice.key, "a.png", fixtures::png(8, 8)).await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(8, 8))
+        .await;
     let id = item["id"].as_str().unwrap();
 
-    for path in [format!("/api/v1/gallery/{id}"), format!("/api/v1/gallery/{id}/download")] {
+    for path in [
+        format!("/api/v1/gallery/{id}"),
+        format!("/api/v1/gallery/{id}/download"),
+    ] {
         let response = app.get(&bob.key, &path).await;
         assert_eq!(response.status(), 404, "{path}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["statusCode"], 404);
     }
-    let patch = app.patch(&bob.key, &format!("/api/v1/gallery/{id}"), json!({"tags": ["mine"]})).await;
+    let patch = app
+        .patch(
+            &bob.key,
+            &format!("/api/v1/gallery/{id}"),
+            json!({"tags": ["mine"]}),
+        )
+        .await;
     assert_eq!(patch.status(), 404);
     let delete = app.delete(&bob.key, &format!("/api/v1/gallery/{id}")).await;
     assert_eq!(delete.status(), 404);
 
-    let bobs_list: Value = app.get(&bob.key, "/api/v1/gallery").await.json().await.unwrap();
+    let bobs_list: Value = app
+        .get(&bob.key, "/api/v1/gallery")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(bobs_list["total"], 0);
-    let still: Value = app.get(&alice.key, &format!("/api/v1/gallery/{id}")).await.json().await.unwrap();
+    let still: Value = app
+        .get(&alice.key, &format!("/api/v1/gallery/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(still["status"], "active", "bob's attempts changed nothing");
     assert_eq!(still["tags"], json!([]));
 }
 
 async fn scopes_limit_what_a_key_may_do(app: TestApp) {
     let alice = app.user("alice").await;
-    let item = app.upload_ok(&alice.key, "a.png", fixtures::png(8, 8)).await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(8, 8))
+        .await;
     let id = item["id"].as_str().unwrap();
     let reader = app.key("alice", Some("media:read")).await;
 
     assert_eq!(app.get(&reader, "/api/v1/gallery").await.status(), 200);
-    assert_eq!(app.get(&reader, &format!("/api/v1/gallery/{id}/download")).await.status(), 200);
+    assert_eq!(
+        app.get(&reader, &format!("/api/v1/gallery/{id}/download"))
+            .await
+            .status(),
+        200
+    );
     let upload = app.upload(&reader, "b.png", fixtures::png(4, 4), &[]).await;
     assert_eq!(upload.status(), 403);
     let body: Value = upload.json().await.unwrap();
     assert_eq!(body["statusCode"], 403);
-    assert!(body["error"].as_str().unwrap().contains("media:write"), "{body}");
-    assert_eq!(app.patch(&reader, &format!("/api/v1/gallery/{id}"), json!({"favorite": true})).await.status(), 403);
-    assert_eq!(app.delete(&reader, &format!("/api/v1/gallery/{id}")).await.status(), 403);
-    assert_eq!(app.count_rows("items").await, 1, "the refused upload stored nothing");
+    assert!(
+        body["error"].as_str().unwrap().contains("media:write"),
+        "{body}"
+    );
+    assert_eq!(
+        app.patch(
+            &reader,
+            &format!("/api/v1/gallery/{id}"),
+            json!({"favorite": true})
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.delete(&reader, &format!("/api/v1/gallery/{id}"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.count_rows("items").await,
+        1,
+        "the refused upload stored nothing"
+    );
 
     let writer_only = app.key("alice", Some("media:write")).await;
     assert_eq!(app.get(&writer_only, "/api/v1/gallery").await.status(), 403);
@@ -92,35 +154,65 @@ async fn scopes_limit_what_a_key_may_do(app: TestApp) {
 async fn password_gives_a_jwt_that_works_like_a_key(app: TestApp) {
     let alice = app.user("alice").await;
     let wrong = app
-        .send(app.client().post(app.url("/api/v1/auth/token")).json(&json!({"name": "alice", "password": "nope-nope"})))
+        .send(
+            app.client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({"name": "alice", "password": "nope-nope"})),
+        )
         .await;
     assert_eq!(wrong.status(), 401);
     let unknown = app
-        .send(app.client().post(app.url("/api/v1/auth/token")).json(&json!({"name": "nobody", "password": "x"})))
+        .send(
+            app.client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({"name": "nobody", "password": "x"})),
+        )
         .await;
     assert_eq!(unknown.status(), 401);
     let malformed = app
-        .send(app.client().post(app.url("/api/v1/auth/token")).json(&json!({"name": "alice"})))
+        .send(
+            app.client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({"name": "alice"})),
+        )
         .await;
     assert_eq!(malformed.status(), 400);
 
     let response = app
-        .send(app.client().post(app.url("/api/v1/auth/token")).json(&json!({"name": "alice", "password": alice.password})))
+        .send(
+            app.client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({"name": "alice", "password": alice.password})),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let token: Value = response.json().await.unwrap();
     assert_eq!(token["token_type"], "Bearer");
     let jwt = token["access_token"].as_str().unwrap();
-    assert_eq!(app.upload(jwt, "a.png", fixtures::png(4, 4), &[]).await.status(), 201);
+    assert_eq!(
+        app.upload(jwt, "a.png", fixtures::png(4, 4), &[])
+            .await
+            .status(),
+        201
+    );
     assert_eq!(app.get(jwt, "/api/v1/gallery").await.status(), 200);
 
     let narrow = app
-        .send(app.client().post(app.url("/api/v1/auth/token")).json(&json!({"name": "alice", "password": alice.password, "scopes": "media:read"})))
+        .send(
+            app.client().post(app.url("/api/v1/auth/token")).json(
+                &json!({"name": "alice", "password": alice.password, "scopes": "media:read"}),
+            ),
+        )
         .await;
     let narrow: Value = narrow.json().await.unwrap();
     let narrow = narrow["access_token"].as_str().unwrap();
     assert_eq!(app.get(narrow, "/api/v1/gallery").await.status(), 200);
-    assert_eq!(app.upload(narrow, "b.png", fixtures::png(4, 4), &[]).await.status(), 403);
+    assert_eq!(
+        app.upload(narrow, "b.png", fixtures::png(4, 4), &[])
+            .await
+            .status(),
+        403
+    );
 
     let mut tampered = jwt.to_owned();
     tampered.pop();
@@ -131,15 +223,27 @@ async fn password_gives_a_jwt_that_works_like_a_key(app: TestApp) {
 async fn header_forms_are_all_accepted(app: TestApp) {
     let alice = app.user("alice").await;
     let with_header = app
-        .send(app.client().get(app.url("/api/v1/gallery")).header("X-API-Key", &alice.key))
+        .send(
+            app.client()
+                .get(app.url("/api/v1/gallery"))
+                .header("X-API-Key", &alice.key),
+        )
         .await;
     assert_eq!(with_header.status(), 200);
     let lower_bearer = app
-        .send(app.client().get(app.url("/api/v1/gallery")).header("authorization", format!("bearer {}", alice.key)))
+        .send(
+            app.client()
+                .get(app.url("/api/v1/gallery"))
+                .header("authorization", format!("bearer {}", alice.key)),
+        )
         .await;
     assert_eq!(lower_bearer.status(), 200);
     let basic = app
-        .send(app.client().get(app.url("/api/v1/gallery")).basic_auth("alice", Some(&alice.password)))
+        .send(
+            app.client()
+                .get(app.url("/api/v1/gallery"))
+                .basic_auth("alice", Some(&alice.password)),
+        )
         .await;
     assert_eq!(basic.status(), 401);
 }

@@ -1,5 +1,8 @@
 //! Item URLs work without headers, expire, and cannot be altered to reach another item.
 
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Duration;
 
 use serde_json::Value;
@@ -11,7 +14,13 @@ fn replace_param(url: &str, name: &str, value: &str) -> String {
     let (base, query) = url.split_once('?').unwrap();
     let query: Vec<String> = query
         .split('&')
-        .map(|pair| if pair.starts_with(&format!("{name}=")) { format!("{name}={value}") } else { pair.to_owned() })
+        .map(|pair| {
+            if pair.starts_with(&format!("{name}=")) {
+                format!("{name}={value}")
+            } else {
+                pair.to_owned()
+            }
+        })
         .collect();
     format!("{base}?{}", query.join("&"))
 }
@@ -20,7 +29,9 @@ async fn signed_urls_serve_bytes_without_headers_and_refuse_tampering(app: TestA
     let alice = app.user("alice").await;
     let png = fixtures::png(50, 50);
     let item = app.upload_ok(&alice.key, "a.png", png.clone()).await;
-    let other = app.upload_ok(&alice.key, "b.png", fixtures::png(51, 50)).await;
+    let other = app
+        .upload_ok(&alice.key, "b.png", fixtures::png(51, 50))
+        .await;
     let url = item["url"].as_str().unwrap();
 
     let plain = app.send(app.client().get(url)).await;
@@ -30,7 +41,15 @@ async fn signed_urls_serve_bytes_without_headers_and_refuse_tampering(app: TestA
 
     let id = item["id"].as_str().unwrap();
     let other_id = other["id"].as_str().unwrap();
-    let exp: i64 = url.split("exp=").nth(1).unwrap().split('&').next().unwrap().parse().unwrap();
+    let exp: i64 = url
+        .split("exp=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let sig = url.split("sig=").nth(1).unwrap();
     let mut flipped = sig.to_owned();
     flipped.replace_range(0..1, if sig.starts_with('0') { "1" } else { "0" });
@@ -55,7 +74,9 @@ async fn signed_urls_expire() {
         .spawn()
         .await;
     let alice = app.user("alice").await;
-    let item = app.upload_ok(&alice.key, "a.png", fixtures::png(5, 5)).await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(5, 5))
+        .await;
     let url = item["url"].as_str().unwrap();
     assert_eq!(app.send(app.client().get(url)).await.status(), 200);
     tokio::time::sleep(Duration::from_millis(2100)).await;

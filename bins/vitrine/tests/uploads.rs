@@ -1,6 +1,9 @@
 //! Bad uploads are refused with a clear 4xx and leave no row and no blob; equal bytes
 //! are stored once.
 
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use serde_json::Value;
 use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
 
@@ -12,8 +15,17 @@ backend_tests!(
     a_form_without_a_file_is_refused,
 );
 
-async fn assert_refused(app: &TestApp, key: &str, name: &str, bytes: Vec<u8>, status: u16, needle: &str) {
-    let response = app.upload(key, name, bytes, &[("prompt", "should not stay")]).await;
+async fn assert_refused(
+    app: &TestApp,
+    key: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    status: u16,
+    needle: &str,
+) {
+    let response = app
+        .upload(key, name, bytes, &[("prompt", "should not stay")])
+        .await;
     assert_eq!(response.status(), status, "{name}");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["statusCode"], status);
@@ -27,13 +39,50 @@ async fn assert_refused(app: &TestApp, key: &str, name: &str, bytes: Vec<u8>, st
 async fn bad_uploads_leave_nothing_behind(app: TestApp) {
     let alice = app.user("alice").await;
     assert_refused(&app, &alice.key, "empty.jpg", Vec::new(), 400, "empty").await;
-    assert_refused(&app, &alice.key, "notes.jpg", b"just some text, honest".to_vec(), 415, "accepted types").await;
+    assert_refused(
+        &app,
+        &alice.key,
+        "notes.jpg",
+        b"just some text, honest".to_vec(),
+        415,
+        "accepted types",
+    )
+    .await;
     let jpeg = fixtures::jpeg(64, 48);
-    assert_refused(&app, &alice.key, "cut.jpg", jpeg[..jpeg.len() / 2].to_vec(), 400, "truncated").await;
+    assert_refused(
+        &app,
+        &alice.key,
+        "cut.jpg",
+        jpeg[..jpeg.len() / 2].to_vec(),
+        400,
+        "truncated",
+    )
+    .await;
     let png = fixtures::png(64, 48);
-    assert_refused(&app, &alice.key, "cut.png", png[..png.len() - 5].to_vec(), 400, "truncated").await;
-    assert_refused(&app, &alice.key, "header.png", png[..20].to_vec(), 400, "damaged").await;
-    let storage: Value = app.get(&alice.key, "/api/v1/gallery/storage").await.json().await.unwrap();
+    assert_refused(
+        &app,
+        &alice.key,
+        "cut.png",
+        png[..png.len() - 5].to_vec(),
+        400,
+        "truncated",
+    )
+    .await;
+    assert_refused(
+        &app,
+        &alice.key,
+        "header.png",
+        png[..20].to_vec(),
+        400,
+        "damaged",
+    )
+    .await;
+    let storage: Value = app
+        .get(&alice.key, "/api/v1/gallery/storage")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(storage["used"], 0);
 }
 
@@ -47,18 +96,34 @@ async fn the_same_bytes_are_stored_once(app: TestApp) {
     assert_ne!(first["id"], second["id"]);
     assert_eq!(app.count_rows("items").await, 3);
     assert_eq!(app.count_rows("blobs").await, 1);
-    assert_eq!(app.blob_objects().await, 1, "the redundant copies were removed");
+    assert_eq!(
+        app.blob_objects().await,
+        1,
+        "the redundant copies were removed"
+    );
     assert_eq!(first["md5"], second["md5"]);
 
     // Each owner pays for their own items.
-    let storage: Value = app.get(&alice.key, "/api/v1/gallery/storage").await.json().await.unwrap();
+    let storage: Value = app
+        .get(&alice.key, "/api/v1/gallery/storage")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(storage["used"], 2 * png.len());
 
     let first_id = first["id"].as_str().unwrap();
-    assert_eq!(app.delete(&alice.key, &format!("/api/v1/gallery/{first_id}")).await.status(), 200);
+    assert_eq!(
+        app.delete(&alice.key, &format!("/api/v1/gallery/{first_id}"))
+            .await
+            .status(),
+        200
+    );
     for (key, item) in [(&alice.key, &second), (&bob.key, &bobs)] {
         let id = item["id"].as_str().unwrap();
-        let download = app.get(key, &format!("/api/v1/gallery/{id}/download")).await;
+        let download = app
+            .get(key, &format!("/api/v1/gallery/{id}/download"))
+            .await;
         assert_eq!(download.status(), 200);
         assert_eq!(download.bytes().await.unwrap().to_vec(), png);
     }
@@ -81,29 +146,55 @@ async fn every_accepted_image_type_reports_its_size(app: TestApp) {
 
 async fn concurrent_uploads_all_succeed(app: TestApp) {
     let alice = app.user("alice").await;
-    let uploads = (0..16u32).map(|n| app.upload(&alice.key, "c.png", fixtures::png(20 + n, 20), &[("tags", "shared,tag")]));
+    let uploads = (0..16u32).map(|n| {
+        app.upload(
+            &alice.key,
+            "c.png",
+            fixtures::png(20 + n, 20),
+            &[("tags", "shared,tag")],
+        )
+    });
     let responses = futures::future::join_all(uploads).await;
     for response in responses {
         let status = response.status();
         assert_eq!(status, 201, "{}", response.text().await.unwrap());
     }
-    let list: Value = app.get(&alice.key, "/api/v1/gallery?tags=shared").await.json().await.unwrap();
+    let list: Value = app
+        .get(&alice.key, "/api/v1/gallery?tags=shared")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["total"], 16);
-    assert_eq!(app.count_rows("tags").await, 2, "tags are created once per user");
+    assert_eq!(
+        app.count_rows("tags").await,
+        2,
+        "tags are created once per user"
+    );
 }
 
 async fn a_form_without_a_file_is_refused(app: TestApp) {
     let alice = app.user("alice").await;
     let form = reqwest::multipart::Form::new().text("prompt", "no file here");
     let response = app
-        .send(app.client().post(app.url("/api/v1/gallery")).bearer_auth(&alice.key).multipart(form))
+        .send(
+            app.client()
+                .post(app.url("/api/v1/gallery"))
+                .bearer_auth(&alice.key)
+                .multipart(form),
+        )
         .await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["detail"][0]["field"], "file");
 
     let not_multipart = app
-        .send(app.client().post(app.url("/api/v1/gallery")).bearer_auth(&alice.key).body("raw"))
+        .send(
+            app.client()
+                .post(app.url("/api/v1/gallery"))
+                .bearer_auth(&alice.key)
+                .body("raw"),
+        )
         .await;
     assert_eq!(not_multipart.status(), 400);
 }
@@ -117,8 +208,21 @@ async fn an_upload_over_the_size_limit_is_refused_and_leaves_nothing() {
     let alice = app.user("alice").await;
     let big = fixtures::png(300, 300);
     assert!(big.len() > 10_000);
-    assert_refused(&app, &alice.key, "big.png", big, 413, "upload limit of 10000 bytes").await;
-    assert_eq!(app.upload(&alice.key, "small.png", fixtures::png(10, 10), &[]).await.status(), 201);
+    assert_refused(
+        &app,
+        &alice.key,
+        "big.png",
+        big,
+        413,
+        "upload limit of 10000 bytes",
+    )
+    .await;
+    assert_eq!(
+        app.upload(&alice.key, "small.png", fixtures::png(10, 10), &[])
+            .await
+            .status(),
+        201
+    );
 }
 
 #[tokio::test]

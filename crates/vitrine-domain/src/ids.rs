@@ -13,7 +13,11 @@ macro_rules! string_id {
             /// A fresh random ID: the prefix and 20 alphanumerics (~119 bits).
             pub fn generate() -> Self {
                 let mut rng = rand::thread_rng();
-                Self(format!("{}{}", $prefix, Alphanumeric.sample_string(&mut rng, 20)))
+                Self(format!(
+                    "{}{}",
+                    $prefix,
+                    Alphanumeric.sample_string(&mut rng, 20)
+                ))
             }
 
             pub fn as_str(&self) -> &str {

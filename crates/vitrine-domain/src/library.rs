@@ -174,7 +174,12 @@ impl Library {
         }
     }
 
-    async fn insert(&self, who: &Principal, staged: StagedUpload, meta: UploadMeta) -> Result<Item> {
+    async fn insert(
+        &self,
+        who: &Principal,
+        staged: StagedUpload,
+        meta: UploadMeta,
+    ) -> Result<Item> {
         let tags = normalize_tags(&meta.tags)?;
         let StagedUpload { blob, probe } = staged;
         let original_filename = meta

@@ -50,7 +50,10 @@ where
 
 /// Splits a comma-separated list as spec 1 and spec 5 send it.
 pub fn split_tag_list(raw: &str) -> Vec<&str> {
-    raw.split(',').map(str::trim).filter(|t| !t.is_empty()).collect()
+    raw.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

@@ -27,7 +27,10 @@ pub(crate) fn credential(req: &HttpRequest) -> Option<String> {
         .map(|v| v.trim().to_owned())
 }
 
-pub(crate) async fn authenticate(state: &AppState, credential: &str) -> Result<Principal, DomainError> {
+pub(crate) async fn authenticate(
+    state: &AppState,
+    credential: &str,
+) -> Result<Principal, DomainError> {
     if credential.starts_with(API_KEY_PREFIX) {
         return state.accounts.authenticate_api_key(credential).await;
     }
@@ -55,7 +58,10 @@ impl FromRequest for Auth {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError(DomainError::internal("no app state")))?;
             let credential = credential.ok_or(ApiError(DomainError::Unauthorized))?;
-            authenticate(&state, &credential).await.map(Auth).map_err(ApiError)
+            authenticate(&state, &credential)
+                .await
+                .map(Auth)
+                .map_err(ApiError)
         })
     }
 }

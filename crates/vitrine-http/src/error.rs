@@ -93,8 +93,16 @@ impl ResponseError for ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A 400 whose detail names one field.
-pub fn invalid(message: &str, field: &str, why: impl Into<String>, position: &'static str) -> ApiError {
-    ApiError(DomainError::invalid_field(message, FieldError::new(field, why, position)))
+pub fn invalid(
+    message: &str,
+    field: &str,
+    why: impl Into<String>,
+    position: &'static str,
+) -> ApiError {
+    ApiError(DomainError::invalid_field(
+        message,
+        FieldError::new(field, why, position),
+    ))
 }
 
 /// Parses a JSON body after authentication has run: with `web::Json` as an extractor a

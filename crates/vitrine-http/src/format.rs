@@ -41,7 +41,9 @@ mod tests {
 
     #[test]
     fn timestamps_are_utc_with_a_z() {
-        let at = chrono::DateTime::from_timestamp(1_705_314_600, 0).unwrap().naive_utc();
+        let at = chrono::DateTime::from_timestamp(1_705_314_600, 0)
+            .unwrap()
+            .naive_utc();
         assert_eq!(iso8601(at), "2024-01-15T10:30:00Z");
     }
 }

@@ -38,7 +38,10 @@ pub fn serve(
 ) -> std::io::Result<actix_web::dev::Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
-            .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms").log_target("vitrine::access"))
+            .wrap(
+                actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")
+                    .log_target("vitrine::access"),
+            )
             .configure(configure(state.clone()))
     })
     .workers(workers)

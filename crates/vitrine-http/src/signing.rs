@@ -17,7 +17,11 @@ pub struct UrlSigner {
 }
 
 impl UrlSigner {
-    pub fn new(secret: &[u8], base_url: &str, ttl: Duration) -> Result<Self, hmac::digest::InvalidLength> {
+    pub fn new(
+        secret: &[u8],
+        base_url: &str,
+        ttl: Duration,
+    ) -> Result<Self, hmac::digest::InvalidLength> {
         Ok(Self {
             keyed: HmacSha256::new_from_slice(secret)?,
             base_url: base_url.trim_end_matches('/').to_owned(),
@@ -39,7 +43,10 @@ impl UrlSigner {
     pub fn url(&self, item: &str, variant: &str, now: i64) -> String {
         let expires = now + self.ttl.as_secs() as i64;
         let sig = hex::encode(self.mac(item, variant, expires).finalize().into_bytes());
-        format!("{}/media/{item}/{variant}?exp={expires}&sig={sig}", self.base_url)
+        format!(
+            "{}/media/{item}/{variant}?exp={expires}&sig={sig}",
+            self.base_url
+        )
     }
 
     /// Checks signature and expiry in constant time.

@@ -7,7 +7,9 @@ use rand::RngCore;
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
-use vitrine_domain::ports::{BlobStore, Health, ItemRepository, MediaProber, SettingsRepository, UserRepository};
+use vitrine_domain::ports::{
+    BlobStore, Health, ItemRepository, MediaProber, SettingsRepository, UserRepository,
+};
 use vitrine_domain::Result;
 
 use crate::signing::UrlSigner;
@@ -40,8 +42,14 @@ impl Default for HttpSettings {
 }
 
 /// A database that implements every repository port.
-pub trait Repositories: UserRepository + ItemRepository + SettingsRepository + Health + 'static {}
-impl<T: UserRepository + ItemRepository + SettingsRepository + Health + 'static> Repositories for T {}
+pub trait Repositories:
+    UserRepository + ItemRepository + SettingsRepository + Health + 'static
+{
+}
+impl<T: UserRepository + ItemRepository + SettingsRepository + Health + 'static> Repositories
+    for T
+{
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -64,8 +72,12 @@ impl AppState {
     ) -> Result<AppState> {
         let url_secret = secret(&*db, "url_signing_secret", &settings.url_signing_secret).await?;
         let jwt_secret = secret(&*db, "jwt_secret", &settings.jwt_secret).await?;
-        let signer = UrlSigner::new(url_secret.as_bytes(), &settings.public_url, settings.signed_url_ttl)
-            .map_err(vitrine_domain::DomainError::internal)?;
+        let signer = UrlSigner::new(
+            url_secret.as_bytes(),
+            &settings.public_url,
+            settings.signed_url_ttl,
+        )
+        .map_err(vitrine_domain::DomainError::internal)?;
         Ok(AppState {
             library: Library::new(db.clone(), blobs, prober, limits),
             accounts: Accounts::new(db.clone()),
@@ -78,7 +90,11 @@ impl AppState {
     }
 }
 
-async fn secret(db: &dyn SettingsRepository, name: &str, configured: &Option<String>) -> Result<String> {
+async fn secret(
+    db: &dyn SettingsRepository,
+    name: &str,
+    configured: &Option<String>,
+) -> Result<String> {
     if let Some(value) = configured {
         return Ok(value.clone());
     }

@@ -42,7 +42,8 @@ impl TokenIssuer {
             iat: now,
             exp: now + self.ttl.as_secs() as i64,
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(DomainError::internal)
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(DomainError::internal)
     }
 
     /// The user and scopes of a valid, unexpired token; anything else is 401.
@@ -51,7 +52,8 @@ impl TokenIssuer {
         validation.leeway = 0;
         let data = decode::<Claims>(token, &self.decoding, &validation)
             .map_err(|_| DomainError::Unauthorized)?;
-        let scopes = Scopes::parse_list(&data.claims.scope).map_err(|_| DomainError::Unauthorized)?;
+        let scopes =
+            Scopes::parse_list(&data.claims.scope).map_err(|_| DomainError::Unauthorized)?;
         Ok((UserId::from(data.claims.sub), scopes))
     }
 }
@@ -65,7 +67,9 @@ mod tests {
         let issuer = TokenIssuer::new(b"one secret", Duration::from_secs(600));
         let scopes = Scopes::parse_list("media:read").unwrap();
         let now = chrono::Utc::now().timestamp();
-        let token = issuer.issue(&UserId::from("usr_a".to_owned()), &scopes, now).unwrap();
+        let token = issuer
+            .issue(&UserId::from("usr_a".to_owned()), &scopes, now)
+            .unwrap();
         let (user, back) = issuer.verify(&token).unwrap();
         assert_eq!(user.as_str(), "usr_a");
         assert_eq!(back, scopes);
@@ -77,7 +81,13 @@ mod tests {
     fn an_expired_token_is_refused() {
         let issuer = TokenIssuer::new(b"secret", Duration::from_secs(1));
         let long_ago = chrono::Utc::now().timestamp() - 3600;
-        let token = issuer.issue(&UserId::from("usr_a".to_owned()), &Scopes::default(), long_ago).unwrap();
+        let token = issuer
+            .issue(
+                &UserId::from("usr_a".to_owned()),
+                &Scopes::default(),
+                long_ago,
+            )
+            .unwrap();
         assert!(issuer.verify(&token).is_err());
     }
 }

@@ -66,7 +66,9 @@ impl MediaProber for Prober {
             // End Of Image marker; some cameras pad after it, so look at the last bytes.
             "image/jpeg" => tail.windows(2).any(|w| w == [0xFF, 0xD9]),
             // IEND chunk: length 0, type, fixed CRC.
-            "image/png" => tail.ends_with(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]),
+            "image/png" => {
+                tail.ends_with(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82])
+            }
             // The trailer byte.
             "image/gif" => tail.last() == Some(&0x3B),
             // Containers without a cheap end marker are checked by the media pipeline.
@@ -93,10 +95,9 @@ fn unsupported(detected: Option<&str>) -> DomainError {
 }
 
 fn dimension(value: usize) -> Result<i32> {
-    i32::try_from(value)
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| DomainError::invalid(format!("the image reports an impossible size {value}")))
+    i32::try_from(value).ok().filter(|v| *v > 0).ok_or_else(|| {
+        DomainError::invalid(format!("the image reports an impossible size {value}"))
+    })
 }
 
 #[cfg(test)]
@@ -118,7 +119,9 @@ mod tests {
         let probe = Prober.probe(&tiny_png()).unwrap();
         assert_eq!(probe.mime, "image/png");
         assert_eq!((probe.width, probe.height), (Some(3), Some(2)));
-        assert!(Prober.check_end(&probe, &tiny_png()[tiny_png().len() - 32..]).is_ok());
+        assert!(Prober
+            .check_end(&probe, &tiny_png()[tiny_png().len() - 32..])
+            .is_ok());
     }
 
     #[test]

@@ -91,7 +91,9 @@ fn s3(bucket: &str) -> Result<object_store::aws::AmazonS3, StorageError> {
     if std::env::var("AWS_REGION").is_err() && std::env::var("AWS_DEFAULT_REGION").is_err() {
         builder = builder.with_region("us-east-1");
     }
-    builder.build().map_err(|err| StorageError::Store(err.to_string()))
+    builder
+        .build()
+        .map_err(|err| StorageError::Store(err.to_string()))
 }
 
 #[derive(Clone)]
@@ -171,9 +173,15 @@ mod tests {
     fn store_urls_parse() {
         assert_eq!(
             StoreUrl::parse("s3://media/vitrine/").unwrap(),
-            StoreUrl::S3 { bucket: "media".into(), prefix: "vitrine".into() }
+            StoreUrl::S3 {
+                bucket: "media".into(),
+                prefix: "vitrine".into()
+            }
         );
-        assert_eq!(StoreUrl::parse("./data/blobs").unwrap(), StoreUrl::Local("./data/blobs".into()));
+        assert_eq!(
+            StoreUrl::parse("./data/blobs").unwrap(),
+            StoreUrl::Local("./data/blobs".into())
+        );
         assert_eq!(StoreUrl::parse("memory://").unwrap(), StoreUrl::Memory);
         assert!(StoreUrl::parse("ftp://x").is_err());
     }

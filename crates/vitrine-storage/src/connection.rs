@@ -12,7 +12,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migration
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
 
 /// Serialises migrations of instances that start together on one PostgreSQL database.
-const MIGRATION_LOCK_KEY: i64 = 0x5649_5452_494e_45; // "VITRINE"
+const MIGRATION_LOCK_KEY: i64 = 0x0056_4954_5249_4e45; // "VITRINE" in ASCII
 
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
@@ -108,10 +108,12 @@ pub(crate) type Pool = r2d2::Pool<Manager>;
 /// Brings the schema up to date; on PostgreSQL under an advisory lock so several
 /// instances starting at once do not race each other.
 pub(crate) fn migrate(conn: &mut AnyConnection) -> Result<(), StorageError> {
-    let failed = |err: Box<dyn std::error::Error + Send + Sync>| StorageError::Migrate(err.to_string());
+    let failed =
+        |err: Box<dyn std::error::Error + Send + Sync>| StorageError::Migrate(err.to_string());
     match conn {
         AnyConnection::Sqlite(conn) => {
-            conn.run_pending_migrations(SQLITE_MIGRATIONS).map_err(failed)?;
+            conn.run_pending_migrations(SQLITE_MIGRATIONS)
+                .map_err(failed)?;
         }
         AnyConnection::Pg(conn) => {
             conn.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
@@ -129,8 +131,14 @@ mod tests {
 
     #[test]
     fn the_scheme_picks_the_backend() {
-        assert_eq!(Backend::from_url("postgres://h/db").unwrap().0, Backend::Postgres);
-        assert_eq!(Backend::from_url("sqlite:///tmp/x.db").unwrap(), (Backend::Sqlite, "/tmp/x.db".into()));
+        assert_eq!(
+            Backend::from_url("postgres://h/db").unwrap().0,
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("sqlite:///tmp/x.db").unwrap(),
+            (Backend::Sqlite, "/tmp/x.db".into())
+        );
         assert_eq!(Backend::from_url("data/x.db").unwrap().0, Backend::Sqlite);
         assert!(Backend::from_url("mysql://h/db").is_err());
     }

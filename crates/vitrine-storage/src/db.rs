@@ -21,8 +21,9 @@ impl Db {
         if backend == Backend::Sqlite {
             if let Some(dir) = std::path::Path::new(&url).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|err| StorageError::Connect(format!("{}: {err}", dir.display())))?;
+                    std::fs::create_dir_all(dir).map_err(|err| {
+                        StorageError::Connect(format!("{}: {err}", dir.display()))
+                    })?;
                 }
             }
         }
@@ -50,7 +51,9 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| DomainError::from(StorageError::from(e)))?;
+            let mut conn = pool
+                .get()
+                .map_err(|e| DomainError::from(StorageError::from(e)))?;
             f(&mut conn)
         })
         .await
@@ -67,7 +70,6 @@ impl Db {
     {
         self.run(move |conn| write_transaction(conn, f)).await
     }
-
 }
 
 #[async_trait::async_trait]
@@ -75,7 +77,8 @@ impl vitrine_domain::ports::Health for Db {
     async fn ping(&self) -> Result<()> {
         self.run(|conn| {
             use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1").map_err(crate::error::query_err)
+            conn.batch_execute("SELECT 1")
+                .map_err(crate::error::query_err)
         })
         .await
     }
@@ -106,4 +109,3 @@ fn write_transaction<T>(
         }
     }
 }
-

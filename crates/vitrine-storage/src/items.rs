@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use vitrine_domain::item::{Inserted, Item, ItemPatch, ItemQuery, ItemStatus, NewItem, Page, StoredBlob};
+use vitrine_domain::item::{
+    Inserted, Item, ItemPatch, ItemQuery, ItemStatus, NewItem, Page, StoredBlob,
+};
 use vitrine_domain::library::now;
 use vitrine_domain::ports::ItemRepository;
 use vitrine_domain::tags::tag_key;
@@ -165,7 +167,12 @@ fn set_tags(conn: &mut AnyConnection, owner: &str, item_id: &str, names: &[Strin
 }
 
 /// Adds `size` bytes to the user's usage unless that would pass `quota`.
-fn reserve_quota(conn: &mut AnyConnection, owner: &str, size: i64, quota: Option<i64>) -> Result<()> {
+fn reserve_quota(
+    conn: &mut AnyConnection,
+    owner: &str,
+    size: i64,
+    quota: Option<i64>,
+) -> Result<()> {
     let target = users::table.filter(users::id.eq(owner));
     let grown = users::bytes_used.eq(users::bytes_used + size);
     let reserved = match quota {
@@ -226,10 +233,7 @@ fn reference_blob(conn: &mut AnyConnection, blob: &StoredBlob) -> Result<(String
     .map_err(query_err)
 }
 
-fn filtered<'a>(
-    owner: &'a str,
-    query: &'a ItemQuery,
-) -> items::BoxedQuery<'a, DbBackend> {
+fn filtered<'a>(owner: &'a str, query: &'a ItemQuery) -> items::BoxedQuery<'a, DbBackend> {
     let mut q = items::table.filter(items::user_id.eq(owner)).into_boxed();
     if let Some(status) = query.status {
         q = q.filter(items::status.eq(status.as_str()));
@@ -263,12 +267,19 @@ fn filtered<'a>(
 }
 
 fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[async_trait]
 impl ItemRepository for Db {
-    async fn insert_item(&self, item: NewItem, blob: StoredBlob, quota: Option<i64>) -> Result<Inserted> {
+    async fn insert_item(
+        &self,
+        item: NewItem,
+        blob: StoredBlob,
+        quota: Option<i64>,
+    ) -> Result<Inserted> {
         self.write(move |conn| {
             let owner = item.owner.to_string();
             reserve_quota(conn, &owner, blob.size, quota)?;
@@ -310,7 +321,8 @@ impl ItemRepository for Db {
 
     async fn item(&self, owner: &UserId, id: &ItemId) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
-        self.run(move |conn| load_item(conn, Some(&owner), &id)).await
+        self.run(move |conn| load_item(conn, Some(&owner), &id))
+            .await
     }
 
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item> {

@@ -86,4 +86,6 @@ diesel::joinable!(items -> blobs (blob_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
 
-diesel::allow_tables_to_appear_in_same_query!(api_keys, blobs, item_tags, items, settings, tags, users);
+diesel::allow_tables_to_appear_in_same_query!(
+    api_keys, blobs, item_tags, items, settings, tags, users
+);

@@ -61,12 +61,15 @@ impl UserRepository for Db {
             diesel::insert_into(users::table)
                 .values(&row)
                 .execute(conn)
-                .map_err(|err| match DomainError::from(crate::StorageError::from(err)) {
-                    DomainError::Conflict(_) => {
-                        DomainError::Conflict(format!("a user named '{}' already exists", row.name))
-                    }
-                    other => other,
-                })?;
+                .map_err(
+                    |err| match DomainError::from(crate::StorageError::from(err)) {
+                        DomainError::Conflict(_) => DomainError::Conflict(format!(
+                            "a user named '{}' already exists",
+                            row.name
+                        )),
+                        other => other,
+                    },
+                )?;
             to_user(row)
         })
         .await

@@ -36,7 +36,10 @@ impl TestAppBuilder {
     pub async fn spawn(self) -> TestApp {
         let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
         let (database_url, schema) = match &self.backend {
-            TestBackend::Sqlite => (format!("sqlite://{}", dir.path().join("vitrine.db").display()), None),
+            TestBackend::Sqlite => (
+                format!("sqlite://{}", dir.path().join("vitrine.db").display()),
+                None,
+            ),
             TestBackend::Postgres(server) => {
                 let schema = PgSchema::create(server);
                 (schema.url(), Some(schema))
@@ -51,8 +54,11 @@ impl TestAppBuilder {
             .await
             .unwrap_or_else(|err| panic!("store: {err}"));
 
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|err| panic!("bind: {err}"));
-        let addr = listener.local_addr().unwrap_or_else(|err| panic!("addr: {err}"));
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|err| panic!("bind: {err}"));
+        let addr = listener
+            .local_addr()
+            .unwrap_or_else(|err| panic!("addr: {err}"));
         let base_url = format!("http://{addr}");
         let mut http = self.http;
         http.public_url = base_url.clone();
@@ -70,12 +76,15 @@ impl TestAppBuilder {
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let server = vitrine_http::serve(listener, state, 2).unwrap_or_else(|err| panic!("serve: {err}"));
+                let server = vitrine_http::serve(listener, state, 2)
+                    .unwrap_or_else(|err| panic!("serve: {err}"));
                 let _ = handle_tx.send(server.handle());
                 let _ = server.await;
             })
         });
-        let handle = handle_rx.await.unwrap_or_else(|err| panic!("server did not start: {err}"));
+        let handle = handle_rx
+            .await
+            .unwrap_or_else(|err| panic!("server did not start: {err}"));
         TestApp {
             base_url,
             client: Client::new(),
@@ -165,26 +174,45 @@ impl TestApp {
     }
 
     pub async fn get(&self, key: &str, path: &str) -> Response {
-        self.send(self.client.get(self.url(path)).bearer_auth(key)).await
+        self.send(self.client.get(self.url(path)).bearer_auth(key))
+            .await
     }
 
     pub async fn delete(&self, key: &str, path: &str) -> Response {
-        self.send(self.client.delete(self.url(path)).bearer_auth(key)).await
+        self.send(self.client.delete(self.url(path)).bearer_auth(key))
+            .await
     }
 
     pub async fn patch(&self, key: &str, path: &str, body: serde_json::Value) -> Response {
-        self.send(self.client.patch(self.url(path)).bearer_auth(key).json(&body)).await
+        self.send(
+            self.client
+                .patch(self.url(path))
+                .bearer_auth(key)
+                .json(&body),
+        )
+        .await
     }
 
     /// `POST /api/v1/gallery` with `file` and the given text fields.
-    pub async fn upload(&self, key: &str, filename: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) -> Response {
+    pub async fn upload(
+        &self,
+        key: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> Response {
         let mut form = Form::new();
         for (name, value) in fields {
             form = form.text(name.to_string(), value.to_string());
         }
         form = form.part("file", Part::bytes(bytes).file_name(filename.to_owned()));
-        self.send(self.client.post(self.url("/api/v1/gallery")).bearer_auth(key).multipart(form))
-            .await
+        self.send(
+            self.client
+                .post(self.url("/api/v1/gallery"))
+                .bearer_auth(key)
+                .multipart(form),
+        )
+        .await
     }
 
     /// Uploads and returns the created item's JSON, failing the test unless it is 201.
@@ -197,7 +225,10 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
-        request.send().await.unwrap_or_else(|err| panic!("request failed: {err}"))
+        request
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("request failed: {err}"))
     }
 
     /// Rows in a table, counted straight in the database.
@@ -212,7 +243,7 @@ impl TestApp {
                 diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
                     .get_result::<Count>(conn)
                     .map(|c| c.n)
-                    .map_err(|err| vitrine_domain::DomainError::internal(err))
+                    .map_err(vitrine_domain::DomainError::internal)
             })
             .await
             .unwrap_or_else(|err| panic!("counting {table}: {err}"))

@@ -47,8 +47,15 @@ impl PgSchema {
 
     /// The server URL with this schema first on the search path.
     pub(crate) fn url(&self) -> String {
-        let separator = if self.server_url.contains('?') { '&' } else { '?' };
-        format!("{}{separator}options=-csearch_path%3D{}", self.server_url, self.name)
+        let separator = if self.server_url.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        format!(
+            "{}{separator}options=-csearch_path%3D{}",
+            self.server_url, self.name
+        )
     }
 }
 

@@ -9,7 +9,11 @@ use image::{ImageFormat, Rgb, RgbImage};
 fn picture(width: u32, height: u32) -> RgbImage {
     RgbImage::from_fn(width, height, |x, y| {
         let noise = (x.wrapping_mul(31) ^ y.wrapping_mul(17)).wrapping_mul(2_654_435_761) >> 24;
-        Rgb([(x * 255 / width.max(1)) as u8, (y * 255 / height.max(1)) as u8, noise as u8])
+        Rgb([
+            (x * 255 / width.max(1)) as u8,
+            (y * 255 / height.max(1)) as u8,
+            noise as u8,
+        ])
     })
 }
 

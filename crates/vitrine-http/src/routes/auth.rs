@@ -21,9 +21,15 @@ struct TokenRequest {
     scopes: Option<String>,
 }
 
-async fn token(state: web::Data<AppState>, body: web::Json<TokenRequest>) -> ApiResult<HttpResponse> {
+async fn token(
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
-    let user = state.accounts.verify_password(&body.name, &body.password).await?;
+    let user = state
+        .accounts
+        .verify_password(&body.name, &body.password)
+        .await?;
     let allowed = Scopes::all_for(user.role);
     let scopes = match body.scopes.as_deref() {
         Some(raw) => Scopes::parse_list(raw)

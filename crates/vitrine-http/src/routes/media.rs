@@ -26,7 +26,10 @@ async fn signed_media(
 ) -> ApiResult<HttpResponse> {
     let (id, variant) = path.into_inner();
     let now = chrono::Utc::now().timestamp();
-    if !state.signer.verify(&id, &variant, query.exp, &query.sig, now) {
+    if !state
+        .signer
+        .verify(&id, &variant, query.exp, &query.sig, now)
+    {
         // Same answer for forged, altered and expired: nothing to learn by probing.
         return Err(ApiError(DomainError::Forbidden(
             "this media link is invalid or has expired".into(),

@@ -20,7 +20,13 @@ pub(crate) enum Disposition {
 pub(crate) fn content_disposition(kind: Disposition, filename: &str) -> String {
     let fallback: String = filename
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let encoded = utf8_percent_encode(filename, NON_ALPHANUMERIC);
     let kind = match kind {
@@ -34,7 +40,10 @@ pub(crate) fn bytes_response(item: &Item, bytes: ByteStream, kind: Disposition) 
     let body = bytes.map(|chunk| chunk.map_err(|err| actix_web::Error::from(ApiError(err))));
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, item.mime.as_str()))
-        .insert_header((header::CONTENT_DISPOSITION, content_disposition(kind, &item.original_filename)))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            content_disposition(kind, &item.original_filename),
+        ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .no_chunking(item.size as u64)
         .streaming(body)

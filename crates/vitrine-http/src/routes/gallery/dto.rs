@@ -92,7 +92,10 @@ pub struct ListResponse {
 }
 
 /// Parses spec 1's listing parameters; each bad value names itself in `detail`.
-pub fn list_query(params: &HashMap<String, String>, limits: &Limits) -> Result<ItemQuery, ApiError> {
+pub fn list_query(
+    params: &HashMap<String, String>,
+    limits: &Limits,
+) -> Result<ItemQuery, ApiError> {
     let number = |name: &str, default: u32, max: u32| -> Result<u32, ApiError> {
         match params.get(name) {
             None => Ok(default),
@@ -116,7 +119,12 @@ pub fn list_query(params: &HashMap<String, String>, limits: &Limits) -> Result<I
     let kind = match params.get("type").map(String::as_str) {
         None | Some("") => None,
         Some(raw) => Some(raw.parse::<MediaKind>().map_err(|_| {
-            invalid("Invalid type parameter", "type", "must be image or video", "query")
+            invalid(
+                "Invalid type parameter",
+                "type",
+                "must be image or video",
+                "query",
+            )
         })?),
     };
     let status = match params.get("status").map(String::as_str) {
@@ -209,13 +217,19 @@ mod tests {
     use super::*;
 
     fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn defaults_are_page_one_of_twenty_active_items() {
         let q = list_query(&params(&[]), &Limits::default()).unwrap();
-        assert_eq!((q.page, q.page_size, q.status), (1, 20, Some(ItemStatus::Active)));
+        assert_eq!(
+            (q.page, q.page_size, q.status),
+            (1, 20, Some(ItemStatus::Active))
+        );
     }
 
     #[test]
@@ -223,7 +237,9 @@ mod tests {
         for bad in ["0", "101", "-1", "ten"] {
             let err = list_query(&params(&[("limit", bad)]), &Limits::default()).unwrap_err();
             match err.0 {
-                vitrine_domain::DomainError::Invalid { detail, .. } => assert_eq!(detail[0].field, "limit"),
+                vitrine_domain::DomainError::Invalid { detail, .. } => {
+                    assert_eq!(detail[0].field, "limit")
+                }
                 other => panic!("{other:?}"),
             }
         }

@@ -53,8 +53,15 @@ async fn list(
     }))
 }
 
-async fn get(state: web::Data<AppState>, Auth(who): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let item = state.library.item(&who, &ItemId::from(id.into_inner())).await?;
+async fn get(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let item = state
+        .library
+        .item(&who, &ItemId::from(id.into_inner()))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
 }
 
@@ -73,8 +80,15 @@ async fn patch(
 }
 
 /// Moves the item to the trash; it answers with the trashed item so clients can undo.
-async fn delete(state: web::Data<AppState>, Auth(who): Auth, id: web::Path<String>) -> ApiResult<HttpResponse> {
-    let item = state.library.trash(&who, &ItemId::from(id.into_inner())).await?;
+async fn delete(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let item = state
+        .library
+        .trash(&who, &ItemId::from(id.into_inner()))
+        .await?;
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
 }
 
@@ -83,7 +97,10 @@ async fn download(
     Auth(who): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (item, bytes) = state.library.download(&who, &ItemId::from(id.into_inner())).await?;
+    let (item, bytes) = state
+        .library
+        .download(&who, &ItemId::from(id.into_inner()))
+        .await?;
     Ok(bytes_response(&item, bytes, Disposition::Attachment))
 }
 
@@ -93,6 +110,8 @@ async fn storage(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpR
         used: usage.used,
         limit: usage.limit,
         used_formatted: human_bytes(usage.used),
-        limit_formatted: usage.limit.map_or_else(|| "Unlimited".to_owned(), human_bytes),
+        limit_formatted: usage
+            .limit
+            .map_or_else(|| "Unlimited".to_owned(), human_bytes),
     }))
 }

@@ -28,7 +28,11 @@ pub(super) async fn upload(
     let mut staged: Option<StagedUpload> = None;
     let outcome = read_form(&state, &who, form, &mut staged).await;
     let result = match (outcome, staged) {
-        (Ok(meta), Some(staged)) => state.library.commit(&who, staged, meta).await.map_err(ApiError),
+        (Ok(meta), Some(staged)) => state
+            .library
+            .commit(&who, staged, meta)
+            .await
+            .map_err(ApiError),
         (Ok(_), None) => Err(invalid(
             "No file uploaded",
             "file",
@@ -61,13 +65,20 @@ async fn read_form(
         match name.as_str() {
             "file" => {
                 if staged.is_some() {
-                    return Err(invalid("Too many files", "file", "send one 'file' per upload", "body"));
+                    return Err(invalid(
+                        "Too many files",
+                        "file",
+                        "send one 'file' per upload",
+                        "body",
+                    ));
                 }
                 meta.original_filename = field
                     .content_disposition()
                     .and_then(|cd| cd.get_filename())
                     .map(str::to_owned);
-                let bytes = field.map_err(|err| DomainError::invalid(format!("the upload was interrupted: {err}")));
+                let bytes = field.map_err(|err| {
+                    DomainError::invalid(format!("the upload was interrupted: {err}"))
+                });
                 *staged = Some(state.library.stage(who, bytes).await?);
             }
             "prompt" | "title" => meta.title = Some(text(field, &name).await?),
@@ -75,7 +86,8 @@ async fn read_form(
             "description" => meta.description = Some(text(field, &name).await?),
             "tags" => {
                 let raw = text(field, &name).await?;
-                meta.tags.extend(split_tag_list(&raw).into_iter().map(str::to_owned));
+                meta.tags
+                    .extend(split_tag_list(&raw).into_iter().map(str::to_owned));
             }
             // Unknown fields are read and ignored, as form posts from browsers expect.
             _ => drop(text(field, &name).await?),

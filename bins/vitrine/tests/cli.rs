@@ -1,0 +1,236 @@
+//! The command line as operators and scripts use it: the real binary, real processes.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use vitrine_test_support::fixtures;
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
+
+fn vitrine(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(args)
+        .env_remove("VITRINE_DATABASE_URL")
+        .env_remove("VITRINE_STORE")
+        .output()
+        .unwrap()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_until_ready(base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(response) = reqwest::get(format!("{base}/readyz")).await {
+            if response.status() == 200 {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server at {base} did not become ready");
+}
+
+#[tokio::test]
+async fn scripted_setup_then_serve_upload_and_download() {
+    let dir = tempfile::tempdir().unwrap();
+    let added = vitrine(
+        dir.path(),
+        &["user", "add", "alice", "--password", "alice-secret"],
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let duplicate = vitrine(
+        dir.path(),
+        &["user", "add", "alice", "--password", "alice-secret"],
+    );
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+
+    let key = vitrine(dir.path(), &["key", "create", "--user", "alice"]);
+    assert!(key.status.success());
+    let stdout = String::from_utf8(key.stdout).unwrap();
+    let key = stdout.trim();
+    assert!(
+        key.starts_with("vtr_") && !key.contains(char::is_whitespace),
+        "only the key: {stdout:?}"
+    );
+    assert_eq!(stdout.lines().count(), 1);
+
+    let reader = vitrine(
+        dir.path(),
+        &["key", "create", "--user", "alice", "--scopes", "media:read"],
+    );
+    let reader = String::from_utf8(reader.stdout).unwrap().trim().to_owned();
+    let typo = vitrine(
+        dir.path(),
+        &["key", "create", "--user", "alice", "--scopes", "media:raed"],
+    );
+    assert!(!typo.status.success());
+
+    let migrated = vitrine(dir.path(), &["migrate"]);
+    assert!(migrated.status.success());
+
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let base = format!("http://{listen}");
+    let _server = Server(
+        Command::new(BIN)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["serve", "--listen", &listen])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_until_ready(&base).await;
+    let health: Value = reqwest::get(format!("{base}/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+
+    let client = reqwest::Client::new();
+    let png = fixtures::png(40, 30);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(png.clone()).file_name("red.png"),
+    );
+    let created: Value = client
+        .post(format!("{base}/api/v1/gallery"))
+        .bearer_auth(key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    assert!(created["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&format!("{base}/media/{id}/")));
+    let bytes = client
+        .get(format!("{base}/api/v1/gallery/{id}/download"))
+        .header("X-API-Key", &reader)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.to_vec(), png);
+    assert!(dir.path().join("vitrine.db").exists());
+    assert!(dir.path().join("blobs").is_dir());
+}
+
+#[tokio::test]
+async fn configuration_comes_from_file_then_environment_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vitrine.toml");
+    let from_file = dir.path().join("from-file");
+    std::fs::write(
+        &config,
+        format!("data_dir = {:?}\n", from_file.display().to_string()),
+    )
+    .unwrap();
+    let added = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .args(["user", "add", "carol", "--password", "carol-secret"])
+        .output()
+        .unwrap();
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    assert!(
+        from_file.join("vitrine.db").exists(),
+        "the file chose the data dir"
+    );
+
+    let from_env = dir.path().join("from-env");
+    let added = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .env("VITRINE_DATA_DIR", &from_env)
+        .args(["user", "add", "carol", "--password", "carol-secret"])
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    assert!(
+        from_env.join("vitrine.db").exists(),
+        "the environment beat the file"
+    );
+
+    let from_flag = dir.path().join("from-flag");
+    let added = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .env("VITRINE_DATA_DIR", &from_env)
+        .arg("--data-dir")
+        .arg(&from_flag)
+        .args(["user", "add", "carol", "--password", "carol-secret"])
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    assert!(
+        from_flag.join("vitrine.db").exists(),
+        "the flag beat the environment"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_database_url_fails_fast_with_the_real_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let output = Command::new(BIN)
+        .args([
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+            "migrate",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("connect"), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+
+    let output = Command::new(BIN)
+        .args(["--database-url", "mysql://x/y", "migrate"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unsupported database URL"));
+}

@@ -1,0 +1,33 @@
+# Vitrine's everyday recipes. The README's commands need only cargo; these are shortcuts.
+
+pg_url := env_var_or_default("VITRINE_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+# Run the server on the embedded default (SQLite + ./vitrine-data).
+run:
+    cargo run --release -p vitrine -- serve
+
+# All tests on SQLite (PostgreSQL scenarios print SKIPPED).
+test:
+    cargo test --workspace
+
+# All tests, the scenario tests on SQLite and on PostgreSQL.
+test-pg:
+    VITRINE_TEST_PG_URL={{pg_url}} cargo test --workspace
+
+# Formatting, lints, and the domain's independence from frameworks.
+lint: check-domain
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# The domain crate must not pull in a web framework, ORM, codec or object store.
+check-domain:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if cargo tree -p vitrine-domain -e normal --prefix none | grep -E '^(actix|diesel|image|object_store|tokio) '; then
+        echo "vitrine-domain depends on a framework crate" >&2; exit 1
+    fi
+    echo "vitrine-domain is framework-free"
+
+# Benchmarks; they print tables and never gate CI.
+bench:
+    scripts/bench-upload.sh
