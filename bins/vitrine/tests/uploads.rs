@@ -12,6 +12,7 @@ backend_tests!(
     the_same_bytes_are_stored_once,
     every_accepted_image_type_reports_its_size,
     concurrent_uploads_all_succeed,
+    shared_bytes_stay_until_their_last_item_is_purged,
     a_form_without_a_file_is_refused,
 );
 
@@ -235,4 +236,63 @@ async fn an_upload_over_quota_is_refused_and_leaves_nothing() {
     let png = fixtures::png(200, 200);
     assert!(png.len() > 2_000);
     assert_refused(&app, &alice.key, "big.png", png, 413, "quota").await;
+}
+
+async fn shared_bytes_stay_until_their_last_item_is_purged(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let png = fixtures::png(90, 60);
+    let first = app.upload_ok(&alice.key, "one.png", png.clone()).await;
+    let second = app.upload_ok(&bob.key, "two.png", png.clone()).await;
+    let id = |item: &Value| vitrine_domain::ItemId::from(item["id"].as_str().unwrap().to_owned());
+
+    let alice_principal = app.principal(&alice.key).await;
+    app.library()
+        .purge(&alice_principal, &id(&first))
+        .await
+        .unwrap();
+    assert_eq!(app.count_rows("blobs").await, 1, "bob still uses the bytes");
+    assert_eq!(app.blob_objects().await, 1);
+    let storage: Value = app
+        .get(&alice.key, "/api/v1/gallery/storage")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(storage["used"], 0, "alice's quota is released");
+    let path = format!(
+        "/api/v1/gallery/{}/download",
+        second["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.get(&bob.key, &path)
+            .await
+            .bytes()
+            .await
+            .unwrap()
+            .to_vec(),
+        png
+    );
+
+    // Purging someone else's item is a 404 and changes nothing.
+    let err = app
+        .library()
+        .purge(&alice_principal, &id(&second))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, vitrine_domain::DomainError::NotFound(_)));
+
+    let bob_principal = app.principal(&bob.key).await;
+    app.library()
+        .purge(&bob_principal, &id(&second))
+        .await
+        .unwrap();
+    assert_eq!(app.count_rows("blobs").await, 0);
+    assert_eq!(app.count_rows("items").await, 0);
+    assert_eq!(app.count_rows("item_tags").await, 0);
+    assert_eq!(
+        app.blob_objects().await,
+        0,
+        "the last reference took the bytes with it"
+    );
 }

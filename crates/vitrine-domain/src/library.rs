@@ -257,6 +257,17 @@ impl Library {
         self.items.trash_item(&who.user.id, id).await
     }
 
+    /// Deletes an item for good. Its bytes go only when no other item shares them; the
+    /// object is removed after the rows, so a failure can only leave an orphan for the
+    /// sweeper, never a row without bytes.
+    pub async fn purge(&self, who: &Principal, id: &ItemId) -> Result<()> {
+        who.require(Scope::MediaDelete)?;
+        if let Some(key) = self.items.purge_item(&who.user.id, id).await? {
+            self.discard_key(&key).await;
+        }
+        Ok(())
+    }
+
     /// The item and a stream of its original bytes.
     pub async fn download(&self, who: &Principal, id: &ItemId) -> Result<(Item, ByteStream)> {
         let item = self.item(who, id).await?;

@@ -96,6 +96,9 @@ pub trait ItemRepository: Send + Sync {
     async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item>;
     async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
+    /// Deletes the item's rows for good and releases its quota and its blob reference.
+    /// Returns the object key to delete when no other item uses those bytes any more.
+    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Option<String>>;
 }
 
 /// Whether the metadata store answers; `/readyz` asks it.

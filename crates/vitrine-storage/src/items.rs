@@ -233,6 +233,27 @@ fn reference_blob(conn: &mut AnyConnection, blob: &StoredBlob) -> Result<(String
     .map_err(query_err)
 }
 
+/// Drops one reference to a blob; when it was the last, deletes the row and returns the
+/// object key so the caller can delete the bytes.
+fn release_blob(conn: &mut AnyConnection, blob_id: &str) -> Result<Option<String>> {
+    diesel::update(blobs::table.find(blob_id))
+        .set(blobs::ref_count.eq(blobs::ref_count - 1))
+        .execute(conn)
+        .map_err(query_err)?;
+    let (count, key): (i64, String) = blobs::table
+        .find(blob_id)
+        .select((blobs::ref_count, blobs::object_key))
+        .first(conn)
+        .map_err(query_err)?;
+    if count > 0 {
+        return Ok(None);
+    }
+    diesel::delete(blobs::table.find(blob_id))
+        .execute(conn)
+        .map_err(query_err)?;
+    Ok(Some(key))
+}
+
 fn filtered<'a>(owner: &'a str, query: &'a ItemQuery) -> items::BoxedQuery<'a, DbBackend> {
     let mut q = items::table.filter(items::user_id.eq(owner)).into_boxed();
     if let Some(status) = query.status {
@@ -404,6 +425,29 @@ impl ItemRepository for Db {
             .execute(conn)
             .map_err(query_err)?;
             load_item(conn, Some(&owner), &id)
+        })
+        .await
+    }
+
+    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Option<String>> {
+        let (owner, id) = (owner.to_string(), id.to_string());
+        self.write(move |conn| {
+            let (blob_id, size): (String, i64) = items::table
+                .filter(items::id.eq(&id))
+                .filter(items::user_id.eq(&owner))
+                .select((items::blob_id, items::size))
+                .first(conn)
+                .optional()
+                .map_err(query_err)?
+                .ok_or(DomainError::NotFound("item"))?;
+            diesel::delete(items::table.find(&id))
+                .execute(conn)
+                .map_err(query_err)?;
+            diesel::update(users::table.find(&owner))
+                .set(users::bytes_used.eq(users::bytes_used - size))
+                .execute(conn)
+                .map_err(query_err)?;
+            release_blob(conn, &blob_id)
         })
         .await
     }

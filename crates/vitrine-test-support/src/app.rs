@@ -9,6 +9,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response};
 use tempfile::TempDir;
 use vitrine_domain::accounts::Accounts;
+use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::user::{Plan, Role, Scopes};
 use vitrine_http::{AppState, HttpSettings};
@@ -72,6 +73,7 @@ impl TestAppBuilder {
         .await
         .unwrap_or_else(|err| panic!("building the app: {err}"));
 
+        let library = state.library.clone();
         // actix runs its own system; give it a thread so any test runtime can host it.
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
@@ -90,6 +92,7 @@ impl TestAppBuilder {
             client: Client::new(),
             handle,
             accounts: Accounts::new(db.clone()),
+            library,
             db,
             store,
             _schema: schema,
@@ -103,6 +106,7 @@ pub struct TestApp {
     client: Client,
     handle: actix_web::dev::ServerHandle,
     accounts: Accounts,
+    library: Library,
     db: Arc<Db>,
     store: ObjectBlobStore,
     // Dropped after the server stops: the schema, then the temp folder.
@@ -140,6 +144,19 @@ impl TestApp {
 
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// The use cases behind the API, for what has no route yet.
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    /// The caller a key stands for, to call the use cases directly.
+    pub async fn principal(&self, key: &str) -> vitrine_domain::user::Principal {
+        self.accounts
+            .authenticate_api_key(key)
+            .await
+            .unwrap_or_else(|err| panic!("authenticating: {err}"))
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
