@@ -141,8 +141,21 @@ async fn every_accepted_image_type_reports_its_size(app: TestApp) {
     ] {
         let item = app.upload_ok(&alice.key, name, bytes).await;
         assert_eq!(item["mimeType"], mime, "{name}");
+        assert_eq!(item["type"], "image", "{name}");
         assert_eq!(item["height"], 21, "{name}");
     }
+    let video = app
+        .upload_ok(&alice.key, "clip.bin", fixtures::mp4_container(4096))
+        .await;
+    assert_eq!(video["type"], "video");
+    assert_eq!(video["mimeType"], "video/mp4");
+    let videos: Value = app
+        .get(&alice.key, "/api/v1/gallery?type=video")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(videos["total"], 1);
 }
 
 async fn concurrent_uploads_all_succeed(app: TestApp) {

@@ -36,3 +36,11 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
 pub fn gif(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, ImageFormat::Gif)
 }
+
+/// The start of an MP4 (an `ftyp` box) followed by filler: enough for type detection.
+/// Real, playable video comes with the media pipeline, which needs ffmpeg.
+pub fn mp4_container(len: usize) -> Vec<u8> {
+    let mut bytes = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom".to_vec();
+    bytes.resize(len.max(bytes.len()), 0);
+    bytes
+}
