@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::user::{Plan, Role, Scopes};
-use vitrine_storage::{open_store, Db, StoreUrl};
+use vitrine_storage::{open_store, Db, S3Settings, StoreUrl};
 
 use crate::config::{Config, FlagOverrides};
 
@@ -151,7 +151,7 @@ async fn connect(config: &Config) -> anyhow::Result<Db> {
 
 async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     let store_url = StoreUrl::parse(&config.store())?;
-    let store = open_store(&store_url)
+    let store = open_store(&store_url, &S3Settings::from_env())
         .await
         .context("opening the blob store")?;
     let state = vitrine_http::AppState::build(

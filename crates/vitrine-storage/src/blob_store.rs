@@ -50,13 +50,44 @@ impl StoreUrl {
     }
 }
 
-/// Opens the store and checks that it answers, so a missing bucket fails at start-up.
-pub async fn open_store(url: &StoreUrl) -> Result<ObjectBlobStore, StorageError> {
+/// How to reach S3-compatible storage. `from_env` reads the usual `AWS_*` variables;
+/// tests fill it in directly.
+#[derive(Debug, Clone, Default)]
+pub struct S3Settings {
+    /// `AWS_ENDPOINT_URL`: an S3-compatible server instead of AWS.
+    pub endpoint: Option<String>,
+    /// `AWS_ALLOW_HTTP`: permit plain HTTP, for a server on loopback.
+    pub allow_http: bool,
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+}
+
+impl S3Settings {
+    pub fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self {
+            endpoint: var("AWS_ENDPOINT_URL").or_else(|| var("AWS_ENDPOINT")),
+            allow_http: var("AWS_ALLOW_HTTP").is_some_and(|v| v == "true" || v == "1"),
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
+            access_key_id: var("AWS_ACCESS_KEY_ID"),
+            secret_access_key: var("AWS_SECRET_ACCESS_KEY"),
+        }
+    }
+}
+
+/// Opens the store and proves it writable with a probe object, so a missing bucket or
+/// wrong credentials fail at start-up rather than at the first upload. (A HEAD is not
+/// enough: S3 answers 404 for a missing bucket and a missing object alike.)
+pub async fn open_store(
+    url: &StoreUrl,
+    s3_settings: &S3Settings,
+) -> Result<ObjectBlobStore, StorageError> {
     let store: Arc<dyn ObjectStore> = match url {
         StoreUrl::Local(dir) => Arc::new(local(dir)?),
         StoreUrl::Memory => Arc::new(InMemory::new()),
         StoreUrl::S3 { bucket, prefix } => {
-            let s3 = s3(bucket)?;
+            let s3 = s3(bucket, s3_settings)?;
             if prefix.is_empty() {
                 Arc::new(s3)
             } else {
@@ -64,9 +95,23 @@ pub async fn open_store(url: &StoreUrl) -> Result<ObjectBlobStore, StorageError>
             }
         }
     };
-    match store.head(&Path::from("vitrine-probe")).await {
-        Ok(_) | Err(object_store::Error::NotFound { .. }) => Ok(ObjectBlobStore { store }),
-        Err(err) => Err(StorageError::Store(err.to_string())),
+    let probe = Path::from(format!("probes/{}", uuid::Uuid::new_v4().simple()));
+    let failed = |err: object_store::Error| StorageError::Store(format!("{url}: {err}"));
+    store
+        .put(&probe, Bytes::from_static(b"ok").into())
+        .await
+        .map_err(failed)?;
+    store.delete(&probe).await.map_err(failed)?;
+    Ok(ObjectBlobStore { store })
+}
+
+impl std::fmt::Display for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreUrl::Local(dir) => write!(f, "{}", dir.display()),
+            StoreUrl::S3 { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
+            StoreUrl::Memory => f.write_str("memory://"),
+        }
     }
 }
 
@@ -76,20 +121,21 @@ fn local(dir: &FsPath) -> Result<LocalFileSystem, StorageError> {
     LocalFileSystem::new_with_prefix(dir).map_err(|err| StorageError::Store(err.to_string()))
 }
 
-/// Credentials and region come from the usual `AWS_*` variables; `AWS_ENDPOINT_URL`
-/// points at an S3-compatible server, which usually wants path-style requests.
-fn s3(bucket: &str) -> Result<object_store::aws::AmazonS3, StorageError> {
-    let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
-    if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL") {
+/// An S3-compatible endpoint usually wants path-style requests; AWS itself does not.
+fn s3(bucket: &str, settings: &S3Settings) -> Result<object_store::aws::AmazonS3, StorageError> {
+    let mut builder = AmazonS3Builder::new()
+        .with_bucket_name(bucket)
+        .with_region(settings.region.as_deref().unwrap_or("us-east-1"))
+        .with_allow_http(settings.allow_http);
+    if let Some(endpoint) = &settings.endpoint {
         builder = builder
             .with_endpoint(endpoint)
             .with_virtual_hosted_style_request(false);
     }
-    if std::env::var("AWS_ALLOW_HTTP").is_ok_and(|v| v == "true" || v == "1") {
-        builder = builder.with_allow_http(true);
-    }
-    if std::env::var("AWS_REGION").is_err() && std::env::var("AWS_DEFAULT_REGION").is_err() {
-        builder = builder.with_region("us-east-1");
+    if let (Some(id), Some(secret)) = (&settings.access_key_id, &settings.secret_access_key) {
+        builder = builder
+            .with_access_key_id(id)
+            .with_secret_access_key(secret);
     }
     builder
         .build()

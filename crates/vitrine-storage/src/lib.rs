@@ -9,7 +9,7 @@ mod schema;
 mod settings;
 mod users;
 
-pub use blob_store::{open_store, ObjectBlobStore, StoreUrl};
+pub use blob_store::{open_store, ObjectBlobStore, S3Settings, StoreUrl};
 pub use connection::{AnyConnection, Backend};
 pub use db::Db;
 pub use error::StorageError;

@@ -13,17 +13,48 @@ use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::user::{Plan, Role, Scopes};
 use vitrine_http::{AppState, HttpSettings};
-use vitrine_storage::{open_store, Db, ObjectBlobStore, StoreUrl};
+use vitrine_storage::{open_store, Db, ObjectBlobStore, S3Settings, StoreUrl};
 
-use crate::backend::{PgSchema, TestBackend};
+use crate::backend::{PgSchema, TestBackend, TestStore, S3_TEST_BUCKET};
+
+/// Settings for the loopback S3 server; makes the shared test bucket if it is missing.
+pub async fn s3_test_settings(endpoint: &str) -> S3Settings {
+    // Local test servers accept any credentials and an unsigned bucket creation.
+    let created = Client::new()
+        .put(format!(
+            "{}/{S3_TEST_BUCKET}",
+            endpoint.trim_end_matches('/')
+        ))
+        .send()
+        .await
+        .unwrap_or_else(|err| panic!("S3 test server at {endpoint}: {err}"));
+    assert!(
+        created.status().is_success() || created.status() == 409,
+        "creating the test bucket: {}",
+        created.status()
+    );
+    S3Settings {
+        endpoint: Some(endpoint.to_owned()),
+        allow_http: true,
+        region: Some("us-east-1".to_owned()),
+        access_key_id: Some("vitrine-test".to_owned()),
+        secret_access_key: Some("vitrine-test".to_owned()),
+    }
+}
 
 pub struct TestAppBuilder {
     backend: TestBackend,
+    store: TestStore,
     limits: Limits,
     http: HttpSettings,
 }
 
 impl TestAppBuilder {
+    pub fn with_store(mut self, store: TestStore) -> Self {
+        self.store = store;
+        self
+    }
+
     pub fn with_limits(mut self, change: impl FnOnce(&mut Limits)) -> Self {
         change(&mut self.limits);
         self
@@ -51,7 +82,20 @@ impl TestAppBuilder {
             .unwrap_or_else(|err| panic!("{err}"))
             .unwrap_or_else(|err| panic!("connecting: {err}"));
         let db = Arc::new(db);
-        let store = open_store(&StoreUrl::Local(dir.path().join("blobs")))
+        let (store_url, s3) = match &self.store {
+            TestStore::Local => (
+                StoreUrl::Local(dir.path().join("blobs")),
+                S3Settings::default(),
+            ),
+            TestStore::S3(endpoint) => (
+                StoreUrl::S3 {
+                    bucket: S3_TEST_BUCKET.to_owned(),
+                    prefix: format!("test-{}", uuid::Uuid::new_v4().simple()),
+                },
+                s3_test_settings(endpoint).await,
+            ),
+        };
+        let store = open_store(&store_url, &s3)
             .await
             .unwrap_or_else(|err| panic!("store: {err}"));
 
@@ -133,6 +177,7 @@ impl TestApp {
     pub fn builder(backend: TestBackend) -> TestAppBuilder {
         TestAppBuilder {
             backend,
+            store: TestStore::Local,
             limits: Limits::default(),
             http: HttpSettings::default(),
         }

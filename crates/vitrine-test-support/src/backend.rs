@@ -11,6 +11,41 @@ pub enum TestBackend {
 }
 
 pub const PG_VAR: &str = "VITRINE_TEST_PG_URL";
+pub const S3_VAR: &str = "VITRINE_TEST_S3_URL";
+
+/// The bucket every S3 test shares; each test works under a prefix of its own.
+pub const S3_TEST_BUCKET: &str = "vitrine-test";
+
+/// Where a test's blobs live.
+#[derive(Debug, Clone)]
+pub enum TestStore {
+    /// A folder in the test's temp dir.
+    Local,
+    /// An S3-compatible endpoint on loopback, e.g. `http://127.0.0.1:5055`.
+    S3(String),
+}
+
+impl TestStore {
+    /// The S3 store when `VITRINE_TEST_S3_URL` is set; otherwise reports the skip.
+    pub fn s3_from_env() -> Option<TestStore> {
+        match std::env::var(S3_VAR) {
+            Ok(url) if !url.is_empty() => Some(TestStore::S3(url)),
+            _ => {
+                skipped(&format!(
+                    "on S3: set {S3_VAR}=http://127.0.0.1:PORT (an S3-compatible server) to run it"
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Says a run was skipped where it is seen: straight to the stderr handle, because the
+/// test harness captures `eprintln!` of passing tests.
+pub(crate) fn skipped(what: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
+}
 
 impl TestBackend {
     /// The PostgreSQL backend when `VITRINE_TEST_PG_URL` is set; otherwise says, visibly,
@@ -19,13 +54,9 @@ impl TestBackend {
         match std::env::var(PG_VAR) {
             Ok(url) if !url.is_empty() => Some(TestBackend::Postgres(url)),
             _ => {
-                // Straight to the stderr handle: the test harness captures eprintln! of
-                // passing tests, and a skip must be seen.
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED on PostgreSQL: set {PG_VAR}=postgres://… to run it"
-                );
+                skipped(&format!(
+                    "on PostgreSQL: set {PG_VAR}=postgres://… to run it"
+                ));
                 None
             }
         }

@@ -4,30 +4,29 @@ mod app;
 mod backend;
 pub mod fixtures;
 
-pub use app::{TestApp, TestAppBuilder, TestUser};
-pub use backend::TestBackend;
+pub use app::{s3_test_settings, TestApp, TestAppBuilder, TestUser};
+pub use backend::{TestBackend, TestStore, PG_VAR, S3_TEST_BUCKET, S3_VAR};
 
-/// Runs an async scenario `fn(TestApp)` once per backend, as separate tests.
+/// Runs each async scenario `fn(TestApp)` once per database and blob store, as separate
+/// tests: `sqlite_local`, `sqlite_s3`, `postgres_local`, `postgres_s3`. The PostgreSQL and
+/// S3 runs need `VITRINE_TEST_PG_URL` / `VITRINE_TEST_S3_URL` and say so when skipped.
 #[macro_export]
 macro_rules! backend_tests {
     ($($name:ident),+ $(,)?) => {
-        mod sqlite {
+        $crate::backend_tests!(@combo sqlite_local, Some($crate::TestBackend::Sqlite), Some($crate::TestStore::Local), $($name),+);
+        $crate::backend_tests!(@combo sqlite_s3, Some($crate::TestBackend::Sqlite), $crate::TestStore::s3_from_env(), $($name),+);
+        $crate::backend_tests!(@combo postgres_local, $crate::TestBackend::postgres_from_env(), Some($crate::TestStore::Local), $($name),+);
+        $crate::backend_tests!(@combo postgres_s3, $crate::TestBackend::postgres_from_env(), $crate::TestStore::s3_from_env(), $($name),+);
+    };
+    (@combo $module:ident, $database:expr, $store:expr, $($name:ident),+) => {
+        mod $module {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::TestApp::builder($crate::TestBackend::Sqlite).spawn().await;
-                    super::$name(app).await;
-                }
-            )+
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(backend) = $crate::TestBackend::postgres_from_env() else {
+                    let (Some(database), Some(store)) = ($database, $store) else {
                         return;
                     };
-                    let app = $crate::TestApp::builder(backend).spawn().await;
+                    let app = $crate::TestApp::builder(database).with_store(store).spawn().await;
                     super::$name(app).await;
                 }
             )+
