@@ -18,11 +18,19 @@ async fn a_large_upload_round_trips_through_multipart(app: TestApp) {
     let item = app.upload_ok(&alice.key, "big.mp4", bytes.clone()).await;
     assert_eq!(item["size"], bytes.len());
     let id = item["id"].as_str().unwrap();
-    let back = app.get(&alice.key, &format!("/api/v1/gallery/{id}/download")).await;
+    let back = app
+        .get(&alice.key, &format!("/api/v1/gallery/{id}/download"))
+        .await;
     assert_eq!(back.status(), 200);
-    assert_eq!(back.headers()["content-length"], bytes.len().to_string().as_str());
+    assert_eq!(
+        back.headers()["content-length"],
+        bytes.len().to_string().as_str()
+    );
     let back = back.bytes().await.unwrap();
-    assert!(back.as_ref() == bytes.as_slice(), "the downloaded bytes differ");
+    assert!(
+        back.as_ref() == bytes.as_slice(),
+        "the downloaded bytes differ"
+    );
     assert_eq!(app.blob_objects().await, 1);
 }
 
@@ -36,7 +44,10 @@ async fn a_missing_bucket_is_a_clear_start_up_error() {
         bucket: format!("no-such-bucket-{}", std::process::id()),
         prefix: String::new(),
     };
-    let err = open_store(&missing, &settings).await.err().expect("a missing bucket must fail");
+    let err = open_store(&missing, &settings)
+        .await
+        .err()
+        .expect("a missing bucket must fail");
     let message = err.to_string();
     assert!(message.contains("no-such-bucket"), "{message}");
     assert!(message.contains("cannot open the blob store"), "{message}");

@@ -64,13 +64,13 @@ impl TestBackend {
 }
 
 /// A schema that exists for one test and is dropped with it.
-pub(crate) struct PgSchema {
+pub struct PgSchema {
     server_url: String,
     name: String,
 }
 
 impl PgSchema {
-    pub(crate) fn create(server_url: &str) -> PgSchema {
+    pub fn create(server_url: &str) -> PgSchema {
         let name = format!("vitrine_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = PgConnection::establish(server_url)
             .unwrap_or_else(|err| panic!("{PG_VAR}={server_url}: {err}"));
@@ -83,7 +83,7 @@ impl PgSchema {
     }
 
     /// The server URL with this schema first on the search path.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         let separator = if self.server_url.contains('?') {
             '&'
         } else {

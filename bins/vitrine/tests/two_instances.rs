@@ -1,0 +1,268 @@
+//! Two `vitrine serve` processes on one PostgreSQL database and one bucket are one service.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use vitrine_test_support::{
+    fixtures, s3_test_settings, PgSchema, TestBackend, TestStore, S3_TEST_BUCKET,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Service {
+    database_url: String,
+    store: String,
+    s3_endpoint: String,
+}
+
+impl Service {
+    fn command(&self) -> Command {
+        let mut command = Command::new(BIN);
+        command
+            .args(["--database-url", &self.database_url, "--store", &self.store])
+            .env("AWS_ENDPOINT_URL", &self.s3_endpoint)
+            .env("AWS_ALLOW_HTTP", "true")
+            .env("AWS_ACCESS_KEY_ID", "vitrine-test")
+            .env("AWS_SECRET_ACCESS_KEY", "vitrine-test")
+            .env("AWS_REGION", "us-east-1");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let output = self.command().args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+
+    async fn start(&self) -> Instance {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = self
+            .command()
+            .args(["serve", "--listen", &listen])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let instance = Instance {
+            child,
+            base: format!("http://{listen}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(response) = reqwest::get(format!("{}/readyz", instance.base)).await {
+                if response.status() == 200 {
+                    return instance;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "instance on {listen} did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_records_blobs_and_secrets() {
+    let (Some(TestBackend::Postgres(pg)), Some(TestStore::S3(endpoint))) =
+        (TestBackend::postgres_from_env(), TestStore::s3_from_env())
+    else {
+        return;
+    };
+    s3_test_settings(&endpoint).await; // makes sure the bucket exists
+    let schema = PgSchema::create(&pg);
+    let service = Service {
+        database_url: schema.url(),
+        store: format!("s3://{S3_TEST_BUCKET}/two-{}", uuid_like()),
+        s3_endpoint: endpoint,
+    };
+    service.run(&["user", "add", "alice", "--password", "alice-secret"]);
+    let key = service.run(&["key", "create", "--user", "alice"]);
+    let (a, b) = (service.start().await, service.start().await);
+    let client = reqwest::Client::new();
+
+    // Upload through A.
+    let png = fixtures::png(64, 48);
+    let form = reqwest::multipart::Form::new().text("tags", "start").part(
+        "file",
+        reqwest::multipart::Part::bytes(png.clone()).file_name("shared.png"),
+    );
+    let created = client
+        .post(format!("{}/api/v1/gallery", a.base))
+        .bearer_auth(&key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    // Read and download through B.
+    let seen: Value = client
+        .get(format!("{}/api/v1/gallery/{id}", b.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(seen["tags"], json!(["start"]));
+    let bytes = client
+        .get(format!("{}/api/v1/gallery/{id}/download", b.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.to_vec(), png);
+
+    // A's signed URL verifies on B: the signing secret lives in the database.
+    let signed = created["url"].as_str().unwrap().replace(&a.base, &b.base);
+    let through_b = client.get(&signed).send().await.unwrap();
+    assert_eq!(through_b.status(), 200);
+    assert_eq!(through_b.bytes().await.unwrap().to_vec(), png);
+
+    // A token issued by A works on B.
+    let token: Value = client
+        .post(format!("{}/api/v1/auth/token", a.base))
+        .json(&json!({"name": "alice", "password": "alice-secret"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwt = token["access_token"].as_str().unwrap();
+    let with_jwt = client
+        .get(format!("{}/api/v1/gallery", b.base))
+        .bearer_auth(jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_jwt.status(), 200);
+
+    // Concurrent PATCHes through both instances: each lands whole, none is lost.
+    let item_url = |base: &str| format!("{base}/api/v1/gallery/{id}");
+    let mut sent_tag_sets = Vec::new();
+    let mut patches = Vec::new();
+    for round in 0..10 {
+        let tags = vec![format!("a{round}"), format!("b{round}")];
+        sent_tag_sets.push(tags.clone());
+        let (tag_base, fav_base) = if round % 2 == 0 {
+            (&a.base, &b.base)
+        } else {
+            (&b.base, &a.base)
+        };
+        patches.push(
+            client
+                .patch(item_url(tag_base))
+                .bearer_auth(&key)
+                .json(&json!({"tags": tags}))
+                .send(),
+        );
+        patches.push(
+            client
+                .patch(item_url(fav_base))
+                .bearer_auth(&key)
+                .json(&json!({"favorite": round % 2 == 0, "description": format!("round {round}")}))
+                .send(),
+        );
+    }
+    for response in futures::future::join_all(patches).await {
+        let response = response.unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+    let after: Value = client
+        .get(item_url(&a.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let tags: Vec<String> = serde_json::from_value(after["tags"].clone()).unwrap();
+    let mut sorted_sets: Vec<Vec<String>> = sent_tag_sets
+        .into_iter()
+        .map(|mut t| {
+            t.sort();
+            t
+        })
+        .collect();
+    sorted_sets.dedup();
+    assert!(
+        sorted_sets.contains(&tags),
+        "tags are one whole PATCH, not a mix: {tags:?}"
+    );
+    assert!(
+        after["description"].as_str().unwrap().starts_with("round "),
+        "the other field's PATCHes landed too: {after}"
+    );
+
+    // A deletion on B is seen on A.
+    let deleted = client
+        .delete(item_url(&b.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 200);
+    let on_a: Value = client
+        .get(item_url(&a.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(on_a["status"], "trash");
+    let active: Value = client
+        .get(format!("{}/api/v1/gallery", a.base))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(active["total"], 0);
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    )
+}
