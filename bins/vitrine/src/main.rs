@@ -1,6 +1,7 @@
 //! The `vitrine` command line.
 
 mod config;
+mod transfer;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,6 +53,17 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Copy this installation (rows and blobs, verified by SHA-256) to another database
+    /// and store, e.g. from the embedded default to PostgreSQL + S3.
+    Transfer {
+        #[arg(long)]
+        to_database_url: String,
+        #[arg(long)]
+        to_store: String,
+        /// Continue into a target that already holds data (an interrupted transfer).
+        #[arg(long)]
+        resume: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -130,6 +142,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let user = db.set_plan(&name, plan.parse()?).await?;
             println!("{} is now on the {} plan", user.name, user.plan);
             Ok(())
+        }
+        Command::Transfer {
+            to_database_url,
+            to_store,
+            resume,
+        } => {
+            let target = transfer::Target {
+                database_url: to_database_url,
+                store: to_store,
+                resume,
+            };
+            transfer::run(&config, db, target).await
         }
         Command::Key(KeyCommand::Create { user, scopes }) => {
             let scopes = scopes.as_deref().map(Scopes::parse_list).transpose()?;

@@ -3,90 +3,12 @@
 // In tests a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use serde_json::{json, Value};
 use vitrine_test_support::{
-    fixtures, s3_test_settings, PgSchema, TestBackend, TestStore, S3_TEST_BUCKET,
+    fixtures, s3_test_settings, PgSchema, TestBackend, TestStore, Vitrine, S3_TEST_BUCKET,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
-
-struct Instance {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-struct Service {
-    database_url: String,
-    store: String,
-    s3_endpoint: String,
-}
-
-impl Service {
-    fn command(&self) -> Command {
-        let mut command = Command::new(BIN);
-        command
-            .args(["--database-url", &self.database_url, "--store", &self.store])
-            .env("AWS_ENDPOINT_URL", &self.s3_endpoint)
-            .env("AWS_ALLOW_HTTP", "true")
-            .env("AWS_ACCESS_KEY_ID", "vitrine-test")
-            .env("AWS_SECRET_ACCESS_KEY", "vitrine-test")
-            .env("AWS_REGION", "us-east-1");
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> String {
-        let output = self.command().args(args).output().unwrap();
-        assert!(
-            output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap().trim().to_owned()
-    }
-
-    async fn start(&self) -> Instance {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let listen = format!("127.0.0.1:{port}");
-        let child = self
-            .command()
-            .args(["serve", "--listen", &listen])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let instance = Instance {
-            child,
-            base: format!("http://{listen}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Ok(response) = reqwest::get(format!("{}/readyz", instance.base)).await {
-                if response.status() == 200 {
-                    return instance;
-                }
-            }
-            assert!(
-                Instant::now() < deadline,
-                "instance on {listen} did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_records_blobs_and_secrets() {
@@ -97,14 +19,15 @@ async fn two_instances_share_records_blobs_and_secrets() {
     };
     s3_test_settings(&endpoint).await; // makes sure the bucket exists
     let schema = PgSchema::create(&pg);
-    let service = Service {
-        database_url: schema.url(),
-        store: format!("s3://{S3_TEST_BUCKET}/two-{}", uuid_like()),
-        s3_endpoint: endpoint,
-    };
+    let service = Vitrine::new(BIN)
+        .arg("--database-url")
+        .arg(schema.url())
+        .arg("--store")
+        .arg(format!("s3://{S3_TEST_BUCKET}/two-{}", unique()))
+        .with_s3_endpoint(&endpoint);
     service.run(&["user", "add", "alice", "--password", "alice-secret"]);
     let key = service.run(&["key", "create", "--user", "alice"]);
-    let (a, b) = (service.start().await, service.start().await);
+    let (a, b) = (service.serve().await, service.serve().await);
     let client = reqwest::Client::new();
 
     // Upload through A.
@@ -259,10 +182,10 @@ async fn two_instances_share_records_blobs_and_secrets() {
     assert_eq!(active["total"], 0);
 }
 
-fn uuid_like() -> String {
-    format!(
-        "{}-{}",
-        std::process::id(),
-        Instant::now().elapsed().as_nanos()
-    )
+fn unique() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}-{nanos}", std::process::id())
 }

@@ -22,7 +22,7 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = items)]
-struct ItemRow {
+pub(crate) struct ItemRow {
     id: String,
     user_id: String,
     blob_id: String,
@@ -43,9 +43,9 @@ struct ItemRow {
     trashed_at: Option<NaiveDateTime>,
 }
 
-#[derive(Insertable)]
+#[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = blobs)]
-struct BlobRow {
+pub(crate) struct BlobRow {
     id: String,
     sha256: String,
     md5: String,

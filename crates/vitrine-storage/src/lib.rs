@@ -7,9 +7,11 @@ mod error;
 mod items;
 mod schema;
 mod settings;
+mod transfer;
 mod users;
 
 pub use blob_store::{open_store, ObjectBlobStore, S3Settings, StoreUrl};
 pub use connection::{AnyConnection, Backend};
 pub use db::Db;
 pub use error::StorageError;
+pub use transfer::{Progress, Transfer, TransferReport};

@@ -1,0 +1,183 @@
+//! `vitrine transfer` moves a whole installation and can resume after an interruption.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use vitrine_test_support::{
+    fixtures, s3_test_settings, PgSchema, TestApp, TestBackend, TestStore, Vitrine, S3_TEST_BUCKET,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
+
+/// Fills an embedded-default installation through the API: two users, shared bytes, tags.
+async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
+    let app = TestApp::builder(TestBackend::Sqlite).spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let mut uploads = Vec::new();
+    for n in 0..3u32 {
+        let bytes = fixtures::png(30 + n, 20);
+        let response = app
+            .upload(
+                &alice.key,
+                &format!("a{n}.png"),
+                bytes.clone(),
+                &[("tags", "moved,Alpha")],
+            )
+            .await;
+        assert_eq!(response.status(), 201);
+        let item: Value = response.json().await.unwrap();
+        uploads.push((item["id"].as_str().unwrap().to_owned(), bytes));
+    }
+    // Bob's copy of alice's first file shares its blob.
+    app.upload_ok(&bob.key, "same.png", fixtures::png(30, 20))
+        .await;
+    (app, alice.key, uploads)
+}
+
+async fn check_target(target: &Vitrine, key: &str, uploads: &[(String, Vec<u8>)]) {
+    let server = target.serve().await;
+    let client = reqwest::Client::new();
+    let list: Value = client
+        .get(server.url("/api/v1/gallery?tags=moved"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["total"],
+        uploads.len(),
+        "the API key and the tags came along: {list}"
+    );
+    for (id, bytes) in uploads {
+        let item: Value = client
+            .get(server.url(&format!("/api/v1/gallery/{id}")))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(item["tags"], serde_json::json!(["Alpha", "moved"]));
+        let back = client
+            .get(server.url(&format!("/api/v1/gallery/{id}/download")))
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(back.status(), 200);
+        assert_eq!(
+            back.bytes().await.unwrap().to_vec(),
+            *bytes,
+            "bytes of {id}"
+        );
+    }
+    let storage: Value = client
+        .get(server.url("/api/v1/gallery/storage"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expected: usize = uploads.iter().map(|(_, b)| b.len()).sum();
+    assert_eq!(storage["used"], expected);
+}
+
+/// `lost_object_dir`: a local target folder where one object is deleted before resuming,
+/// as if the first run had been interrupted before copying it.
+async fn transfer_and_resume(
+    target_database: String,
+    target_store: String,
+    target: Vitrine,
+    s3_endpoint: Option<&str>,
+    lost_object_dir: Option<std::path::PathBuf>,
+) {
+    let (app, key, uploads) = populated_source().await;
+    let mut source = Vitrine::new(BIN)
+        .arg("--data-dir")
+        .arg(app.data_dir().display().to_string());
+    if let Some(endpoint) = s3_endpoint {
+        source = source.with_s3_endpoint(endpoint);
+    }
+    let args = [
+        "transfer",
+        "--to-database-url",
+        &target_database,
+        "--to-store",
+        &target_store,
+    ];
+    let report = source.run(&args);
+    assert!(
+        report.contains("3 objects copied"),
+        "three distinct contents: {report}"
+    );
+    assert!(report.contains("items: 4 rows"), "{report}");
+    check_target(&target, &key, &uploads).await;
+
+    // A second run without --resume refuses to write into a non-empty target.
+    let refused = source.output(&args);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not empty"));
+
+    let lost = lost_object_dir.map(|dir| {
+        let entry = std::fs::read_dir(dir.join("objects"))
+            .unwrap()
+            .next()
+            .unwrap();
+        std::fs::remove_file(entry.unwrap().path()).unwrap();
+    });
+
+    // --resume finishes what is missing and verifies what is there.
+    let resumed = source.run(&[&args[..], &["--resume"]].concat());
+    let expected = if lost.is_some() {
+        "1 objects copied"
+    } else {
+        "0 objects copied"
+    };
+    assert!(resumed.contains(expected), "{resumed}");
+    assert!(
+        resumed.contains("already in place and verified"),
+        "{resumed}"
+    );
+    check_target(&target, &key, &uploads).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_to_another_sqlite_and_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("target.db").display());
+    let blobs = dir.path().join("target-blobs");
+    let store = blobs.display().to_string();
+    let target = Vitrine::new(BIN)
+        .arg("--database-url")
+        .arg(&database)
+        .arg("--store")
+        .arg(&store);
+    transfer_and_resume(database, store, target, None, Some(blobs)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfer_from_the_embedded_default_to_postgres_and_s3() {
+    let (Some(TestBackend::Postgres(pg)), Some(TestStore::S3(endpoint))) =
+        (TestBackend::postgres_from_env(), TestStore::s3_from_env())
+    else {
+        return;
+    };
+    s3_test_settings(&endpoint).await;
+    let schema = PgSchema::create(&pg);
+    let store = format!("s3://{S3_TEST_BUCKET}/transfer-{}", std::process::id());
+    let target = Vitrine::new(BIN)
+        .arg("--database-url")
+        .arg(schema.url())
+        .arg("--store")
+        .arg(&store)
+        .with_s3_endpoint(&endpoint);
+    transfer_and_resume(schema.url(), store, target, Some(&endpoint), None).await;
+}

@@ -1,0 +1,264 @@
+//! Copies a whole installation, rows and blobs, to another database and store: how a
+//! laptop install moves to PostgreSQL + S3.
+//!
+//! Every step is idempotent, so an interrupted transfer resumes by running again:
+//! objects are (re)copied unless the target already holds bytes with the right SHA-256,
+//! and rows are inserted with `ON CONFLICT DO NOTHING`, tables in foreign-key order.
+
+use bytes::Bytes;
+use diesel::prelude::*;
+use futures::StreamExt;
+use object_store::path::Path;
+use object_store::ObjectStoreExt;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+use vitrine_domain::{DomainError, Result};
+
+use crate::connection::AnyConnection;
+use crate::error::query_err;
+use crate::items::{BlobRow, ItemRow};
+use crate::schema::{api_keys, blobs, item_tags, items, settings, tags, users};
+use crate::users::UserRow;
+use crate::{Db, ObjectBlobStore};
+
+const PAGE: i64 = 500;
+
+/// Told how far the transfer is; the command line draws progress bars with it.
+pub trait Progress: Send + Sync {
+    fn phase(&self, name: &str, total: u64);
+    fn advance(&self, by: u64);
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct TransferReport {
+    pub objects_copied: u64,
+    pub objects_verified_in_place: u64,
+    pub bytes_copied: u64,
+    pub rows: Vec<(&'static str, i64)>,
+}
+
+pub struct Transfer<'a> {
+    pub from_db: &'a Db,
+    pub from_store: &'a ObjectBlobStore,
+    pub to_db: &'a Db,
+    pub to_store: &'a ObjectBlobStore,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_keys)]
+struct ApiKeyRow {
+    key_hash: String,
+    user_id: String,
+    scopes: String,
+    created_at: chrono::NaiveDateTime,
+    revoked_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = settings)]
+struct SettingRow {
+    name: String,
+    value: String,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = tags)]
+struct TagRow {
+    id: String,
+    user_id: String,
+    name: String,
+    name_key: String,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = item_tags)]
+struct ItemTagRow {
+    item_id: String,
+    tag_id: String,
+}
+
+/// Copies one table page by page in primary-key order; rows already there are kept.
+macro_rules! copy_table {
+    ($self:ident, $progress:ident, $table:ident, $row:ty, $order:expr) => {{
+        let total: i64 = $self
+            .from_db
+            .run(|conn| $table::table.count().get_result(conn).map_err(query_err))
+            .await?;
+        $progress.phase(stringify!($table), total as u64);
+        let mut offset = 0;
+        while offset < total {
+            let rows: Vec<$row> = $self
+                .from_db
+                .run(move |conn| {
+                    $table::table
+                        .order($order)
+                        .limit(PAGE)
+                        .offset(offset)
+                        .select(<$row>::as_select())
+                        .load(conn)
+                        .map_err(query_err)
+                })
+                .await?;
+            let count = rows.len() as i64;
+            $self
+                .to_db
+                .write(move |conn| {
+                    for row in &rows {
+                        match conn {
+                            AnyConnection::Pg(c) => diesel::insert_into($table::table)
+                                .values(row)
+                                .on_conflict_do_nothing()
+                                .execute(c),
+                            AnyConnection::Sqlite(c) => diesel::insert_into($table::table)
+                                .values(row)
+                                .on_conflict_do_nothing()
+                                .execute(c),
+                        }
+                        .map_err(query_err)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            $progress.advance(count as u64);
+            offset += count.max(1);
+        }
+        let copied: i64 = $self
+            .to_db
+            .run(|conn| $table::table.count().get_result(conn).map_err(query_err))
+            .await?;
+        if copied < total {
+            return Err(DomainError::Internal(format!(
+                "{}: {copied} of {total} rows reached the target",
+                stringify!($table)
+            )));
+        }
+        (stringify!($table), copied)
+    }};
+}
+
+impl Transfer<'_> {
+    /// Whether the target already holds an installation (users or items).
+    pub async fn target_is_empty(&self) -> Result<bool> {
+        self.to_db
+            .run(|conn| {
+                let users: i64 = users::table.count().get_result(conn).map_err(query_err)?;
+                let items: i64 = items::table.count().get_result(conn).map_err(query_err)?;
+                Ok(users == 0 && items == 0)
+            })
+            .await
+    }
+
+    pub async fn run(&self, progress: &dyn Progress) -> Result<TransferReport> {
+        let mut report = TransferReport::default();
+        // Objects first: a row in the target must never point at bytes it lacks.
+        self.copy_objects(progress, &mut report).await?;
+        report.rows = vec![
+            copy_table!(self, progress, users, UserRow, users::id),
+            copy_table!(self, progress, settings, SettingRow, settings::name),
+            copy_table!(self, progress, api_keys, ApiKeyRow, api_keys::key_hash),
+            copy_table!(self, progress, blobs, BlobRow, blobs::id),
+            copy_table!(self, progress, items, ItemRow, items::id),
+            copy_table!(self, progress, tags, TagRow, tags::id),
+            copy_table!(
+                self,
+                progress,
+                item_tags,
+                ItemTagRow,
+                (item_tags::item_id, item_tags::tag_id)
+            ),
+        ];
+        Ok(report)
+    }
+
+    async fn copy_objects(
+        &self,
+        progress: &dyn Progress,
+        report: &mut TransferReport,
+    ) -> Result<()> {
+        // SUM(BIGINT) is NUMERIC on PostgreSQL, which does not cross both backends;
+        // a list of sizes is 8 bytes a blob and does.
+        let sizes: Vec<i64> = self
+            .from_db
+            .run(|conn| {
+                blobs::table
+                    .select(blobs::size)
+                    .load(conn)
+                    .map_err(query_err)
+            })
+            .await?;
+        let total_bytes: i64 = sizes.iter().sum();
+        progress.phase("objects", total_bytes as u64);
+        let mut offset = 0;
+        loop {
+            let page: Vec<(String, String, i64)> = self
+                .from_db
+                .run(move |conn| {
+                    blobs::table
+                        .order(blobs::id)
+                        .limit(PAGE)
+                        .offset(offset)
+                        .select((blobs::object_key, blobs::sha256, blobs::size))
+                        .load(conn)
+                        .map_err(query_err)
+                })
+                .await?;
+            if page.is_empty() {
+                return Ok(());
+            }
+            offset += page.len() as i64;
+            for (key, sha256, size) in page {
+                if self.target_holds(&key, &sha256).await? {
+                    report.objects_verified_in_place += 1;
+                } else {
+                    self.copy_object(&key, &sha256).await?;
+                    report.objects_copied += 1;
+                    report.bytes_copied += size as u64;
+                }
+                progress.advance(size as u64);
+            }
+        }
+    }
+
+    /// True when the target has the object and its bytes hash to `sha256`.
+    async fn target_holds(&self, key: &str, sha256: &str) -> Result<bool> {
+        let store = self.to_store.inner();
+        let found = match store.get(&Path::from(key)).await {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(err) => return Err(DomainError::internal(err)),
+        };
+        let mut hasher = Sha256::new();
+        let mut stream = found.into_stream();
+        while let Some(chunk) = stream.next().await {
+            hasher.update(chunk.map_err(DomainError::internal)?);
+        }
+        Ok(hex::encode(hasher.finalize()) == sha256)
+    }
+
+    /// Streams one object across, hashing on the way; a mismatch removes the copy.
+    async fn copy_object(&self, key: &str, sha256: &str) -> Result<()> {
+        let path = Path::from(key);
+        let source = self.from_store.inner().get(&path).await.map_err(|err| {
+            DomainError::Internal(format!("reading {key} from the source: {err}"))
+        })?;
+        let mut writer = object_store::buffered::BufWriter::with_capacity(
+            self.to_store.inner(),
+            path.clone(),
+            8 * 1024 * 1024,
+        );
+        let mut hasher = Sha256::new();
+        let mut stream = source.into_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk: Bytes = chunk.map_err(DomainError::internal)?;
+            hasher.update(&chunk);
+            writer.put(chunk).await.map_err(DomainError::internal)?;
+        }
+        if hex::encode(hasher.finalize()) != sha256 {
+            let _ = writer.abort().await;
+            return Err(DomainError::Internal(format!(
+                "{key}: the source bytes do not match their recorded SHA-256"
+            )));
+        }
+        writer.shutdown().await.map_err(DomainError::internal)
+    }
+}

@@ -1,0 +1,127 @@
+//! The real `vitrine` binary in child processes, for tests of the command line and of
+//! several instances at once.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A `vitrine` invocation with its global flags and environment.
+#[derive(Debug, Clone)]
+pub struct Vitrine {
+    bin: PathBuf,
+    global: Vec<String>,
+    env: Vec<(String, String)>,
+}
+
+impl Vitrine {
+    /// `bin` is `env!("CARGO_BIN_EXE_vitrine")` in the binary's own tests.
+    pub fn new(bin: impl Into<PathBuf>) -> Self {
+        Self {
+            bin: bin.into(),
+            global: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.global.push(arg.into());
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.env.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// Credentials and endpoint for the loopback S3 test server.
+    pub fn with_s3_endpoint(self, endpoint: &str) -> Self {
+        self.env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_ALLOW_HTTP", "true")
+            .env("AWS_ACCESS_KEY_ID", "vitrine-test")
+            .env("AWS_SECRET_ACCESS_KEY", "vitrine-test")
+            .env("AWS_REGION", "us-east-1")
+    }
+
+    pub fn command(&self) -> Command {
+        let mut command = Command::new(&self.bin);
+        command
+            .args(&self.global)
+            .env_remove("VITRINE_DATABASE_URL")
+            .env_remove("VITRINE_STORE")
+            .env_remove("VITRINE_DATA_DIR");
+        for (name, value) in &self.env {
+            command.env(name, value);
+        }
+        command
+    }
+
+    /// Runs a command that must succeed and returns its trimmed stdout.
+    pub fn run(&self, args: &[&str]) -> String {
+        let output = self.output(args);
+        assert!(
+            output.status.success(),
+            "vitrine {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
+    pub fn output(&self, args: &[&str]) -> std::process::Output {
+        self.command()
+            .args(args)
+            .output()
+            .unwrap_or_else(|err| panic!("running {}: {err}", self.bin.display()))
+    }
+
+    /// Starts `serve` on a free loopback port and waits until `/readyz` answers.
+    pub async fn serve(&self) -> ServerProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap_or_else(|err| panic!("free port: {err}"))
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = self
+            .command()
+            .args(["serve", "--listen", &listen])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|err| panic!("starting serve: {err}"));
+        let server = ServerProcess {
+            child,
+            base: format!("http://{listen}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(response) = reqwest::get(server.url("/readyz")).await {
+                if response.status() == 200 {
+                    return server;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "vitrine on {listen} did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// A running `vitrine serve`; killed when dropped.
+pub struct ServerProcess {
+    child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
