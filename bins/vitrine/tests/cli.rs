@@ -3,75 +3,30 @@
 // In tests a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use vitrine_test_support::fixtures;
+use vitrine_test_support::{fixtures, Vitrine};
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
 
-fn vitrine(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
+fn vitrine(data_dir: &std::path::Path) -> Vitrine {
+    Vitrine::new(BIN)
         .arg("--data-dir")
-        .arg(data_dir)
-        .args(args)
-        .env_remove("VITRINE_DATABASE_URL")
-        .env_remove("VITRINE_STORE")
-        .output()
-        .unwrap()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn wait_until_ready(base: &str) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(response) = reqwest::get(format!("{base}/readyz")).await {
-            if response.status() == 200 {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("server at {base} did not become ready");
+        .arg(data_dir.display().to_string())
 }
 
 #[tokio::test]
 async fn scripted_setup_then_serve_upload_and_download() {
     let dir = tempfile::tempdir().unwrap();
-    let added = vitrine(
-        dir.path(),
-        &["user", "add", "alice", "--password", "alice-secret"],
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
-    let duplicate = vitrine(
-        dir.path(),
-        &["user", "add", "alice", "--password", "alice-secret"],
-    );
+    let cli = vitrine(dir.path());
+    cli.run(&["user", "add", "alice", "--password", "alice-secret"]);
+    let duplicate = cli.output(&["user", "add", "alice", "--password", "alice-secret"]);
     assert!(!duplicate.status.success());
     assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
 
-    let key = vitrine(dir.path(), &["key", "create", "--user", "alice"]);
+    let key = cli.output(&["key", "create", "--user", "alice"]);
     assert!(key.status.success());
     let stdout = String::from_utf8(key.stdout).unwrap();
     let key = stdout.trim();
@@ -81,34 +36,13 @@ async fn scripted_setup_then_serve_upload_and_download() {
     );
     assert_eq!(stdout.lines().count(), 1);
 
-    let reader = vitrine(
-        dir.path(),
-        &["key", "create", "--user", "alice", "--scopes", "media:read"],
-    );
-    let reader = String::from_utf8(reader.stdout).unwrap().trim().to_owned();
-    let typo = vitrine(
-        dir.path(),
-        &["key", "create", "--user", "alice", "--scopes", "media:raed"],
-    );
+    let reader = cli.run(&["key", "create", "--user", "alice", "--scopes", "media:read"]);
+    let typo = cli.output(&["key", "create", "--user", "alice", "--scopes", "media:raed"]);
     assert!(!typo.status.success());
+    cli.run(&["migrate"]);
 
-    let migrated = vitrine(dir.path(), &["migrate"]);
-    assert!(migrated.status.success());
-
-    let port = free_port();
-    let listen = format!("127.0.0.1:{port}");
-    let base = format!("http://{listen}");
-    let _server = Server(
-        Command::new(BIN)
-            .arg("--data-dir")
-            .arg(dir.path())
-            .args(["serve", "--listen", &listen])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_until_ready(&base).await;
+    let server = cli.serve().await;
+    let base = server.base.clone();
     let health: Value = reqwest::get(format!("{base}/healthz"))
         .await
         .unwrap()

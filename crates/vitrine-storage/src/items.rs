@@ -367,10 +367,25 @@ impl ItemRepository for Db {
                 .select((ItemRow::as_select(), BLOB_COLUMNS))
                 .load(conn)
                 .map_err(query_err)?;
+            // One query for the whole page's tags, not one per item: on PostgreSQL each
+            // round trip costs more than the query itself.
+            let ids: Vec<&str> = rows.iter().map(|(row, _)| row.id.as_str()).collect();
+            let mut tags_by_item: std::collections::HashMap<String, Vec<String>> =
+                std::collections::HashMap::new();
+            let pairs: Vec<(String, String)> = item_tags::table
+                .inner_join(tags::table)
+                .filter(item_tags::item_id.eq_any(&ids))
+                .order((item_tags::item_id, tags::name_key))
+                .select((item_tags::item_id, tags::name))
+                .load(conn)
+                .map_err(query_err)?;
+            for (item_id, name) in pairs {
+                tags_by_item.entry(item_id).or_default().push(name);
+            }
             let items = rows
                 .into_iter()
                 .map(|(row, blob)| {
-                    let tags = tags_of(conn, &row.id)?;
+                    let tags = tags_by_item.remove(&row.id).unwrap_or_default();
                     to_item(row, blob, tags)
                 })
                 .collect::<Result<Vec<_>>>()?;
