@@ -1,7 +1,5 @@
 # Vitrine's everyday recipes. The README's commands need only cargo; these are shortcuts.
 
-pg_url := env_var_or_default("VITRINE_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
-
 # Run the server on the embedded default (SQLite + ./vitrine-data).
 run:
     cargo run --release -p vitrine -- serve
@@ -10,9 +8,9 @@ run:
 test:
     cargo test --workspace
 
-# All tests, the scenario tests on SQLite and on PostgreSQL.
-test-pg:
-    VITRINE_TEST_PG_URL={{pg_url}} cargo test --workspace
+# All tests on all four combinations (SQLite/PostgreSQL × folder/S3), services started.
+test-all:
+    eval "$(scripts/test-services.sh)" && cargo test --workspace
 
 # Formatting, lints, and the domain's independence from frameworks.
 lint: check-domain
@@ -31,3 +29,4 @@ check-domain:
 # Benchmarks; they print tables and never gate CI.
 bench:
     scripts/bench-upload.sh
+    scripts/bench-backends.sh
