@@ -5,7 +5,8 @@
 
 use serde_json::Value;
 use vitrine_test_support::{
-    fixtures, s3_test_settings, PgSchema, TestApp, TestBackend, TestStore, Vitrine, S3_TEST_BUCKET,
+    fixtures, get_json, s3_test_settings, PgSchema, TestApp, TestBackend, TestStore, Vitrine,
+    S3_TEST_BUCKET,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
@@ -39,30 +40,14 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
 async fn check_target(target: &Vitrine, key: &str, uploads: &[(String, Vec<u8>)]) {
     let server = target.serve().await;
     let client = reqwest::Client::new();
-    let list: Value = client
-        .get(server.url("/api/v1/gallery?tags=moved"))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = get_json(server.url("/api/v1/gallery?tags=moved"), key).await;
     assert_eq!(
         list["total"],
         uploads.len(),
         "the API key and the tags came along: {list}"
     );
     for (id, bytes) in uploads {
-        let item: Value = client
-            .get(server.url(&format!("/api/v1/gallery/{id}")))
-            .bearer_auth(key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let item: Value = get_json(server.url(&format!("/api/v1/gallery/{id}")), key).await;
         assert_eq!(item["tags"], serde_json::json!(["Alpha", "moved"]));
         let back = client
             .get(server.url(&format!("/api/v1/gallery/{id}/download")))
@@ -77,15 +62,7 @@ async fn check_target(target: &Vitrine, key: &str, uploads: &[(String, Vec<u8>)]
             "bytes of {id}"
         );
     }
-    let storage: Value = client
-        .get(server.url("/api/v1/gallery/storage"))
-        .bearer_auth(key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let storage: Value = get_json(server.url("/api/v1/gallery/storage"), key).await;
     let expected: usize = uploads.iter().map(|(_, b)| b.len()).sum();
     assert_eq!(storage["used"], expected);
 }

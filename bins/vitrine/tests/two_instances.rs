@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 use vitrine_test_support::{
-    fixtures, s3_test_settings, PgSchema, TestBackend, TestStore, Vitrine, S3_TEST_BUCKET,
+    fixtures, get_json, s3_test_settings, PgSchema, TestBackend, TestStore, Vitrine, S3_TEST_BUCKET,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
@@ -48,15 +48,7 @@ async fn two_instances_share_records_blobs_and_secrets() {
     let id = created["id"].as_str().unwrap().to_owned();
 
     // Read and download through B.
-    let seen: Value = client
-        .get(format!("{}/api/v1/gallery/{id}", b.base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let seen: Value = get_json(format!("{}/api/v1/gallery/{id}", b.base), &key).await;
     assert_eq!(seen["tags"], json!(["start"]));
     let bytes = client
         .get(format!("{}/api/v1/gallery/{id}/download", b.base))
@@ -125,15 +117,7 @@ async fn two_instances_share_records_blobs_and_secrets() {
         let response = response.unwrap();
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
-    let after: Value = client
-        .get(item_url(&a.base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: Value = get_json(item_url(&a.base), &key).await;
     let tags: Vec<String> = serde_json::from_value(after["tags"].clone()).unwrap();
     let mut sorted_sets: Vec<Vec<String>> = sent_tag_sets
         .into_iter()
@@ -160,25 +144,9 @@ async fn two_instances_share_records_blobs_and_secrets() {
         .await
         .unwrap();
     assert_eq!(deleted.status(), 200);
-    let on_a: Value = client
-        .get(item_url(&a.base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let on_a: Value = get_json(item_url(&a.base), &key).await;
     assert_eq!(on_a["status"], "trash");
-    let active: Value = client
-        .get(format!("{}/api/v1/gallery", a.base))
-        .bearer_auth(&key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let active: Value = get_json(format!("{}/api/v1/gallery", a.base), &key).await;
     assert_eq!(active["total"], 0);
 }
 

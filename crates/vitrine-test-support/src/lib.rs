@@ -7,7 +7,7 @@ mod process;
 
 pub use app::{s3_test_settings, TestApp, TestAppBuilder, TestUser};
 pub use backend::{PgSchema, TestBackend, TestStore, PG_VAR, S3_TEST_BUCKET, S3_VAR};
-pub use process::{ServerProcess, Vitrine};
+pub use process::{get_json, ServerProcess, Vitrine};
 
 /// Runs each async scenario `fn(TestApp)` once per database and blob store, as separate
 /// tests: `sqlite_local`, `sqlite_s3`, `postgres_local`, `postgres_s3`. The PostgreSQL and

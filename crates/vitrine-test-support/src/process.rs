@@ -125,3 +125,17 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// `GET url` with a bearer credential, answered with JSON; fails the test otherwise.
+pub async fn get_json(url: impl reqwest::IntoUrl, key: &str) -> serde_json::Value {
+    let response = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap_or_else(|err| panic!("request failed: {err}"));
+    response
+        .json()
+        .await
+        .unwrap_or_else(|err| panic!("not JSON: {err}"))
+}
