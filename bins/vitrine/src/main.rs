@@ -95,6 +95,12 @@ enum KeyCommand {
         #[arg(long)]
         scopes: Option<String>,
     },
+    /// Revoke an API key.
+    Revoke {
+        #[arg(long)]
+        user: String,
+        key: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -154,6 +160,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 resume,
             };
             transfer::run(&config, db, target).await
+        }
+        Command::Key(KeyCommand::Revoke { user, key }) => {
+            Accounts::new(db).revoke_api_key(&user, &key).await?;
+            println!("revoked");
+            Ok(())
         }
         Command::Key(KeyCommand::Create { user, scopes }) => {
             let scopes = scopes.as_deref().map(Scopes::parse_list).transpose()?;

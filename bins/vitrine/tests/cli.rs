@@ -82,6 +82,27 @@ async fn scripted_setup_then_serve_upload_and_download() {
         .await
         .unwrap();
     assert_eq!(bytes.to_vec(), png);
+
+    // A revoked key stops working at once; the other key is unaffected.
+    cli.run(&["key", "revoke", "--user", "alice", &reader]);
+    let revoked = client
+        .get(format!("{base}/api/v1/gallery"))
+        .header("X-API-Key", &reader)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 401);
+    let other = client
+        .get(format!("{base}/api/v1/gallery"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+    assert!(!cli
+        .output(&["key", "revoke", "--user", "alice", "vtr_unknown"])
+        .status
+        .success());
     assert!(dir.path().join("vitrine.db").exists());
     assert!(dir.path().join("blobs").is_dir());
 }

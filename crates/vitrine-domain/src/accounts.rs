@@ -87,6 +87,18 @@ impl Accounts {
         Ok(key)
     }
 
+    /// Revokes one of `user_name`'s keys; it stops working at once on every instance.
+    pub async fn revoke_api_key(&self, user_name: &str, key: &str) -> Result<()> {
+        let record = self
+            .users
+            .user_by_name(user_name)
+            .await?
+            .ok_or(DomainError::NotFound("user"))?;
+        self.users
+            .revoke_api_key(&record.user.id, &api_key_hash(key))
+            .await
+    }
+
     pub async fn authenticate_api_key(&self, key: &str) -> Result<Principal> {
         let (user, key_scopes) = self
             .users

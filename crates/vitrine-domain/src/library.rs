@@ -17,7 +17,7 @@ use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, StoredBlob};
 use crate::limits::Limits;
 use crate::ports::{BlobStore, BlobWriter, ByteStream, ItemRepository, MediaProber, Probe};
 use crate::tags::normalize_tags;
-use crate::user::{Principal, Scope, User};
+use crate::user::{Principal, Scope};
 use crate::{BlobId, DomainError, ItemId, Result};
 
 #[derive(Clone)]
@@ -288,10 +288,6 @@ impl Library {
             used: self.items.bytes_used(&who.user.id).await?,
             limit: self.limits.quotas.limit_for(who.user.plan),
         })
-    }
-
-    pub fn quota_for(&self, user: &User) -> Option<i64> {
-        self.limits.quotas.limit_for(user.plan)
     }
 }
 

@@ -19,7 +19,6 @@ pub trait BlobStore: Send + Sync {
     async fn create(&self, key: &str) -> Result<Box<dyn BlobWriter>>;
     async fn open(&self, key: &str) -> Result<ByteStream>;
     async fn delete(&self, key: &str) -> Result<()>;
-    async fn exists(&self, key: &str) -> Result<bool>;
 }
 
 #[async_trait]

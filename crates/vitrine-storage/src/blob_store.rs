@@ -180,14 +180,6 @@ impl BlobStore for ObjectBlobStore {
             Err(err) => Err(store_err(err)),
         }
     }
-
-    async fn exists(&self, key: &str) -> Result<bool> {
-        match self.store.head(&Path::from(key)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(err) => Err(store_err(err)),
-        }
-    }
 }
 
 struct ObjectWriter {
