@@ -39,45 +39,23 @@ async fn assert_refused(
 
 async fn bad_uploads_leave_nothing_behind(app: TestApp) {
     let alice = app.user("alice").await;
-    assert_refused(&app, &alice.key, "empty.jpg", Vec::new(), 400, "empty").await;
-    assert_refused(
-        &app,
-        &alice.key,
-        "notes.jpg",
-        b"just some text, honest".to_vec(),
-        415,
-        "accepted types",
-    )
-    .await;
     let jpeg = fixtures::jpeg(64, 48);
-    assert_refused(
-        &app,
-        &alice.key,
-        "cut.jpg",
-        jpeg[..jpeg.len() / 2].to_vec(),
-        400,
-        "truncated",
-    )
-    .await;
     let png = fixtures::png(64, 48);
-    assert_refused(
-        &app,
-        &alice.key,
-        "cut.png",
-        png[..png.len() - 5].to_vec(),
-        400,
-        "truncated",
-    )
-    .await;
-    assert_refused(
-        &app,
-        &alice.key,
-        "header.png",
-        png[..20].to_vec(),
-        400,
-        "damaged",
-    )
-    .await;
+    let cases: [(&str, Vec<u8>, u16, &str); 5] = [
+        ("empty.jpg", Vec::new(), 400, "empty"),
+        (
+            "notes.jpg",
+            b"just some text, honest".to_vec(),
+            415,
+            "accepted types",
+        ),
+        ("cut.jpg", jpeg[..jpeg.len() / 2].to_vec(), 400, "truncated"),
+        ("cut.png", png[..png.len() - 5].to_vec(), 400, "truncated"),
+        ("header.png", png[..20].to_vec(), 400, "damaged"),
+    ];
+    for (name, bytes, status, needle) in cases {
+        assert_refused(&app, &alice.key, name, bytes, status, needle).await;
+    }
     let storage: Value = app
         .get(&alice.key, "/api/v1/gallery/storage")
         .await
