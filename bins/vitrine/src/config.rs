@@ -36,6 +36,10 @@ pub struct Config {
     pub quota_free_bytes: i64,
     pub quota_pro_bytes: i64,
     pub quota_enterprise_bytes: i64,
+    /// Days a trashed item is kept before the trash job purges it.
+    pub trash_retention_days: u32,
+    /// How often each `serve` process runs the trash job.
+    pub trash_purge_interval_secs: u64,
     /// HTTP worker threads; default one per core.
     pub workers: Option<usize>,
 }
@@ -59,6 +63,8 @@ impl Default for Config {
             quota_free_bytes: GIB,
             quota_pro_bytes: 50 * GIB,
             quota_enterprise_bytes: 0,
+            trash_retention_days: limits.trash_retention_days,
+            trash_purge_interval_secs: 3600,
             workers: None,
         }
     }
@@ -113,6 +119,7 @@ impl Config {
                 pro: quota(self.quota_pro_bytes),
                 enterprise: quota(self.quota_enterprise_bytes),
             },
+            trash_retention_days: self.trash_retention_days,
         }
     }
 

@@ -5,10 +5,12 @@ mod transfer;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vitrine_domain::accounts::Accounts;
+use vitrine_domain::library::Library;
 use vitrine_domain::user::{Plan, Role, Scopes};
 use vitrine_storage::{open_store, Db, S3Settings, StoreUrl};
 
@@ -197,6 +199,10 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
         config.http(),
     )
     .await?;
+    spawn_trash_purge(
+        state.library.clone(),
+        Duration::from_secs(config.trash_purge_interval_secs.max(1)),
+    );
     let listener = std::net::TcpListener::bind(&config.listen)
         .with_context(|| format!("listening on {}", config.listen))?;
     let workers = config.workers.unwrap_or_else(|| {
@@ -210,6 +216,22 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     );
     vitrine_http::serve(listener, state, workers)?.await?;
     Ok(())
+}
+
+/// Purges trash older than the retention, now and then every `interval`. Every instance
+/// runs it; purging is per item and idempotent, so they only share the work.
+fn spawn_trash_purge(library: Library, interval: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(interval);
+        loop {
+            tick.tick().await;
+            match library.purge_trashed_before(library.trash_cutoff()).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "purged expired trash"),
+                Err(err) => tracing::warn!(error = %err, "the trash job failed; retrying later"),
+            }
+        }
+    });
 }
 
 /// Hides a password in a database URL before it reaches the log.

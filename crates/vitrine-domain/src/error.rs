@@ -34,6 +34,9 @@ pub enum DomainError {
     /// Also used for records that exist but belong to someone else, so IDs leak nothing.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Some of the records a bulk request names are not the caller's; nothing was changed.
+    #[error("{what} not found: {}", .ids.join(", "))]
+    Missing { what: &'static str, ids: Vec<String> },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]

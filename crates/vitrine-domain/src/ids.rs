@@ -44,6 +44,8 @@ string_id!(UserId, "usr_");
 string_id!(BlobId, "blb_");
 string_id!(ApiKeyId, "key_");
 string_id!(TagId, "tag_");
+string_id!(FolderId, "fld_");
+string_id!(CollectionId, "col_");
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use chrono::NaiveDateTime;
 
 use crate::user::text_enum;
-use crate::{BlobId, DomainError, ItemId, UserId};
+use crate::{BlobId, CollectionId, DomainError, FolderId, ItemId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MediaKind {
@@ -59,6 +59,9 @@ pub struct Item {
     pub md5: String,
     /// Tags as the user typed them, ordered by name.
     pub tags: Vec<String>,
+    /// `None` is the root folder.
+    pub folder: Option<FolderId>,
+    pub collections: Vec<CollectionId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
@@ -107,17 +110,31 @@ pub struct ItemPatch {
     pub model: Option<Option<String>>,
     pub favorite: Option<bool>,
     pub tags: Option<Vec<String>>,
+    /// `Some(None)` moves the item to the root folder.
+    pub folder: Option<Option<FolderId>>,
 }
 
-/// Which items a listing returns; every filter is optional.
+/// Which items a listing returns; every filter is optional and they combine with AND.
 #[derive(Debug, Clone)]
 pub struct ItemQuery {
+    /// `None` is both statuses.
     pub status: Option<ItemStatus>,
     pub kind: Option<MediaKind>,
+    pub mime: Option<MimeFilter>,
+    pub folder: FolderFilter,
+    pub collection: Option<CollectionId>,
+    pub favorite: Option<bool>,
     /// All of these tags (normalised keys).
     pub tags: Vec<String>,
-    /// Words that must appear in title, description or original filename.
-    pub search: Option<String>,
+    /// None of these tags (normalised keys).
+    pub exclude_tags: Vec<String>,
+    pub search: Option<TextSearch>,
+    /// Created at or after.
+    pub created_from: Option<NaiveDateTime>,
+    /// Created strictly before.
+    pub created_before: Option<NaiveDateTime>,
+    pub min_size: Option<i64>,
+    pub max_size: Option<i64>,
     pub page: u32,
     pub page_size: u32,
 }
@@ -127,11 +144,119 @@ impl Default for ItemQuery {
         Self {
             status: Some(ItemStatus::Active),
             kind: None,
+            mime: None,
+            folder: FolderFilter::Any,
+            collection: None,
+            favorite: None,
             tags: Vec::new(),
+            exclude_tags: Vec::new(),
             search: None,
+            created_from: None,
+            created_before: None,
+            min_size: None,
+            max_size: None,
             page: 1,
             page_size: 20,
         }
+    }
+}
+
+impl ItemQuery {
+    /// The media kind the query is limited to, from `kind` and a kind-wide MIME prefix
+    /// together.
+    pub fn effective_kind(&self) -> KindFilter {
+        let from_mime = match &self.mime {
+            Some(MimeFilter::Prefix(prefix)) => match prefix.as_str() {
+                "image/" => Some(MediaKind::Image),
+                "video/" => Some(MediaKind::Video),
+                _ => None,
+            },
+            _ => None,
+        };
+        match (self.kind, from_mime) {
+            (Some(a), Some(b)) if a != b => KindFilter::Nothing,
+            (None, None) => KindFilter::Any,
+            (a, b) => a.or(b).map_or(KindFilter::Any, KindFilter::Only),
+        }
+    }
+
+    /// Whether the total can come from the per-folder counters instead of counting rows:
+    /// true when every filter is one the counters are keyed by.
+    pub fn countable_from_counters(&self) -> bool {
+        let mime_is_a_kind = match &self.mime {
+            None => true,
+            Some(MimeFilter::Prefix(p)) => p == "image/" || p == "video/",
+            Some(MimeFilter::Other) => false,
+        };
+        mime_is_a_kind
+            && self.collection.is_none()
+            && self.tags.is_empty()
+            && self.exclude_tags.is_empty()
+            && self.search.is_none()
+            && self.created_from.is_none()
+            && self.created_before.is_none()
+            && self.min_size.is_none()
+            && self.max_size.is_none()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindFilter {
+    Any,
+    Only(MediaKind),
+    /// The filters contradict each other: nothing matches.
+    Nothing,
+}
+
+/// Spec 2's `mimePrefix`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MimeFilter {
+    /// Lower-case prefix such as `image/` or `image/png`.
+    Prefix(String),
+    /// Anything that is not `image/`, `video/` or `application/`.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FolderFilter {
+    Any,
+    Root,
+    In(FolderId),
+}
+
+/// Words to find, each as a word prefix, all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextSearch {
+    /// Lower-case runs of letters and digits.
+    pub words: Vec<String>,
+    /// The query as typed, trimmed: spec 2's `q` matches a tag by it exactly.
+    pub raw: String,
+    pub scope: SearchScope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchScope {
+    /// Spec 1's `search`: title (prompt), description and original filename.
+    Text,
+    /// Spec 2's `q`: title and original filename, or a tag named exactly the query.
+    NamesOrTag,
+}
+
+impl TextSearch {
+    /// `None` when the query holds nothing to search for.
+    pub fn parse(raw: &str, scope: SearchScope) -> Option<Self> {
+        let words: Vec<String> = raw
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(16)
+            .map(str::to_lowercase)
+            .collect();
+        let has_tag = scope == SearchScope::NamesOrTag && !raw.trim().is_empty();
+        (!words.is_empty() || has_tag).then(|| Self {
+            words,
+            raw: raw.trim().to_owned(),
+            scope,
+        })
     }
 }
 
@@ -165,6 +290,24 @@ mod tests {
         assert_eq!(page(0).total_pages(), 0);
         assert_eq!(page(20).total_pages(), 1);
         assert_eq!(page(21).total_pages(), 2);
+    }
+
+    #[test]
+    fn search_words_split_on_punctuation_like_the_indexes_do() {
+        let search = TextSearch::parse(" IMG_0042.JPG  sunset", SearchScope::Text).unwrap();
+        assert_eq!(search.words, vec!["img", "0042", "jpg", "sunset"]);
+        assert!(TextSearch::parse(" .. ", SearchScope::Text).is_none());
+    }
+
+    #[test]
+    fn contradicting_kind_filters_match_nothing() {
+        let query = ItemQuery {
+            kind: Some(MediaKind::Image),
+            mime: Some(MimeFilter::Prefix("video/".into())),
+            ..ItemQuery::default()
+        };
+        assert_eq!(query.effective_kind(), KindFilter::Nothing);
+        assert!(query.countable_from_counters());
     }
 
     #[test]

@@ -6,9 +6,10 @@ pub mod ids;
 pub mod item;
 pub mod library;
 pub mod limits;
+pub mod organise;
 pub mod ports;
 pub mod tags;
 pub mod user;
 
 pub use error::{DomainError, FieldError, Result};
-pub use ids::{BlobId, ItemId, UserId};
+pub use ids::{BlobId, CollectionId, FolderId, ItemId, UserId};

@@ -15,10 +15,11 @@ use sha2::{Digest, Sha256};
 
 use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, StoredBlob};
 use crate::limits::Limits;
+use crate::organise::check_bulk;
 use crate::ports::{BlobStore, BlobWriter, ByteStream, ItemRepository, MediaProber, Probe};
 use crate::tags::normalize_tags;
 use crate::user::{Principal, Scope};
-use crate::{BlobId, DomainError, ItemId, Result};
+use crate::{BlobId, DomainError, FolderId, ItemId, Result};
 
 #[derive(Clone)]
 pub struct Library {
@@ -257,15 +258,92 @@ impl Library {
         self.items.trash_item(&who.user.id, id).await
     }
 
+    pub async fn restore(&self, who: &Principal, id: &ItemId) -> Result<Item> {
+        who.require(Scope::MediaDelete)?;
+        self.items.restore_item(&who.user.id, id).await
+    }
+
+    /// Moves many items to the trash, or none when any is not the caller's.
+    pub async fn trash_many(&self, who: &Principal, ids: &[ItemId]) -> Result<usize> {
+        who.require(Scope::MediaDelete)?;
+        check_bulk(ids)?;
+        self.items.trash_items(&who.user.id, ids).await
+    }
+
+    /// Adds tags to many items, or to none when any is not the caller's.
+    pub async fn tag_many(&self, who: &Principal, ids: &[ItemId], tags: &[String]) -> Result<()> {
+        who.require(Scope::MediaWrite)?;
+        check_bulk(ids)?;
+        let tags = normalize_tags(tags)?;
+        if tags.is_empty() {
+            return Err(DomainError::invalid_field(
+                "Invalid tags",
+                crate::FieldError::new("tags", "at least one tag", "body"),
+            ));
+        }
+        self.items.add_tags(&who.user.id, ids, &tags).await
+    }
+
+    /// Moves many items into a folder (`None`: the root), or none when any is not the caller's.
+    pub async fn move_many(
+        &self,
+        who: &Principal,
+        ids: &[ItemId],
+        folder: Option<&FolderId>,
+    ) -> Result<()> {
+        who.require(Scope::MediaWrite)?;
+        check_bulk(ids)?;
+        self.items.move_items(&who.user.id, ids, folder).await
+    }
+
+    /// Purges everything in the caller's trash now; returns how many items went.
+    pub async fn empty_trash(&self, who: &Principal) -> Result<usize> {
+        who.require(Scope::MediaDelete)?;
+        let ids = self.items.trashed_ids(&who.user.id).await?;
+        for id in &ids {
+            self.purge_owned(&who.user.id, id).await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Purges items of every user that were trashed before `cutoff`, in batches; the
+    /// periodic trash job calls this. Several instances may run it at once: an item another
+    /// instance purged first is simply skipped.
+    pub async fn purge_trashed_before(&self, cutoff: chrono::NaiveDateTime) -> Result<usize> {
+        let mut purged = 0;
+        loop {
+            let batch = self.items.trashed_before(cutoff, 500).await?;
+            if batch.is_empty() {
+                return Ok(purged);
+            }
+            for (owner, id) in &batch {
+                match self.purge_owned(owner, id).await {
+                    Ok(()) => purged += 1,
+                    Err(DomainError::NotFound(_)) => {}
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+    }
+
+    /// The cutoff of the trash retention: items trashed before it are due for purging.
+    pub fn trash_cutoff(&self) -> chrono::NaiveDateTime {
+        now() - chrono::Duration::days(i64::from(self.limits.trash_retention_days))
+    }
+
+    async fn purge_owned(&self, owner: &crate::UserId, id: &ItemId) -> Result<()> {
+        if let Some(key) = self.items.purge_item(owner, id).await? {
+            self.discard_key(&key).await;
+        }
+        Ok(())
+    }
+
     /// Deletes an item for good. Its bytes go only when no other item shares them; the
     /// object is removed after the rows, so a failure can only leave an orphan for the
     /// sweeper, never a row without bytes.
     pub async fn purge(&self, who: &Principal, id: &ItemId) -> Result<()> {
         who.require(Scope::MediaDelete)?;
-        if let Some(key) = self.items.purge_item(&who.user.id, id).await? {
-            self.discard_key(&key).await;
-        }
-        Ok(())
+        self.purge_owned(&who.user.id, id).await
     }
 
     /// The item and a stream of its original bytes.

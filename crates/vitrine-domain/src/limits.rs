@@ -10,6 +10,8 @@ pub struct Limits {
     pub max_page_size: u32,
     pub default_page_size: u32,
     pub quotas: PlanQuotas,
+    /// Days an item stays in the trash before it is purged for good.
+    pub trash_retention_days: u32,
 }
 
 impl Default for Limits {
@@ -19,6 +21,7 @@ impl Default for Limits {
             max_page_size: 100,
             default_page_size: 20,
             quotas: PlanQuotas::default(),
+            trash_retention_days: 30,
         }
     }
 }

@@ -6,9 +6,12 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use futures::stream::BoxStream;
 
+use chrono::NaiveDateTime;
+
 use crate::item::{Inserted, Item, ItemPatch, ItemQuery, MediaKind, NewItem, Page, StoredBlob};
+use crate::organise::{Collection, CollectionChange, Folder, FolderChange, FolderDelete};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
-use crate::{ItemId, Result, UserId};
+use crate::{CollectionId, FolderId, ItemId, Result, UserId};
 
 pub type ByteStream = BoxStream<'static, Result<Bytes>>;
 
@@ -94,10 +97,78 @@ pub trait ItemRepository: Send + Sync {
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>>;
     async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item>;
     async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
+    async fn restore_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
+
+    // Bulk changes are all-or-nothing: when any ID is not the owner's item, nothing
+    // changes and the error is `DomainError::Missing` naming those IDs.
+
+    /// Moves active items to the trash; returns how many moved.
+    async fn trash_items(&self, owner: &UserId, ids: &[ItemId]) -> Result<usize>;
+    /// Adds tags (normalised) to each item, keeping the tags it has.
+    async fn add_tags(&self, owner: &UserId, ids: &[ItemId], tags: &[String]) -> Result<()>;
+    /// Moves items into a folder of the owner's (`None`: the root).
+    async fn move_items(
+        &self,
+        owner: &UserId,
+        ids: &[ItemId],
+        folder: Option<&FolderId>,
+    ) -> Result<()>;
+    /// The owner's trashed items.
+    async fn trashed_ids(&self, owner: &UserId) -> Result<Vec<ItemId>>;
+    /// Up to `limit` items, of any user, trashed before `cutoff`.
+    async fn trashed_before(
+        &self,
+        cutoff: NaiveDateTime,
+        limit: i64,
+    ) -> Result<Vec<(UserId, ItemId)>>;
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
     /// Deletes the item's rows for good and releases its quota and its blob reference.
     /// Returns the object key to delete when no other item uses those bytes any more.
     async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Option<String>>;
+}
+
+#[async_trait]
+pub trait FolderRepository: Send + Sync {
+    async fn folders(&self, owner: &UserId) -> Result<Vec<Folder>>;
+    async fn folder(&self, owner: &UserId, id: &FolderId) -> Result<Folder>;
+    /// Inserts a folder; its parent must be the owner's, its name unique among siblings.
+    async fn insert_folder(&self, folder: Folder) -> Result<Folder>;
+    /// Renames or moves; refuses a move into the folder's own subtree with `Conflict`.
+    async fn update_folder(
+        &self,
+        owner: &UserId,
+        id: &FolderId,
+        change: FolderChange,
+    ) -> Result<Folder>;
+    async fn delete_folder(&self, owner: &UserId, id: &FolderId, how: FolderDelete)
+        -> Result<()>;
+}
+
+#[async_trait]
+pub trait CollectionRepository: Send + Sync {
+    async fn collections(&self, owner: &UserId) -> Result<Vec<Collection>>;
+    async fn collection(&self, owner: &UserId, id: &CollectionId) -> Result<Collection>;
+    async fn insert_collection(&self, collection: Collection) -> Result<Collection>;
+    async fn update_collection(
+        &self,
+        owner: &UserId,
+        id: &CollectionId,
+        change: CollectionChange,
+    ) -> Result<Collection>;
+    async fn delete_collection(&self, owner: &UserId, id: &CollectionId) -> Result<()>;
+    /// All-or-nothing like the bulk item changes.
+    async fn add_to_collection(
+        &self,
+        owner: &UserId,
+        id: &CollectionId,
+        items: &[ItemId],
+    ) -> Result<Collection>;
+    async fn remove_from_collection(
+        &self,
+        owner: &UserId,
+        id: &CollectionId,
+        items: &[ItemId],
+    ) -> Result<Collection>;
 }
 
 /// Whether the metadata store answers; `/readyz` asks it.

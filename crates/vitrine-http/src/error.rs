@@ -27,7 +27,7 @@ pub fn status_of(err: &DomainError) -> StatusCode {
         DomainError::Invalid { .. } => StatusCode::BAD_REQUEST,
         DomainError::Unauthorized => StatusCode::UNAUTHORIZED,
         DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
-        DomainError::NotFound(_) => StatusCode::NOT_FOUND,
+        DomainError::NotFound(_) | DomainError::Missing { .. } => StatusCode::NOT_FOUND,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
         DomainError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         DomainError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -74,6 +74,14 @@ impl ResponseError for ApiError {
                     field: &d.field,
                     message: &d.message,
                     position: d.position,
+                })
+                .collect(),
+            DomainError::Missing { ids, .. } => ids
+                .iter()
+                .map(|id| Detail {
+                    field: "itemIds",
+                    message: id,
+                    position: "body",
                 })
                 .collect(),
             _ => Vec::new(),
@@ -160,6 +168,13 @@ mod tests {
             (DomainError::Unauthorized, 401),
             (DomainError::Forbidden("x".into()), 403),
             (DomainError::NotFound("item"), 404),
+            (
+                DomainError::Missing {
+                    what: "items",
+                    ids: vec!["gal_x".into()],
+                },
+                404,
+            ),
             (DomainError::Conflict("x".into()), 409),
             (DomainError::TooLarge("x".into()), 413),
             (DomainError::UnsupportedMedia("x".into()), 415),

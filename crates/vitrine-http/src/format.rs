@@ -27,9 +27,31 @@ pub fn human_bytes(bytes: i64) -> String {
     format!("{text} {}", UNITS[unit])
 }
 
+/// `240.1KB`, `5.0MB`: spec 2's `modelName`, one decimal and no space.
+pub fn compact_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+    if bytes < 1024 {
+        return format!("{bytes}B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1}{}", UNITS[unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_sizes_read_like_spec_two() {
+        assert_eq!(compact_bytes(245_863), "240.1KB");
+        assert_eq!(compact_bytes(5 * 1024 * 1024), "5.0MB");
+        assert_eq!(compact_bytes(512), "512B");
+    }
 
     #[test]
     fn bytes_read_like_the_spec() {

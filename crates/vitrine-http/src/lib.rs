@@ -25,6 +25,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::health::configure)
             .configure(routes::auth::configure)
             .configure(routes::gallery::configure)
+            .configure(routes::images::configure)
             .configure(routes::media::configure)
             .default_service(web::to(routes::not_found));
     }

@@ -7,8 +7,10 @@ use rand::RngCore;
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
+use vitrine_domain::organise::{Collections, Folders};
 use vitrine_domain::ports::{
-    BlobStore, Health, ItemRepository, MediaProber, SettingsRepository, UserRepository,
+    BlobStore, CollectionRepository, FolderRepository, Health, ItemRepository, MediaProber,
+    SettingsRepository, UserRepository,
 };
 use vitrine_domain::Result;
 
@@ -43,17 +45,31 @@ impl Default for HttpSettings {
 
 /// A database that implements every repository port.
 pub trait Repositories:
-    UserRepository + ItemRepository + SettingsRepository + Health + 'static
+    UserRepository
+    + ItemRepository
+    + FolderRepository
+    + CollectionRepository
+    + SettingsRepository
+    + Health
+    + 'static
 {
 }
-impl<T: UserRepository + ItemRepository + SettingsRepository + Health + 'static> Repositories
-    for T
+impl<T> Repositories for T where
+    T: UserRepository
+        + ItemRepository
+        + FolderRepository
+        + CollectionRepository
+        + SettingsRepository
+        + Health
+        + 'static
 {
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub library: Library,
+    pub folders: Folders,
+    pub collections: Collections,
     pub accounts: Accounts,
     pub users: Arc<dyn UserRepository>,
     pub health: Arc<dyn Health>,
@@ -80,6 +96,8 @@ impl AppState {
         .map_err(vitrine_domain::DomainError::internal)?;
         Ok(AppState {
             library: Library::new(db.clone(), blobs, prober, limits),
+            folders: Folders::new(db.clone()),
+            collections: Collections::new(db.clone()),
             accounts: Accounts::new(db.clone()),
             users: db.clone(),
             health: db,

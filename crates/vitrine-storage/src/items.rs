@@ -9,21 +9,18 @@ use vitrine_domain::item::{
 use vitrine_domain::library::now;
 use vitrine_domain::ports::ItemRepository;
 use vitrine_domain::tags::tag_key;
-use vitrine_domain::{BlobId, DomainError, ItemId, Result, UserId};
+use vitrine_domain::{BlobId, CollectionId, DomainError, FolderId, ItemId, Result, UserId};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::{blobs, item_tags, items, tags, users};
+use crate::listing::DbBackend;
+use crate::schema::{blobs, folders, item_tags, items, tags, users};
 use crate::Db;
-
-type DbBackend = <AnyConnection as diesel::Connection>::Backend;
-
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>);
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = items)]
 pub(crate) struct ItemRow {
-    id: String,
+    pub(crate) id: String,
     user_id: String,
     blob_id: String,
     kind: String,
@@ -41,6 +38,7 @@ pub(crate) struct ItemRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     trashed_at: Option<NaiveDateTime>,
+    folder_id: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -56,8 +54,8 @@ pub(crate) struct BlobRow {
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
-type BlobColumns = (blobs::sha256, blobs::md5, blobs::object_key);
-const BLOB_COLUMNS: BlobColumns = (blobs::sha256, blobs::md5, blobs::object_key);
+pub(crate) type BlobColumns = (blobs::sha256, blobs::md5, blobs::object_key);
+pub(crate) const BLOB_COLUMNS: BlobColumns = (blobs::sha256, blobs::md5, blobs::object_key);
 
 #[derive(AsChangeset)]
 #[diesel(table_name = items)]
@@ -66,10 +64,16 @@ struct ItemChanges {
     description: Option<Option<String>>,
     model: Option<Option<String>>,
     favorite: Option<bool>,
+    folder_id: Option<Option<String>>,
     updated_at: NaiveDateTime,
 }
 
-fn to_item(row: ItemRow, blob: (String, String, String), tags: Vec<String>) -> Result<Item> {
+pub(crate) fn to_item(
+    row: ItemRow,
+    blob: (String, String, String),
+    tags: Vec<String>,
+    collections: Vec<String>,
+) -> Result<Item> {
     let (sha256, md5, blob_key) = blob;
     Ok(Item {
         id: ItemId::from(row.id),
@@ -91,21 +95,14 @@ fn to_item(row: ItemRow, blob: (String, String, String), tags: Vec<String>) -> R
         sha256,
         md5,
         tags,
+        folder: row.folder_id.map(FolderId::from),
+        collections: collections.into_iter().map(CollectionId::from).collect(),
         created_at: row.created_at,
         updated_at: row.updated_at,
         trashed_at: row.trashed_at,
     })
 }
 
-fn tags_of(conn: &mut AnyConnection, item_id: &str) -> Result<Vec<String>> {
-    item_tags::table
-        .inner_join(tags::table)
-        .filter(item_tags::item_id.eq(item_id))
-        .order(tags::name_key)
-        .select(tags::name)
-        .load(conn)
-        .map_err(query_err)
-}
 
 /// Loads one item; `owner` limits it to that user's items (another's answers 404).
 fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<Item> {
@@ -122,8 +119,54 @@ fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<
         .optional()
         .map_err(query_err)?
         .ok_or(DomainError::NotFound("item"))?;
-    let tags = tags_of(conn, id)?;
-    to_item(row, blob, tags)
+    let tags = crate::listing::tags_by_item(conn, &[id])?.remove(id);
+    let collections = crate::listing::collections_by_item(conn, &[id])?.remove(id);
+    to_item(
+        row,
+        blob,
+        tags.unwrap_or_default(),
+        collections.unwrap_or_default(),
+    )
+}
+
+/// Fails with `Missing`, naming them, unless every ID is one of the owner's items.
+pub(crate) fn require_owned(conn: &mut AnyConnection, owner: &str, ids: &[ItemId]) -> Result<()> {
+    let wanted: Vec<&str> = ids.iter().map(ItemId::as_str).collect();
+    let found: std::collections::HashSet<String> = items::table
+        .filter(items::user_id.eq(owner))
+        .filter(items::id.eq_any(&wanted))
+        .select(items::id)
+        .load::<String>(conn)
+        .map_err(query_err)?
+        .into_iter()
+        .collect();
+    let mut missing: Vec<String> = wanted
+        .iter()
+        .filter(|id| !found.contains(**id))
+        .map(|id| (*id).to_owned())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.dedup();
+    Err(DomainError::Missing {
+        what: "items",
+        ids: missing,
+    })
+}
+
+/// Fails with 404 unless the folder is the owner's; `None` (the root) always is.
+fn require_folder(conn: &mut AnyConnection, owner: &str, folder: Option<&str>) -> Result<()> {
+    let Some(folder) = folder else { return Ok(()) };
+    folders::table
+        .filter(folders::id.eq(folder))
+        .filter(folders::user_id.eq(owner))
+        .select(folders::id)
+        .first::<String>(conn)
+        .optional()
+        .map_err(query_err)?
+        .map(drop)
+        .ok_or(DomainError::NotFound("folder"))
 }
 
 /// Replaces an item's tags, creating the user's tags that do not exist yet.
@@ -131,6 +174,16 @@ fn set_tags(conn: &mut AnyConnection, owner: &str, item_id: &str, names: &[Strin
     diesel::delete(item_tags::table.filter(item_tags::item_id.eq(item_id)))
         .execute(conn)
         .map_err(query_err)?;
+    attach_tags(conn, owner, item_id, names)
+}
+
+/// Adds tags to an item, keeping the ones it has.
+fn attach_tags(
+    conn: &mut AnyConnection,
+    owner: &str,
+    item_id: &str,
+    names: &[String],
+) -> Result<()> {
     for name in names {
         let row = (
             tags::id.eq(vitrine_domain::ids::TagId::generate().to_string()),
@@ -158,12 +211,39 @@ fn set_tags(conn: &mut AnyConnection, owner: &str, item_id: &str, names: &[Strin
             .select(tags::id)
             .first(conn)
             .map_err(query_err)?;
-        diesel::insert_into(item_tags::table)
-            .values((item_tags::item_id.eq(item_id), item_tags::tag_id.eq(tag_id)))
-            .execute(conn)
-            .map_err(query_err)?;
+        let link = (item_tags::item_id.eq(item_id), item_tags::tag_id.eq(tag_id));
+        match conn {
+            AnyConnection::Pg(c) => diesel::insert_into(item_tags::table)
+                .values(link)
+                .on_conflict_do_nothing()
+                .execute(c),
+            AnyConnection::Sqlite(c) => diesel::insert_into(item_tags::table)
+                .values(link)
+                .on_conflict_do_nothing()
+                .execute(c),
+        }
+        .map_err(query_err)?;
     }
     Ok(())
+}
+
+/// Moves the owner's active items among `ids` to the trash; returns how many moved.
+fn trash(conn: &mut AnyConnection, owner: &str, ids: &[ItemId]) -> Result<usize> {
+    let at = now();
+    let ids: Vec<&str> = ids.iter().map(ItemId::as_str).collect();
+    diesel::update(
+        items::table
+            .filter(items::user_id.eq(owner))
+            .filter(items::id.eq_any(&ids))
+            .filter(items::status.eq(ItemStatus::Active.as_str())),
+    )
+    .set((
+        items::status.eq(ItemStatus::Trash.as_str()),
+        items::trashed_at.eq(Some(at)),
+        items::updated_at.eq(at),
+    ))
+    .execute(conn)
+    .map_err(query_err)
 }
 
 /// Adds `size` bytes to the user's usage unless that would pass `quota`.
@@ -254,45 +334,6 @@ fn release_blob(conn: &mut AnyConnection, blob_id: &str) -> Result<Option<String
     Ok(Some(key))
 }
 
-fn filtered<'a>(owner: &'a str, query: &'a ItemQuery) -> items::BoxedQuery<'a, DbBackend> {
-    let mut q = items::table.filter(items::user_id.eq(owner)).into_boxed();
-    if let Some(status) = query.status {
-        q = q.filter(items::status.eq(status.as_str()));
-    }
-    if let Some(kind) = query.kind {
-        q = q.filter(items::kind.eq(kind.as_str()));
-    }
-    for key in &query.tags {
-        let tagged = item_tags::table
-            .inner_join(tags::table)
-            .filter(tags::user_id.eq(owner))
-            .filter(tags::name_key.eq(key))
-            .select(item_tags::item_id);
-        q = q.filter(items::id.eq_any(tagged));
-    }
-    if let Some(search) = &query.search {
-        for word in search.split_whitespace() {
-            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-            q = q.filter(
-                lower(items::title.nullable())
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(items::description).like(pattern.clone()).escape('\\'))
-                    .or(lower(items::original_filename.nullable())
-                        .like(pattern)
-                        .escape('\\')),
-            );
-        }
-    }
-    q
-}
-
-fn escape_like(word: &str) -> String {
-    word.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 #[async_trait]
 impl ItemRepository for Db {
     async fn insert_item(
@@ -325,6 +366,7 @@ impl ItemRepository for Db {
                 created_at: item.created_at,
                 updated_at: item.created_at,
                 trashed_at: None,
+                folder_id: None,
             };
             diesel::insert_into(items::table)
                 .values(&row)
@@ -353,61 +395,24 @@ impl ItemRepository for Db {
 
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>> {
         let (owner, query) = (owner.to_string(), query.clone());
-        self.run(move |conn| {
-            let total: i64 = filtered(&owner, &query)
-                .count()
-                .get_result(conn)
-                .map_err(query_err)?;
-            let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
-            let rows: Vec<(ItemRow, (String, String, String))> = filtered(&owner, &query)
-                .inner_join(blobs::table)
-                .order((items::created_at.desc(), items::id.desc()))
-                .limit(i64::from(query.page_size))
-                .offset(offset)
-                .select((ItemRow::as_select(), BLOB_COLUMNS))
-                .load(conn)
-                .map_err(query_err)?;
-            // One query for the whole page's tags, not one per item: on PostgreSQL each
-            // round trip costs more than the query itself.
-            let ids: Vec<&str> = rows.iter().map(|(row, _)| row.id.as_str()).collect();
-            let mut tags_by_item: std::collections::HashMap<String, Vec<String>> =
-                std::collections::HashMap::new();
-            let pairs: Vec<(String, String)> = item_tags::table
-                .inner_join(tags::table)
-                .filter(item_tags::item_id.eq_any(&ids))
-                .order((item_tags::item_id, tags::name_key))
-                .select((item_tags::item_id, tags::name))
-                .load(conn)
-                .map_err(query_err)?;
-            for (item_id, name) in pairs {
-                tags_by_item.entry(item_id).or_default().push(name);
-            }
-            let items = rows
-                .into_iter()
-                .map(|(row, blob)| {
-                    let tags = tags_by_item.remove(&row.id).unwrap_or_default();
-                    to_item(row, blob, tags)
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Page {
-                items,
-                total,
-                page: query.page,
-                page_size: query.page_size,
-            })
-        })
-        .await
+        self.run(move |conn| crate::listing::list_items(conn, &owner, &query))
+            .await
     }
 
     async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
             load_item(conn, Some(&owner), &id)?;
+            let folder_id = patch.folder.map(|f| f.map(|f| f.to_string()));
+            if let Some(folder) = &folder_id {
+                require_folder(conn, &owner, folder.as_deref())?;
+            }
             let changes = ItemChanges {
                 title: patch.title,
                 description: patch.description,
                 model: patch.model,
                 favorite: patch.favorite,
+                folder_id,
                 updated_at: now(),
             };
             diesel::update(items::table.filter(items::id.eq(&id)))
@@ -423,23 +428,116 @@ impl ItemRepository for Db {
     }
 
     async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item> {
+        let (owner, id) = (owner.to_string(), id.clone());
+        self.write(move |conn| {
+            load_item(conn, Some(&owner), id.as_str())?;
+            trash(conn, &owner, std::slice::from_ref(&id))?;
+            load_item(conn, Some(&owner), id.as_str())
+        })
+        .await
+    }
+
+    async fn restore_item(&self, owner: &UserId, id: &ItemId) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
-            let at = now();
+            let item = load_item(conn, Some(&owner), &id)?;
+            if item.status == ItemStatus::Active {
+                return Ok(item);
+            }
+            // The folder it was in may have gone meanwhile (ON DELETE SET NULL then put
+            // it in the root), so restoring never needs a folder check.
+            diesel::update(items::table.find(&id))
+                .set((
+                    items::status.eq(ItemStatus::Active.as_str()),
+                    items::trashed_at.eq(None::<NaiveDateTime>),
+                    items::updated_at.eq(now()),
+                ))
+                .execute(conn)
+                .map_err(query_err)?;
+            load_item(conn, Some(&owner), &id)
+        })
+        .await
+    }
+
+    async fn trash_items(&self, owner: &UserId, ids: &[ItemId]) -> Result<usize> {
+        let (owner, ids) = (owner.to_string(), ids.to_vec());
+        self.write(move |conn| {
+            require_owned(conn, &owner, &ids)?;
+            trash(conn, &owner, &ids)
+        })
+        .await
+    }
+
+    async fn add_tags(&self, owner: &UserId, ids: &[ItemId], tags: &[String]) -> Result<()> {
+        let (owner, ids, tags) = (owner.to_string(), ids.to_vec(), tags.to_vec());
+        self.write(move |conn| {
+            require_owned(conn, &owner, &ids)?;
+            for id in &ids {
+                attach_tags(conn, &owner, id.as_str(), &tags)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn move_items(
+        &self,
+        owner: &UserId,
+        ids: &[ItemId],
+        folder: Option<&FolderId>,
+    ) -> Result<()> {
+        let owner = owner.to_string();
+        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let folder = folder.map(ToString::to_string);
+        self.write(move |conn| {
+            let typed: Vec<ItemId> = ids.iter().cloned().map(ItemId::from).collect();
+            require_owned(conn, &owner, &typed)?;
+            require_folder(conn, &owner, folder.as_deref())?;
             diesel::update(
                 items::table
-                    .filter(items::id.eq(&id))
                     .filter(items::user_id.eq(&owner))
-                    .filter(items::status.eq(ItemStatus::Active.as_str())),
+                    .filter(items::id.eq_any(&ids)),
             )
-            .set((
-                items::status.eq(ItemStatus::Trash.as_str()),
-                items::trashed_at.eq(Some(at)),
-                items::updated_at.eq(at),
-            ))
+            .set((items::folder_id.eq(&folder), items::updated_at.eq(now())))
             .execute(conn)
             .map_err(query_err)?;
-            load_item(conn, Some(&owner), &id)
+            Ok(())
+        })
+        .await
+    }
+
+    async fn trashed_ids(&self, owner: &UserId) -> Result<Vec<ItemId>> {
+        let owner = owner.to_string();
+        self.run(move |conn| {
+            let ids: Vec<String> = items::table
+                .filter(items::user_id.eq(&owner))
+                .filter(items::status.eq(ItemStatus::Trash.as_str()))
+                .select(items::id)
+                .load(conn)
+                .map_err(query_err)?;
+            Ok(ids.into_iter().map(ItemId::from).collect())
+        })
+        .await
+    }
+
+    async fn trashed_before(
+        &self,
+        cutoff: NaiveDateTime,
+        limit: i64,
+    ) -> Result<Vec<(UserId, ItemId)>> {
+        self.run(move |conn| {
+            let rows: Vec<(String, String)> = items::table
+                .filter(items::status.eq(ItemStatus::Trash.as_str()))
+                .filter(items::trashed_at.lt(cutoff))
+                .order(items::trashed_at)
+                .limit(limit)
+                .select((items::user_id, items::id))
+                .load(conn)
+                .map_err(query_err)?;
+            Ok(rows
+                .into_iter()
+                .map(|(owner, id)| (UserId::from(owner), ItemId::from(id)))
+                .collect())
         })
         .await
     }

@@ -61,6 +61,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         trashed_at -> Nullable<Timestamp>,
+        folder_id -> Nullable<Text>,
     }
 }
 
@@ -80,12 +81,66 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    folders (id) {
+        id -> Text,
+        user_id -> Text,
+        parent_id -> Nullable<Text>,
+        name -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collections (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collection_items (collection_id, item_id) {
+        collection_id -> Text,
+        item_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+// Kept by triggers; read for totals, never written by the application.
+diesel::table! {
+    item_counts (user_id, status, folder_key, kind, favorite) {
+        user_id -> Text,
+        status -> Text,
+        folder_key -> Text,
+        kind -> Text,
+        favorite -> Bool,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
+diesel::joinable!(collection_items -> collections (collection_id));
+diesel::joinable!(collection_items -> items (item_id));
 diesel::joinable!(items -> users (user_id));
 diesel::joinable!(items -> blobs (blob_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    api_keys, blobs, item_tags, items, settings, tags, users
+    api_keys,
+    blobs,
+    collection_items,
+    collections,
+    folders,
+    item_counts,
+    item_tags,
+    items,
+    settings,
+    tags,
+    users
 );

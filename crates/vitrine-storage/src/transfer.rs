@@ -4,6 +4,8 @@
 //! Every step is idempotent, so an interrupted transfer resumes by running again:
 //! objects are (re)copied unless the target already holds bytes with the right SHA-256,
 //! and rows are inserted with `ON CONFLICT DO NOTHING`, tables in foreign-key order.
+//! `item_counts` and the search indexes are not copied: the target's triggers build them
+//! as the items arrive.
 
 use bytes::Bytes;
 use diesel::prelude::*;
@@ -16,8 +18,13 @@ use vitrine_domain::{DomainError, Result};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
+use crate::collections::{CollectionItemRow, CollectionRow};
+use crate::folders::FolderRow;
 use crate::items::{BlobRow, ItemRow};
-use crate::schema::{api_keys, blobs, item_tags, items, settings, tags, users};
+use crate::schema::{
+    api_keys, blobs, collection_items, collections, folders, item_tags, items, settings, tags,
+    users,
+};
 use crate::users::UserRow;
 use crate::{Db, ObjectBlobStore};
 
@@ -157,6 +164,7 @@ impl Transfer<'_> {
             copy_table!(self, progress, settings, SettingRow, settings::name),
             copy_table!(self, progress, api_keys, ApiKeyRow, api_keys::key_hash),
             copy_table!(self, progress, blobs, BlobRow, blobs::id),
+            self.copy_folders(progress).await?,
             copy_table!(self, progress, items, ItemRow, items::id),
             copy_table!(self, progress, tags, TagRow, tags::id),
             copy_table!(
@@ -166,8 +174,52 @@ impl Transfer<'_> {
                 ItemTagRow,
                 (item_tags::item_id, item_tags::tag_id)
             ),
+            copy_table!(self, progress, collections, CollectionRow, collections::id),
+            copy_table!(
+                self,
+                progress,
+                collection_items,
+                CollectionItemRow,
+                (collection_items::collection_id, collection_items::item_id)
+            ),
         ];
         Ok(report)
+    }
+
+    /// Folders parents first, whatever their IDs: a folder may have moved under a newer one.
+    async fn copy_folders(&self, progress: &dyn Progress) -> Result<(&'static str, i64)> {
+        let rows: Vec<FolderRow> = self
+            .from_db
+            .run(|conn| {
+                folders::table
+                    .select(FolderRow::as_select())
+                    .load(conn)
+                    .map_err(query_err)
+            })
+            .await?;
+        let total = rows.len() as i64;
+        progress.phase("folders", total as u64);
+        let ordered = parents_first(rows);
+        self.to_db
+            .write(move |conn| {
+                for row in &ordered {
+                    match conn {
+                        AnyConnection::Pg(c) => diesel::insert_into(folders::table)
+                            .values(row)
+                            .on_conflict_do_nothing()
+                            .execute(c),
+                        AnyConnection::Sqlite(c) => diesel::insert_into(folders::table)
+                            .values(row)
+                            .on_conflict_do_nothing()
+                            .execute(c),
+                    }
+                    .map_err(query_err)?;
+                }
+                Ok(())
+            })
+            .await?;
+        progress.advance(total as u64);
+        Ok(("folders", total))
     }
 
     async fn copy_objects(
@@ -261,4 +313,26 @@ impl Transfer<'_> {
         }
         writer.shutdown().await.map_err(DomainError::internal)
     }
+}
+
+/// Orders folders so that each comes after its parent.
+fn parents_first(rows: Vec<FolderRow>) -> Vec<FolderRow> {
+    let mut placed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut pending = rows;
+    let mut ordered = Vec::with_capacity(pending.len());
+    while !pending.is_empty() {
+        let (ready, rest): (Vec<FolderRow>, Vec<FolderRow>) = pending
+            .into_iter()
+            .partition(|row| row.parent_id.as_ref().is_none_or(|p| placed.contains(p)));
+        if ready.is_empty() {
+            // A parent outside the set cannot happen with the foreign key; keep the rest
+            // as they are rather than loop forever.
+            ordered.extend(rest);
+            break;
+        }
+        placed.extend(ready.iter().map(|row| row.id.clone()));
+        ordered.extend(ready);
+        pending = rest;
+    }
+    ordered
 }

@@ -1,8 +1,10 @@
 //! One module per resource, each with its own `configure`.
 
 pub mod auth;
+mod filters;
 pub mod gallery;
 pub mod health;
+pub mod images;
 pub mod media;
 mod stream;
 

@@ -1,11 +1,8 @@
 //! Request and response types of `/api/v1/gallery`, apart from the domain entities.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Deserializer, Serialize};
-use vitrine_domain::item::{Item, ItemPatch, ItemQuery, ItemStatus, MediaKind};
-use vitrine_domain::limits::Limits;
-use vitrine_domain::tags::{split_tag_list, tag_key};
+use vitrine_domain::item::{Item, ItemPatch};
+use vitrine_domain::FolderId;
 
 use crate::error::{invalid, ApiError};
 use crate::format::iso8601;
@@ -74,8 +71,8 @@ impl ItemResponse {
             processing: item.processing.as_str(),
             is_animated: false,
             duration: None,
-            folder_id: None,
-            collection_ids: Vec::new(),
+            folder_id: item.folder.map(|f| f.to_string()),
+            collection_ids: item.collections.iter().map(ToString::to_string).collect(),
             expires_at: None,
             md5: item.md5,
         }
@@ -91,76 +88,9 @@ pub struct ListResponse {
     pub page_size: u32,
 }
 
-/// Parses spec 1's listing parameters; each bad value names itself in `detail`.
-pub fn list_query(
-    params: &HashMap<String, String>,
-    limits: &Limits,
-) -> Result<ItemQuery, ApiError> {
-    let number = |name: &str, default: u32, max: u32| -> Result<u32, ApiError> {
-        match params.get(name) {
-            None => Ok(default),
-            Some(raw) => raw
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| {
-                    invalid(
-                        "Invalid page or limit parameter",
-                        name,
-                        format!("must be between 1 and {max}"),
-                        "query",
-                    )
-                }),
-        }
-    };
-    let page_size = number("limit", limits.default_page_size, limits.max_page_size)?;
-    let page = number("page", 1, u32::MAX / page_size.max(1))?;
-    let kind = match params.get("type").map(String::as_str) {
-        None | Some("") => None,
-        Some(raw) => Some(raw.parse::<MediaKind>().map_err(|_| {
-            invalid(
-                "Invalid type parameter",
-                "type",
-                "must be image or video",
-                "query",
-            )
-        })?),
-    };
-    let status = match params.get("status").map(String::as_str) {
-        None | Some("") | Some("active") => Some(ItemStatus::Active),
-        Some("trash") => Some(ItemStatus::Trash),
-        Some("all") => None,
-        Some(_) => {
-            return Err(invalid(
-                "Invalid status parameter",
-                "status",
-                "must be active, trash or all",
-                "query",
-            ))
-        }
-    };
-    let tags = params
-        .get("tags")
-        .map(|raw| split_tag_list(raw).into_iter().map(tag_key).collect())
-        .unwrap_or_default();
-    let search = params
-        .get("search")
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty());
-    Ok(ItemQuery {
-        status,
-        kind,
-        tags,
-        search,
-        page,
-        page_size,
-    })
-}
-
 /// `PATCH /api/v1/gallery/{id}`: absent fields stay, `null` clears.
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatchBody {
     #[serde(default, deserialize_with = "present")]
     prompt: Option<Option<String>>,
@@ -172,10 +102,13 @@ pub struct PatchBody {
     model: Option<Option<String>>,
     favorite: Option<bool>,
     tags: Option<Vec<String>>,
+    /// `null` moves the item to the root folder.
+    #[serde(default, deserialize_with = "present")]
+    folder_id: Option<Option<String>>,
 }
 
 /// Tells a field sent as `null` (Some(None)) from a field not sent (None).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -199,6 +132,7 @@ impl PatchBody {
             model: self.model,
             favorite: self.favorite,
             tags: self.tags,
+            folder: self.folder_id.map(|f| f.map(FolderId::from)),
         })
     }
 }
@@ -210,44 +144,4 @@ pub struct StorageResponse {
     pub limit: Option<i64>,
     pub used_formatted: String,
     pub limit_formatted: String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn defaults_are_page_one_of_twenty_active_items() {
-        let q = list_query(&params(&[]), &Limits::default()).unwrap();
-        assert_eq!(
-            (q.page, q.page_size, q.status),
-            (1, 20, Some(ItemStatus::Active))
-        );
-    }
-
-    #[test]
-    fn out_of_range_limits_name_the_field() {
-        for bad in ["0", "101", "-1", "ten"] {
-            let err = list_query(&params(&[("limit", bad)]), &Limits::default()).unwrap_err();
-            match err.0 {
-                vitrine_domain::DomainError::Invalid { detail, .. } => {
-                    assert_eq!(detail[0].field, "limit")
-                }
-                other => panic!("{other:?}"),
-            }
-        }
-    }
-
-    #[test]
-    fn tags_are_matched_by_their_key() {
-        let q = list_query(&params(&[("tags", " Sunset,beach ,")]), &Limits::default()).unwrap();
-        assert_eq!(q.tags, vec!["sunset", "beach"]);
-    }
 }

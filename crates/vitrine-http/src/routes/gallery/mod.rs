@@ -1,6 +1,9 @@
 //! `/api/v1/gallery`: spec 1's items.
 
+mod bulk;
+mod collections;
 mod dto;
+mod folders;
 mod upload;
 
 use std::collections::HashMap;
@@ -8,7 +11,9 @@ use std::collections::HashMap;
 use actix_web::{web, HttpResponse};
 use vitrine_domain::ItemId;
 
-use self::dto::{list_query, ItemResponse, ListResponse, PatchBody, StorageResponse};
+pub(crate) use self::dto::ItemResponse;
+use self::dto::{ListResponse, PatchBody, StorageResponse};
+use super::filters::{item_query, Surface};
 use super::stream::{bytes_response, Disposition};
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
@@ -22,14 +27,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("", web::post().to(upload::upload))
             // Fixed paths before `{id}`, which would otherwise swallow them.
             .route("/storage", web::get().to(storage))
+            .configure(collections::configure)
+            .configure(folders::configure)
+            .route("/bulk/delete", web::post().to(bulk::delete))
+            .route("/bulk/tag", web::post().to(bulk::tag))
+            .route("/bulk/move", web::post().to(bulk::move_to_folder))
+            .route("/trash/empty", web::post().to(bulk::empty_trash))
             .route("/{id}", web::get().to(get))
             .route("/{id}", web::patch().to(patch))
             .route("/{id}", web::delete().to(delete))
+            .route("/{id}/restore", web::post().to(restore))
             .route("/{id}/download", web::get().to(download)),
     );
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
@@ -38,7 +50,7 @@ async fn list(
     Auth(who): Auth,
     params: web::Query<HashMap<String, String>>,
 ) -> ApiResult<HttpResponse> {
-    let query = list_query(&params, state.library.limits())?;
+    let query = item_query(&params, state.library.limits(), Surface::Gallery)?;
     let page = state.library.list(&who, &query).await?;
     let now = now();
     Ok(HttpResponse::Ok().json(ListResponse {
@@ -88,6 +100,19 @@ async fn delete(
     let item = state
         .library
         .trash(&who, &ItemId::from(id.into_inner()))
+        .await?;
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+}
+
+/// Brings a trashed item back, into the folder it was in (or the root if that is gone).
+async fn restore(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let item = state
+        .library
+        .restore(&who, &ItemId::from(id.into_inner()))
         .await?;
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
 }

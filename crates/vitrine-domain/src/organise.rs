@@ -1,0 +1,278 @@
+//! Folders and collections: the two ways a user arranges items.
+//!
+//! Every item sits in exactly one folder (the root when `folder` is `None`); folders nest.
+//! Collections are named sets: an item may be in any number of them (spec 5's album).
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+
+use crate::library::now;
+use crate::ports::{CollectionRepository, FolderRepository};
+use crate::user::{Principal, Scope};
+use crate::{CollectionId, DomainError, FieldError, FolderId, ItemId, Result, UserId};
+
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Deep enough for any real tree, shallow enough that walking up it is cheap.
+pub const MAX_FOLDER_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Folder {
+    pub id: FolderId,
+    pub owner: UserId,
+    /// `None`: directly under the root.
+    pub parent: Option<FolderId>,
+    pub name: String,
+    /// Active and trashed items directly in this folder.
+    pub item_count: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A change to a folder: `parent: Some(None)` moves it to the root.
+#[derive(Debug, Clone, Default)]
+pub struct FolderChange {
+    pub name: Option<String>,
+    pub parent: Option<Option<FolderId>>,
+}
+
+/// What to do with a folder's contents when it is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderDelete {
+    /// Refuse unless it holds no items and no folders.
+    OnlyEmpty,
+    /// Move its items and folders to its parent first.
+    MoveContentsToParent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub id: CollectionId,
+    pub owner: UserId,
+    pub name: String,
+    pub description: Option<String>,
+    /// Active items in the collection.
+    pub item_count: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A change to a collection: `description: Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct CollectionChange {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+}
+
+/// The folder use cases.
+#[derive(Clone)]
+pub struct Folders {
+    repo: Arc<dyn FolderRepository>,
+}
+
+impl Folders {
+    pub fn new(repo: Arc<dyn FolderRepository>) -> Self {
+        Self { repo }
+    }
+
+    pub async fn list(&self, who: &Principal) -> Result<Vec<Folder>> {
+        who.require(Scope::MediaRead)?;
+        self.repo.folders(&who.user.id).await
+    }
+
+    pub async fn get(&self, who: &Principal, id: &FolderId) -> Result<Folder> {
+        who.require(Scope::MediaRead)?;
+        self.repo.folder(&who.user.id, id).await
+    }
+
+    pub async fn create(
+        &self,
+        who: &Principal,
+        name: &str,
+        parent: Option<FolderId>,
+    ) -> Result<Folder> {
+        who.require(Scope::MediaWrite)?;
+        let folder = Folder {
+            id: FolderId::generate(),
+            owner: who.user.id.clone(),
+            parent,
+            name: clean_name(name)?,
+            item_count: 0,
+            created_at: now(),
+            updated_at: now(),
+        };
+        self.repo.insert_folder(folder).await
+    }
+
+    /// Renames and/or moves a folder. Moving it into itself or its own subtree is refused
+    /// (checked by the repository inside the write, so two moves cannot make a cycle).
+    pub async fn change(
+        &self,
+        who: &Principal,
+        id: &FolderId,
+        mut change: FolderChange,
+    ) -> Result<Folder> {
+        who.require(Scope::MediaWrite)?;
+        change.name = change.name.as_deref().map(clean_name).transpose()?;
+        self.repo.update_folder(&who.user.id, id, change).await
+    }
+
+    pub async fn delete(&self, who: &Principal, id: &FolderId, how: FolderDelete) -> Result<()> {
+        who.require(Scope::MediaDelete)?;
+        self.repo.delete_folder(&who.user.id, id, how).await
+    }
+}
+
+/// The collection use cases.
+#[derive(Clone)]
+pub struct Collections {
+    repo: Arc<dyn CollectionRepository>,
+}
+
+impl Collections {
+    pub fn new(repo: Arc<dyn CollectionRepository>) -> Self {
+        Self { repo }
+    }
+
+    pub async fn list(&self, who: &Principal) -> Result<Vec<Collection>> {
+        who.require(Scope::MediaRead)?;
+        self.repo.collections(&who.user.id).await
+    }
+
+    pub async fn get(&self, who: &Principal, id: &CollectionId) -> Result<Collection> {
+        who.require(Scope::MediaRead)?;
+        self.repo.collection(&who.user.id, id).await
+    }
+
+    pub async fn create(
+        &self,
+        who: &Principal,
+        name: &str,
+        description: Option<String>,
+    ) -> Result<Collection> {
+        who.require(Scope::MediaWrite)?;
+        let collection = Collection {
+            id: CollectionId::generate(),
+            owner: who.user.id.clone(),
+            name: clean_name(name)?,
+            description: clean_description(description)?,
+            item_count: 0,
+            created_at: now(),
+            updated_at: now(),
+        };
+        self.repo.insert_collection(collection).await
+    }
+
+    pub async fn change(
+        &self,
+        who: &Principal,
+        id: &CollectionId,
+        mut change: CollectionChange,
+    ) -> Result<Collection> {
+        who.require(Scope::MediaWrite)?;
+        change.name = change.name.as_deref().map(clean_name).transpose()?;
+        change.description = change.description.map(clean_description).transpose()?;
+        self.repo.update_collection(&who.user.id, id, change).await
+    }
+
+    /// Deletes the collection; its items stay in the library.
+    pub async fn delete(&self, who: &Principal, id: &CollectionId) -> Result<()> {
+        who.require(Scope::MediaDelete)?;
+        self.repo.delete_collection(&who.user.id, id).await
+    }
+
+    /// Adds items (all the caller's, or nothing changes); adding one twice is harmless.
+    pub async fn add_items(
+        &self,
+        who: &Principal,
+        id: &CollectionId,
+        items: &[ItemId],
+    ) -> Result<Collection> {
+        who.require(Scope::MediaWrite)?;
+        check_bulk(items)?;
+        self.repo.add_to_collection(&who.user.id, id, items).await
+    }
+
+    pub async fn remove_items(
+        &self,
+        who: &Principal,
+        id: &CollectionId,
+        items: &[ItemId],
+    ) -> Result<Collection> {
+        who.require(Scope::MediaWrite)?;
+        check_bulk(items)?;
+        self.repo
+            .remove_from_collection(&who.user.id, id, items)
+            .await
+    }
+}
+
+/// Most IDs one bulk request may name.
+pub const MAX_BULK_ITEMS: usize = 1000;
+
+/// Refuses an empty or oversized list of item IDs.
+pub fn check_bulk(items: &[ItemId]) -> Result<()> {
+    if items.is_empty() || items.len() > MAX_BULK_ITEMS {
+        return Err(DomainError::invalid_field(
+            "Invalid itemIds",
+            FieldError::new(
+                "itemIds",
+                format!("between 1 and {MAX_BULK_ITEMS} item IDs"),
+                "body",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn clean_name(raw: &str) -> Result<String> {
+    let name: String = raw.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(DomainError::invalid_field(
+            "Invalid name",
+            FieldError::new(
+                "name",
+                format!("between 1 and {MAX_NAME_CHARS} characters"),
+                "body",
+            ),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+fn clean_description(raw: Option<String>) -> Result<Option<String>> {
+    let Some(text) = raw.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(DomainError::invalid_field(
+            "Invalid description",
+            FieldError::new(
+                "description",
+                format!("at most {MAX_DESCRIPTION_CHARS} characters"),
+                "body",
+            ),
+        ));
+    }
+    Ok(Some(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_must_not_be_blank() {
+        assert_eq!(clean_name("  Trips\u{7} ").unwrap(), "Trips");
+        assert!(clean_name("   ").is_err());
+        assert!(clean_name(&"x".repeat(MAX_NAME_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn bulk_lists_must_hold_between_one_and_the_maximum() {
+        assert!(check_bulk(&[]).is_err());
+        assert!(check_bulk(&[ItemId::from("gal_x".to_owned())]).is_ok());
+    }
+}

@@ -1,0 +1,15 @@
+DROP INDEX items_search;
+ALTER TABLE items DROP COLUMN search;
+DROP TRIGGER item_counts_update ON items;
+DROP TRIGGER item_counts_insert_delete ON items;
+DROP FUNCTION item_counts_track();
+DROP TABLE item_counts;
+DROP INDEX items_trashed;
+DROP INDEX items_user_size;
+DROP INDEX items_user_favorite;
+DROP INDEX items_user_created;
+DROP INDEX items_user_status_folder_created;
+DROP TABLE collection_items;
+DROP TABLE collections;
+ALTER TABLE items DROP COLUMN folder_id;
+DROP TABLE folders;

@@ -1,0 +1,17 @@
+DROP TRIGGER items_fts_update;
+DROP TRIGGER items_fts_delete;
+DROP TRIGGER items_fts_insert;
+DROP TABLE items_fts;
+DROP TRIGGER item_counts_update;
+DROP TRIGGER item_counts_delete;
+DROP TRIGGER item_counts_insert;
+DROP TABLE item_counts;
+DROP INDEX items_trashed;
+DROP INDEX items_user_size;
+DROP INDEX items_user_favorite;
+DROP INDEX items_user_created;
+DROP INDEX items_user_status_folder_created;
+DROP TABLE collection_items;
+DROP TABLE collections;
+ALTER TABLE items DROP COLUMN folder_id;
+DROP TABLE folders;
