@@ -255,6 +255,44 @@ impl TestApp {
         .await
     }
 
+    pub async fn post(&self, key: &str, path: &str, body: serde_json::Value) -> Response {
+        self.send(self.client.post(self.url(path)).bearer_auth(key).json(&body))
+            .await
+    }
+
+    /// A DELETE with a JSON body, as removing items from a collection takes.
+    pub async fn delete_with(&self, key: &str, path: &str, body: serde_json::Value) -> Response {
+        self.send(
+            self.client
+                .delete(self.url(path))
+                .bearer_auth(key)
+                .json(&body),
+        )
+        .await
+    }
+
+    /// GETs `path` and returns its JSON, failing the test unless it is 200.
+    pub async fn get_ok(&self, key: &str, path: &str) -> serde_json::Value {
+        let response = self.get(key, path).await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_else(|err| panic!("{err}"));
+        assert_eq!(status, 200, "GET {path}: {body}");
+        body
+    }
+
+    /// Runs one SQL statement straight on the database, for setting up states the API
+    /// cannot reach quickly (an upload made last year, trash trashed a month ago).
+    pub async fn execute_sql(&self, statement: String) {
+        self.db
+            .run(move |conn| {
+                diesel::sql_query(statement.clone())
+                    .execute(conn)
+                    .map_err(vitrine_domain::DomainError::internal)
+            })
+            .await
+            .unwrap_or_else(|err| panic!("executing SQL: {err}"));
+    }
+
     /// `POST /api/v1/gallery` with `file` and the given text fields.
     pub async fn upload(
         &self,
