@@ -34,6 +34,40 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
     // Bob's copy of alice's first file shares its blob.
     app.upload_ok(&bob.key, "same.png", fixtures::png(30, 20))
         .await;
+    // Inner is created first and then moved under the newer Outer, so the transfer must
+    // order folders by the tree, not by age or ID.
+    let folder = |name: &str| serde_json::json!({ "name": name });
+    let inner: Value = app
+        .post(&alice.key, "/api/v1/gallery/folders", folder("Inner"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outer: Value = app
+        .post(&alice.key, "/api/v1/gallery/folders", folder("Outer"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let inner_path = format!("/api/v1/gallery/folders/{}", inner["id"].as_str().unwrap());
+    let moved = app
+        .patch(&alice.key, &inner_path, serde_json::json!({ "parentId": outer["id"] }))
+        .await;
+    assert_eq!(moved.status(), 200);
+    let first = format!("/api/v1/gallery/{}", uploads[0].0);
+    let into = app
+        .patch(&alice.key, &first, serde_json::json!({ "folderId": inner["id"] }))
+        .await;
+    assert_eq!(into.status(), 200);
+    let picked: Value = app
+        .post(&alice.key, "/api/v1/gallery/collections", folder("Picked"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let members = format!("/api/v1/gallery/collections/{}/items", picked["id"].as_str().unwrap());
+    let ids = serde_json::json!({ "itemIds": [uploads[0].0, uploads[1].0] });
+    assert_eq!(app.post(&alice.key, &members, ids).await.status(), 200);
     (app, alice.key, uploads)
 }
 
@@ -62,6 +96,18 @@ async fn check_target(target: &Vitrine, key: &str, uploads: &[(String, Vec<u8>)]
             "bytes of {id}"
         );
     }
+    // Folders, collections, counters and the search index all work on the target.
+    let folders: Value = get_json(server.url("/api/v1/gallery/folders"), key).await;
+    let folders = folders["folders"].as_array().unwrap().clone();
+    let by_name = |name: &str| folders.iter().find(|f| f["name"] == name).unwrap().clone();
+    assert_eq!(by_name("Inner")["parentId"], by_name("Outer")["id"]);
+    assert_eq!(by_name("Inner")["itemCount"], 1);
+    let collections: Value = get_json(server.url("/api/v1/gallery/collections"), key).await;
+    assert_eq!(collections["collections"][0]["itemCount"], 2);
+    let root: Value = get_json(server.url("/images"), key).await;
+    assert_eq!(root["pagination"]["total"], 2);
+    let found: Value = get_json(server.url("/images?q=a0"), key).await;
+    assert_eq!(found["images"][0]["_id"], uploads[0].0.as_str());
     let storage: Value = get_json(server.url("/api/v1/gallery/storage"), key).await;
     let expected: usize = uploads.iter().map(|(_, b)| b.len()).sum();
     assert_eq!(storage["used"], expected);
