@@ -27,6 +27,11 @@ check-domain:
     echo "vitrine-domain is framework-free"
 
 # Benchmarks; they print tables and never gate CI.
-bench:
+bench: bench-listing
     scripts/bench-upload.sh
     scripts/bench-backends.sh
+
+# Listing latency with N items for one user and N over others (default 1000000; the
+# seeding takes minutes per backend).
+bench-listing n="1000000":
+    scripts/bench-listing.sh {{n}}

@@ -12,7 +12,11 @@ backend_tests!(
     gallery_filters_and_text_search,
     pages_count_and_end_cleanly,
     bad_parameters_and_missing_credentials_answer_in_spec_shape,
+    totals_follow_every_change,
 );
+
+/// A file name, its bytes and the upload's form fields.
+type Upload = (&'static str, Vec<u8>, &'static [(&'static str, &'static str)]);
 
 /// Alice's library: five items across the root, a folder and the trash; Bob has one.
 struct Library {
@@ -25,7 +29,11 @@ async fn seed(app: &TestApp) -> Library {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     let folder = app
-        .post(&alice.key, "/api/v1/gallery/folders", json!({"name": "Pets"}))
+        .post(
+            &alice.key,
+            "/api/v1/gallery/folders",
+            json!({"name": "Pets"}),
+        )
         .await
         .json::<Value>()
         .await
@@ -33,7 +41,7 @@ async fn seed(app: &TestApp) -> Library {
         .as_str()
         .unwrap()
         .to_owned();
-    let files: [(&str, Vec<u8>, &[(&str, &str)]); 5] = [
+    let files: [Upload; 5] = [
         ("sunset.png", fixtures::png(100, 80), &[("tags", "beach")]),
         ("cat.png", fixtures::png(40, 30), &[("tags", "Pets, cute")]),
         (
@@ -46,7 +54,11 @@ async fn seed(app: &TestApp) -> Library {
             ],
         ),
         ("IMG_0042.gif", fixtures::gif(10, 10), &[]),
-        ("clip.mp4", fixtures::mp4_container(3000), &[("tags", "video")]),
+        (
+            "clip.mp4",
+            fixtures::mp4_container(3000),
+            &[("tags", "video")],
+        ),
     ];
     let mut sizes = Vec::new();
     let mut ids = Vec::new();
@@ -63,14 +75,28 @@ async fn seed(app: &TestApp) -> Library {
         ids[0]
     ))
     .await;
-    assert_eq!(app.delete(&alice.key, &format!("/api/v1/gallery/{}", ids[0])).await.status(), 200);
+    assert_eq!(
+        app.delete(&alice.key, &format!("/api/v1/gallery/{}", ids[0]))
+            .await
+            .status(),
+        200
+    );
     let cat = format!("/api/v1/gallery/{}", ids[1]);
     let moved = app
-        .patch(&alice.key, &cat, json!({"favorite": true, "folderId": folder}))
+        .patch(
+            &alice.key,
+            &cat,
+            json!({"favorite": true, "folderId": folder}),
+        )
         .await;
     assert_eq!(moved.status(), 200);
-    app.upload(&bob.key, "cat.png", fixtures::png(40, 30), &[("tags", "pets")])
-        .await;
+    app.upload(
+        &bob.key,
+        "cat.png",
+        fixtures::png(40, 30),
+        &[("tags", "pets")],
+    )
+    .await;
     Library {
         key: alice.key,
         folder,
@@ -113,7 +139,10 @@ async fn images_filters_alone_and_combined(app: TestApp) {
     assert_eq!(gif["size"], json!({"width": 10, "height": 10}));
     assert!(gif["modelName"].as_str().unwrap().ends_with('B'));
     assert!(gif["_id"].as_str().unwrap().starts_with("gal_"));
-    assert!(gif["url"].as_str().unwrap().starts_with(&app.url("/media/")));
+    assert!(gif["url"]
+        .as_str()
+        .unwrap()
+        .starts_with(&app.url("/media/")));
     assert_eq!(
         names(&app, key, "/images").await,
         ["clip.mp4", "IMG_0042.gif", "dog.jpg"]
@@ -121,12 +150,24 @@ async fn images_filters_alone_and_combined(app: TestApp) {
 
     let cases: Vec<(String, Vec<&str>)> = vec![
         (format!("folderId={f}"), vec!["cat.png"]),
-        ("folderId=root".into(), vec!["clip.mp4", "IMG_0042.gif", "dog.jpg"]),
-        ("folderId=all".into(), vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"]),
+        (
+            "folderId=root".into(),
+            vec!["clip.mp4", "IMG_0042.gif", "dog.jpg"],
+        ),
+        (
+            "folderId=all".into(),
+            vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"],
+        ),
         ("status=trash".into(), vec!["sunset.png"]),
         (
             "status=all".into(),
-            vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png", "sunset.png"],
+            vec![
+                "clip.mp4",
+                "IMG_0042.gif",
+                "dog.jpg",
+                "cat.png",
+                "sunset.png",
+            ],
         ),
         // q searches the whole library: names as word prefixes, or a tag exactly.
         ("q=cat".into(), vec!["cat.png"]),
@@ -136,22 +177,46 @@ async fn images_filters_alone_and_combined(app: TestApp) {
         ("q=good".into(), vec!["dog.jpg"]),
         ("q=sofa".into(), vec![]),
         ("q=pet".into(), vec![]),
-        ("from=2026-01-07&to=2026-01-07&status=all".into(), vec!["sunset.png"]),
+        (
+            "from=2026-01-07&to=2026-01-07&status=all".into(),
+            vec!["sunset.png"],
+        ),
         ("to=2026-01-06&status=all".into(), vec![]),
-        ("from=2026-01-08&status=all&folderId=all".into(), vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"]),
+        (
+            "from=2026-01-08&status=all&folderId=all".into(),
+            vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"],
+        ),
         ("mimePrefix=video/".into(), vec!["clip.mp4"]),
-        ("mimePrefix=image/&folderId=all".into(), vec!["IMG_0042.gif", "dog.jpg", "cat.png"]),
-        ("mimePrefix=image/png&status=all&folderId=all".into(), vec!["cat.png", "sunset.png"]),
+        (
+            "mimePrefix=image/&folderId=all".into(),
+            vec!["IMG_0042.gif", "dog.jpg", "cat.png"],
+        ),
+        (
+            "mimePrefix=image/png&status=all&folderId=all".into(),
+            vec!["cat.png", "sunset.png"],
+        ),
         ("mimePrefix=other&status=all".into(), vec![]),
         ("favorite=true&folderId=all".into(), vec!["cat.png"]),
-        ("favorite=false&folderId=all".into(), vec!["clip.mp4", "IMG_0042.gif", "dog.jpg"]),
+        (
+            "favorite=false&folderId=all".into(),
+            vec!["clip.mp4", "IMG_0042.gif", "dog.jpg"],
+        ),
         ("tags=pets&folderId=all".into(), vec!["dog.jpg", "cat.png"]),
         ("tags=pets,Cute&folderId=all".into(), vec!["cat.png"]),
         ("tag=PETS&folderId=all".into(), vec!["dog.jpg", "cat.png"]),
-        ("excludeTags=cute,video&folderId=all".into(), vec!["IMG_0042.gif", "dog.jpg"]),
-        ("tags=pets&excludeTags=cute&folderId=all".into(), vec!["dog.jpg"]),
+        (
+            "excludeTags=cute,video&folderId=all".into(),
+            vec!["IMG_0042.gif", "dog.jpg"],
+        ),
+        (
+            "tags=pets&excludeTags=cute&folderId=all".into(),
+            vec!["dog.jpg"],
+        ),
         ("q=pets&favorite=false".into(), vec!["dog.jpg"]),
-        ("tags=pets&mimePrefix=image/jpeg&folderId=all".into(), vec!["dog.jpg"]),
+        (
+            "tags=pets&mimePrefix=image/jpeg&folderId=all".into(),
+            vec!["dog.jpg"],
+        ),
         ("tags=nope&folderId=all".into(), vec![]),
     ];
     for (query, expected) in cases {
@@ -186,12 +251,23 @@ async fn gallery_filters_and_text_search(app: TestApp) {
         .await
         .unwrap();
     let dog = app.get_ok(key, "/images?q=dog").await["images"][0]["_id"].clone();
-    let path = format!("/api/v1/gallery/collections/{}/items", collection["id"].as_str().unwrap());
-    assert_eq!(app.post(key, &path, json!({"itemIds": [dog]})).await.status(), 200);
+    let path = format!(
+        "/api/v1/gallery/collections/{}/items",
+        collection["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.post(key, &path, json!({"itemIds": [dog]}))
+            .await
+            .status(),
+        200
+    );
 
     // Spec 1 lists every folder unless asked for one.
     let cases: Vec<(String, Vec<&str>)> = vec![
-        ("".into(), vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"]),
+        (
+            "".into(),
+            vec!["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"],
+        ),
         ("search=sofa".into(), vec!["dog.jpg"]),
         ("search=good%20dog".into(), vec!["dog.jpg"]),
         ("search=slee".into(), vec!["dog.jpg"]),
@@ -199,7 +275,10 @@ async fn gallery_filters_and_text_search(app: TestApp) {
         ("search=clip".into(), vec!["clip.mp4"]),
         ("type=video".into(), vec!["clip.mp4"]),
         ("type=image&mimePrefix=video/".into(), vec![]),
-        (format!("collection={}", collection["id"].as_str().unwrap()), vec!["dog.jpg"]),
+        (
+            format!("collection={}", collection["id"].as_str().unwrap()),
+            vec!["dog.jpg"],
+        ),
         ("collection=col_unknown".into(), vec![]),
         (format!("folderId={}", lib.folder), vec!["cat.png"]),
         ("tags=pets&type=image".into(), vec!["dog.jpg", "cat.png"]),
@@ -239,7 +318,10 @@ async fn pages_count_and_end_cleanly(app: TestApp) {
     assert_eq!(seen, ["clip.mp4", "IMG_0042.gif", "dog.jpg", "cat.png"]);
 
     let gallery = app.get_ok(key, "/api/v1/gallery?limit=3&page=2").await;
-    assert_eq!((gallery["total"].as_i64(), gallery["pageSize"].as_i64()), (Some(4), Some(3)));
+    assert_eq!(
+        (gallery["total"].as_i64(), gallery["pageSize"].as_i64()),
+        (Some(4), Some(3))
+    );
     assert_eq!(gallery["items"].as_array().unwrap().len(), 1);
 
     // Someone with nothing sees an empty first page, not an error.
@@ -259,7 +341,13 @@ async fn bad_parameters_and_missing_credentials_answer_in_spec_shape(app: TestAp
     assert_eq!(body["error"], "Invalid page or limit parameter");
     assert_eq!(body["statusCode"], 400);
     assert_eq!(body["detail"][0]["field"], "limit");
-    for bad in ["page=0", "status=deleted", "from=07-01-2026", "minSize=-1", "favorite=maybe"] {
+    for bad in [
+        "page=0",
+        "status=deleted",
+        "from=07-01-2026",
+        "minSize=-1",
+        "favorite=maybe",
+    ] {
         let response = app.get(&alice.key, &format!("/images?{bad}")).await;
         assert_eq!(response.status(), 400, "{bad}");
         let body: Value = response.json().await.unwrap();
@@ -268,5 +356,75 @@ async fn bad_parameters_and_missing_credentials_answer_in_spec_shape(app: TestAp
     let anonymous = app.send(app.client().get(app.url("/images"))).await;
     assert_eq!(anonymous.status(), 401);
     let body: Value = anonymous.json().await.unwrap();
-    assert_eq!((body["error"].as_str(), body["statusCode"].as_i64()), (Some("Unauthorized"), Some(401)));
+    assert_eq!(
+        (body["error"].as_str(), body["statusCode"].as_i64()),
+        (Some("Unauthorized"), Some(401))
+    );
+}
+
+/// Totals come from counters kept by triggers; every write path must keep them exact.
+async fn totals_follow_every_change(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = &alice.key;
+    let total = |path: &'static str| {
+        let app = &app;
+        async move {
+            app.get_ok(key, path).await["pagination"]["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let mut ids = Vec::new();
+    for side in [20, 21, 22] {
+        let response = app
+            .upload(key, "x.png", fixtures::png(side, side), &[("tags", "red")])
+            .await;
+        ids.push(
+            response.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(total("/images?tags=red").await, 3);
+    app.patch(
+        key,
+        &format!("/api/v1/gallery/{}", ids[0]),
+        json!({"tags": ["blue"]}),
+    )
+    .await;
+    assert_eq!(total("/images?tags=red").await, 2);
+    assert_eq!(total("/images?tags=blue").await, 1);
+    app.post(
+        key,
+        "/api/v1/gallery/bulk/tag",
+        json!({"itemIds": ids, "tags": ["blue"]}),
+    )
+    .await;
+    assert_eq!(total("/images?tags=blue").await, 3);
+    app.delete(key, &format!("/api/v1/gallery/{}", ids[1]))
+        .await;
+    assert_eq!(total("/images?tags=blue").await, 2);
+    assert_eq!(total("/images?tags=blue&status=trash").await, 1);
+    assert_eq!(total("/images?tags=blue&status=all").await, 3);
+    assert_eq!(total("/images").await, 2);
+    app.post(
+        key,
+        &format!("/api/v1/gallery/{}/restore", ids[1]),
+        json!({}),
+    )
+    .await;
+    assert_eq!(total("/images?tags=blue").await, 3);
+    app.post(
+        key,
+        "/api/v1/gallery/bulk/delete",
+        json!({"itemIds": [ids[2]]}),
+    )
+    .await;
+    app.post(key, "/api/v1/gallery/trash/empty", json!({}))
+        .await;
+    assert_eq!(total("/images?tags=blue&status=all").await, 2);
+    assert_eq!(total("/images?tags=red&status=all").await, 1);
+    assert_eq!(total("/images?status=all").await, 2);
+    assert_eq!(total("/images?favorite=false").await, 2);
 }

@@ -23,7 +23,11 @@ async fn body(response: reqwest::Response, status: u16) -> Value {
 
 async fn folder(app: &TestApp, key: &str, name: &str, parent: Option<&str>) -> String {
     let created = app
-        .post(key, "/api/v1/gallery/folders", json!({"name": name, "parentId": parent}))
+        .post(
+            key,
+            "/api/v1/gallery/folders",
+            json!({"name": name, "parentId": parent}),
+        )
         .await;
     body(created, 201).await["id"].as_str().unwrap().to_owned()
 }
@@ -46,7 +50,9 @@ async fn folders_nest_move_and_refuse_cycles(app: TestApp) {
         .post(key, "/api/v1/gallery/folders", json!({"name": "trips"}))
         .await;
     assert_eq!(same_name.status(), 409, "names are unique among siblings");
-    let blank = app.post(key, "/api/v1/gallery/folders", json!({"name": "  "})).await;
+    let blank = app
+        .post(key, "/api/v1/gallery/folders", json!({"name": "  "}))
+        .await;
     assert_eq!(body(blank, 400).await["detail"][0]["field"], "name");
 
     // Into itself or its own subtree: refused, and nothing changed.
@@ -55,13 +61,23 @@ async fn folders_nest_move_and_refuse_cycles(app: TestApp) {
         let moved = app.patch(key, &path, json!({"parentId": target})).await;
         assert_eq!(moved.status(), 409, "moving Trips under {target}");
     }
-    let trips_now = app.get_ok(key, &format!("/api/v1/gallery/folders/{trips}")).await;
+    let trips_now = app
+        .get_ok(key, &format!("/api/v1/gallery/folders/{trips}"))
+        .await;
     assert_eq!(trips_now["parentId"], Value::Null);
 
     // A legal move and a rename; then back to the root with null.
     let path = format!("/api/v1/gallery/folders/{june}");
-    let moved = body(app.patch(key, &path, json!({"parentId": trips, "name": "Summer"})).await, 200).await;
-    assert_eq!((moved["parentId"].as_str(), moved["name"].as_str()), (Some(trips.as_str()), Some("Summer")));
+    let moved = body(
+        app.patch(key, &path, json!({"parentId": trips, "name": "Summer"}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (moved["parentId"].as_str(), moved["name"].as_str()),
+        (Some(trips.as_str()), Some("Summer"))
+    );
     let rooted = body(app.patch(key, &path, json!({"parentId": null})).await, 200).await;
     assert_eq!(rooted["parentId"], Value::Null);
     let unknown = app
@@ -95,28 +111,43 @@ async fn deleting_a_folder_needs_it_empty_or_moves_its_contents_up(app: TestApp)
     let trashed = item(&app, key, "b.png", 21).await;
     for id in [&photo, &trashed] {
         let path = format!("/api/v1/gallery/{id}");
-        assert_eq!(app.patch(key, &path, json!({"folderId": doomed})).await.status(), 200);
+        assert_eq!(
+            app.patch(key, &path, json!({"folderId": doomed}))
+                .await
+                .status(),
+            200
+        );
     }
     app.delete(key, &format!("/api/v1/gallery/{trashed}")).await;
 
     let path = format!("/api/v1/gallery/folders/{doomed}");
     let refused = body(app.delete(key, &path).await, 409).await;
-    assert!(refused["error"].as_str().unwrap().contains("not empty"), "{refused}");
+    assert!(
+        refused["error"].as_str().unwrap().contains("not empty"),
+        "{refused}"
+    );
     assert_eq!(app.get(key, &path).await.status(), 200);
 
     let deleted = app.delete(key, &format!("{path}?moveContents=true")).await;
     assert_eq!(deleted.status(), 200);
     assert_eq!(app.get(key, &path).await.status(), 404);
-    let child_now = app.get_ok(key, &format!("/api/v1/gallery/folders/{child}")).await;
+    let child_now = app
+        .get_ok(key, &format!("/api/v1/gallery/folders/{child}"))
+        .await;
     assert_eq!(child_now["parentId"], json!(parent));
     let in_parent = app
         .get_ok(key, &format!("/images?folderId={parent}&status=all"))
         .await;
-    assert_eq!(in_parent["pagination"]["total"], 2, "the trashed item moved too");
+    assert_eq!(
+        in_parent["pagination"]["total"], 2,
+        "the trashed item moved too"
+    );
 
     // An empty folder goes without the flag.
     let empty = folder(&app, key, "Empty", None).await;
-    let gone = app.delete(key, &format!("/api/v1/gallery/folders/{empty}")).await;
+    let gone = app
+        .delete(key, &format!("/api/v1/gallery/folders/{empty}"))
+        .await;
     assert_eq!(gone.status(), 200);
 }
 
@@ -142,33 +173,71 @@ async fn collections_hold_items_all_or_nothing(app: TestApp) {
     let bobs = item(&app, &bob.key, "x.png", 22).await;
     let items = format!("/api/v1/gallery/collections/{id}/items");
 
-    let refused = body(app.post(key, &items, json!({"itemIds": [a, bobs]})).await, 404).await;
+    let refused = body(
+        app.post(key, &items, json!({"itemIds": [a, bobs]})).await,
+        404,
+    )
+    .await;
     assert_eq!(refused["detail"][0]["message"], json!(bobs));
     assert!(refused["error"].as_str().unwrap().contains(&bobs));
-    assert_eq!(app.get_ok(key, &format!("/api/v1/gallery/collections/{id}")).await["itemCount"], 0);
+    assert_eq!(
+        app.get_ok(key, &format!("/api/v1/gallery/collections/{id}"))
+            .await["itemCount"],
+        0
+    );
 
-    let added = body(app.post(key, &items, json!({"itemIds": [a, b, a]})).await, 200).await;
+    let added = body(
+        app.post(key, &items, json!({"itemIds": [a, b, a]})).await,
+        200,
+    )
+    .await;
     assert_eq!(added["itemCount"], 2);
     let again = body(app.post(key, &items, json!({"itemIds": [a]})).await, 200).await;
     assert_eq!(again["itemCount"], 2, "adding twice is harmless");
-    let listed = app.get_ok(key, &format!("/api/v1/gallery?collection={id}")).await;
+    let listed = app
+        .get_ok(key, &format!("/api/v1/gallery?collection={id}"))
+        .await;
     assert_eq!(listed["total"], 2);
-    assert_eq!(app.get_ok(key, &format!("/api/v1/gallery/{a}")).await["collectionIds"], json!([id]));
+    assert_eq!(
+        app.get_ok(key, &format!("/api/v1/gallery/{a}")).await["collectionIds"],
+        json!([id])
+    );
 
-    let removed = body(app.delete_with(key, &items, json!({"itemIds": [b]})).await, 200).await;
+    let removed = body(
+        app.delete_with(key, &items, json!({"itemIds": [b]})).await,
+        200,
+    )
+    .await;
     assert_eq!(removed["itemCount"], 1);
 
     let path = format!("/api/v1/gallery/collections/{id}");
-    let renamed = body(app.patch(key, &path, json!({"name": "Final", "description": null})).await, 200).await;
-    assert_eq!((renamed["name"].as_str(), &renamed["description"]), (Some("Final"), &Value::Null));
+    let renamed = body(
+        app.patch(key, &path, json!({"name": "Final", "description": null}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (renamed["name"].as_str(), &renamed["description"]),
+        (Some("Final"), &Value::Null)
+    );
     let all = app.get_ok(key, "/api/v1/gallery/collections").await;
     assert_eq!(all["collections"].as_array().unwrap().len(), 1);
 
     assert_eq!(app.delete(key, &path).await.status(), 200);
     assert_eq!(app.get(key, &path).await.status(), 404);
-    assert_eq!(app.get(key, &format!("/api/v1/gallery/{a}")).await.status(), 200, "items stay");
-    assert_eq!(app.get_ok(key, &format!("/api/v1/gallery/{a}")).await["collectionIds"], json!([]));
-    let empty = app.post(key, "/api/v1/gallery/collections", json!({"name": ""})).await;
+    assert_eq!(
+        app.get(key, &format!("/api/v1/gallery/{a}")).await.status(),
+        200,
+        "items stay"
+    );
+    assert_eq!(
+        app.get_ok(key, &format!("/api/v1/gallery/{a}")).await["collectionIds"],
+        json!([])
+    );
+    let empty = app
+        .post(key, "/api/v1/gallery/collections", json!({"name": ""}))
+        .await;
     assert_eq!(empty.status(), 400);
 }
 
@@ -189,10 +258,20 @@ async fn bulk_tag_and_move_change_all_or_nothing(app: TestApp) {
     let bobs = item(&app, &bob.key, "x.png", 22).await;
 
     let refused = app
-        .post(key, "/api/v1/gallery/bulk/tag", json!({"itemIds": [a, bobs], "tags": ["approved"]}))
+        .post(
+            key,
+            "/api/v1/gallery/bulk/tag",
+            json!({"itemIds": [a, bobs], "tags": ["approved"]}),
+        )
         .await;
-    assert_eq!(body(refused, 404).await["detail"][0]["message"], json!(bobs));
-    assert_eq!(app.get_ok(key, &format!("/api/v1/gallery/{a}")).await["tags"], json!(["Keep"]));
+    assert_eq!(
+        body(refused, 404).await["detail"][0]["message"],
+        json!(bobs)
+    );
+    assert_eq!(
+        app.get_ok(key, &format!("/api/v1/gallery/{a}")).await["tags"],
+        json!(["Keep"])
+    );
 
     let tagged = app
         .post(
@@ -212,21 +291,37 @@ async fn bulk_tag_and_move_change_all_or_nothing(app: TestApp) {
         "KEEP is the user's existing tag Keep"
     );
     let none = app
-        .post(key, "/api/v1/gallery/bulk/tag", json!({"itemIds": [a], "tags": [" "]}))
+        .post(
+            key,
+            "/api/v1/gallery/bulk/tag",
+            json!({"itemIds": [a], "tags": [" "]}),
+        )
         .await;
     assert_eq!(none.status(), 400);
     let empty = app
-        .post(key, "/api/v1/gallery/bulk/tag", json!({"itemIds": [], "tags": ["x"]}))
+        .post(
+            key,
+            "/api/v1/gallery/bulk/tag",
+            json!({"itemIds": [], "tags": ["x"]}),
+        )
         .await;
     assert_eq!(empty.status(), 400);
 
     let target = folder(&app, key, "Target", None).await;
     let refused = app
-        .post(key, "/api/v1/gallery/bulk/move", json!({"itemIds": [a, bobs], "folderId": target}))
+        .post(
+            key,
+            "/api/v1/gallery/bulk/move",
+            json!({"itemIds": [a, bobs], "folderId": target}),
+        )
         .await;
     assert_eq!(refused.status(), 404);
     let moved = app
-        .post(key, "/api/v1/gallery/bulk/move", json!({"itemIds": [a, b], "folderId": target}))
+        .post(
+            key,
+            "/api/v1/gallery/bulk/move",
+            json!({"itemIds": [a, b], "folderId": target}),
+        )
         .await;
     assert_eq!(moved.status(), 200);
     let inside = app.get_ok(key, &format!("/images?folderId={target}")).await;
@@ -239,21 +334,36 @@ async fn another_users_folders_collections_and_tags_are_invisible(app: TestApp) 
     let bob = app.user("bob").await;
     let bobs_folder = folder(&app, &bob.key, "Private", None).await;
     let bobs_collection = body(
-        app.post(&bob.key, "/api/v1/gallery/collections", json!({"name": "Mine"}))
-            .await,
+        app.post(
+            &bob.key,
+            "/api/v1/gallery/collections",
+            json!({"name": "Mine"}),
+        )
+        .await,
         201,
     )
     .await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    app.upload(&bob.key, "b.png", fixtures::png(30, 30), &[("tags", "secret")])
-        .await;
+    app.upload(
+        &bob.key,
+        "b.png",
+        fixtures::png(30, 30),
+        &[("tags", "secret")],
+    )
+    .await;
     let mine = item(&app, &alice.key, "a.png", 20).await;
 
     let key = &alice.key;
-    assert_eq!(app.get_ok(key, "/api/v1/gallery/folders").await["folders"], json!([]));
-    assert_eq!(app.get_ok(key, "/api/v1/gallery/collections").await["collections"], json!([]));
+    assert_eq!(
+        app.get_ok(key, "/api/v1/gallery/folders").await["folders"],
+        json!([])
+    );
+    assert_eq!(
+        app.get_ok(key, "/api/v1/gallery/collections").await["collections"],
+        json!([])
+    );
     for path in [
         format!("/api/v1/gallery/folders/{bobs_folder}"),
         format!("/api/v1/gallery/collections/{bobs_collection}"),
@@ -262,7 +372,11 @@ async fn another_users_folders_collections_and_tags_are_invisible(app: TestApp) 
         assert_eq!(app.delete(key, &path).await.status(), 404, "{path}");
     }
     let into_bobs = app
-        .patch(key, &format!("/api/v1/gallery/{mine}"), json!({"folderId": bobs_folder}))
+        .patch(
+            key,
+            &format!("/api/v1/gallery/{mine}"),
+            json!({"folderId": bobs_folder}),
+        )
         .await;
     assert_eq!(into_bobs.status(), 404);
     let add = app
@@ -274,10 +388,19 @@ async fn another_users_folders_collections_and_tags_are_invisible(app: TestApp) 
         .await;
     assert_eq!(add.status(), 404);
     let under_bobs = app
-        .post(key, "/api/v1/gallery/folders", json!({"name": "x", "parentId": bobs_folder}))
+        .post(
+            key,
+            "/api/v1/gallery/folders",
+            json!({"name": "x", "parentId": bobs_folder}),
+        )
         .await;
     assert_eq!(under_bobs.status(), 404);
-    for query in ["tags=secret", "q=secret", &format!("folderId={bobs_folder}"), &format!("collection={bobs_collection}")] {
+    for query in [
+        "tags=secret",
+        "q=secret",
+        &format!("folderId={bobs_folder}"),
+        &format!("collection={bobs_collection}"),
+    ] {
         let found = app.get_ok(key, &format!("/images?{query}")).await;
         assert_eq!(found["pagination"]["total"], 0, "{query}");
     }

@@ -51,12 +51,20 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
         .unwrap();
     let inner_path = format!("/api/v1/gallery/folders/{}", inner["id"].as_str().unwrap());
     let moved = app
-        .patch(&alice.key, &inner_path, serde_json::json!({ "parentId": outer["id"] }))
+        .patch(
+            &alice.key,
+            &inner_path,
+            serde_json::json!({ "parentId": outer["id"] }),
+        )
         .await;
     assert_eq!(moved.status(), 200);
     let first = format!("/api/v1/gallery/{}", uploads[0].0);
     let into = app
-        .patch(&alice.key, &first, serde_json::json!({ "folderId": inner["id"] }))
+        .patch(
+            &alice.key,
+            &first,
+            serde_json::json!({ "folderId": inner["id"] }),
+        )
         .await;
     assert_eq!(into.status(), 200);
     let picked: Value = app
@@ -65,7 +73,10 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
         .json()
         .await
         .unwrap();
-    let members = format!("/api/v1/gallery/collections/{}/items", picked["id"].as_str().unwrap());
+    let members = format!(
+        "/api/v1/gallery/collections/{}/items",
+        picked["id"].as_str().unwrap()
+    );
     let ids = serde_json::json!({ "itemIds": [uploads[0].0, uploads[1].0] });
     assert_eq!(app.post(&alice.key, &members, ids).await.status(), 200);
     (app, alice.key, uploads)

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use vitrine_test_support::{get_json, Vitrine};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
+use vitrine_test_support::{get_json, Vitrine};
 
 backend_tests!(
     trash_restore_and_purge_keep_shared_bytes,
@@ -23,7 +23,10 @@ async fn trash_restore_and_purge_keep_shared_bytes(app: TestApp) {
     let mine = app.upload_ok(&alice.key, "a.png", png.clone()).await;
     let theirs = app.upload_ok(&bob.key, "b.png", png.clone()).await;
     let (mine, theirs) = (mine["id"].as_str().unwrap(), theirs["id"].as_str().unwrap());
-    assert_eq!((app.count_rows("blobs").await, app.blob_objects().await), (1, 1));
+    assert_eq!(
+        (app.count_rows("blobs").await, app.blob_objects().await),
+        (1, 1)
+    );
     let used = app.get_ok(&alice.key, "/api/v1/gallery/storage").await["used"].clone();
     assert_eq!(used, png.len());
 
@@ -31,84 +34,157 @@ async fn trash_restore_and_purge_keep_shared_bytes(app: TestApp) {
     assert_eq!(app.delete(&alice.key, &path).await.status(), 200);
     let trashed = app.get_ok(&alice.key, "/images?status=trash").await;
     assert_eq!(trashed["images"][0]["_id"], mine);
-    assert_eq!(app.get_ok(&alice.key, "/images").await["pagination"]["total"], 0);
+    assert_eq!(
+        app.get_ok(&alice.key, "/images").await["pagination"]["total"],
+        0
+    );
 
-    let restored = app.post(&alice.key, &format!("{path}/restore"), json!({})).await;
+    let restored = app
+        .post(&alice.key, &format!("{path}/restore"), json!({}))
+        .await;
     assert_eq!(restored.status(), 200);
     let restored: Value = restored.json().await.unwrap();
     assert_eq!(restored["status"], "active");
-    assert_eq!(app.get_ok(&alice.key, "/images").await["pagination"]["total"], 1);
+    assert_eq!(
+        app.get_ok(&alice.key, "/images").await["pagination"]["total"],
+        1
+    );
     let not_mine = app
-        .post(&alice.key, &format!("/api/v1/gallery/{theirs}/restore"), json!({}))
+        .post(
+            &alice.key,
+            &format!("/api/v1/gallery/{theirs}/restore"),
+            json!({}),
+        )
         .await;
     assert_eq!(not_mine.status(), 404);
 
     // Empty the trash: Alice's item goes, the bytes stay for Bob.
     app.delete(&alice.key, &path).await;
-    let emptied = app.post(&alice.key, "/api/v1/gallery/trash/empty", json!({})).await;
+    let emptied = app
+        .post(&alice.key, "/api/v1/gallery/trash/empty", json!({}))
+        .await;
     let emptied: Value = emptied.json().await.unwrap();
     assert_eq!(emptied["purged"], 1);
     assert_eq!(app.get(&alice.key, &path).await.status(), 404);
-    assert_eq!(app.get_ok(&alice.key, "/api/v1/gallery/storage").await["used"], 0);
-    assert_eq!((app.count_rows("blobs").await, app.blob_objects().await), (1, 1));
+    assert_eq!(
+        app.get_ok(&alice.key, "/api/v1/gallery/storage").await["used"],
+        0
+    );
+    assert_eq!(
+        (app.count_rows("blobs").await, app.blob_objects().await),
+        (1, 1)
+    );
     let download = app
         .get(&bob.key, &format!("/api/v1/gallery/{theirs}/download"))
         .await;
     assert_eq!(download.bytes().await.unwrap().as_ref(), png.as_slice());
 
     // Bob's goes by the retention job; with it the last reference and the bytes.
-    app.delete(&bob.key, &format!("/api/v1/gallery/{theirs}")).await;
+    app.delete(&bob.key, &format!("/api/v1/gallery/{theirs}"))
+        .await;
     let cutoff = vitrine_domain::library::now() + chrono::Duration::seconds(1);
     assert_eq!(app.library().purge_trashed_before(cutoff).await.unwrap(), 1);
-    assert_eq!((app.count_rows("items").await, app.count_rows("blobs").await), (0, 0));
+    assert_eq!(
+        (app.count_rows("items").await, app.count_rows("blobs").await),
+        (0, 0)
+    );
     assert_eq!(app.blob_objects().await, 0);
 }
 
 async fn bulk_delete_is_all_or_nothing(app: TestApp) {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
-    let a = app.upload_ok(&alice.key, "a.png", fixtures::png(20, 20)).await["id"].clone();
-    let b = app.upload_ok(&alice.key, "b.png", fixtures::png(21, 21)).await["id"].clone();
-    let bobs = app.upload_ok(&bob.key, "x.png", fixtures::png(22, 22)).await["id"].clone();
+    let a = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(20, 20))
+        .await["id"]
+        .clone();
+    let b = app
+        .upload_ok(&alice.key, "b.png", fixtures::png(21, 21))
+        .await["id"]
+        .clone();
+    let bobs = app
+        .upload_ok(&bob.key, "x.png", fixtures::png(22, 22))
+        .await["id"]
+        .clone();
 
     let refused = app
-        .post(&alice.key, "/api/v1/gallery/bulk/delete", json!({"itemIds": [a, bobs, "gal_missing"]}))
+        .post(
+            &alice.key,
+            "/api/v1/gallery/bulk/delete",
+            json!({"itemIds": [a, bobs, "gal_missing"]}),
+        )
         .await;
     assert_eq!(refused.status(), 404);
     let refused: Value = refused.json().await.unwrap();
-    let named: Vec<&Value> = refused["detail"].as_array().unwrap().iter().map(|d| &d["message"]).collect();
+    let named: Vec<&Value> = refused["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["message"])
+        .collect();
     assert_eq!(named, [&bobs, &json!("gal_missing")]);
-    assert_eq!(app.get_ok(&alice.key, "/images").await["pagination"]["total"], 2);
-    assert_eq!(app.get_ok(&bob.key, "/images").await["pagination"]["total"], 1);
+    assert_eq!(
+        app.get_ok(&alice.key, "/images").await["pagination"]["total"],
+        2
+    );
+    assert_eq!(
+        app.get_ok(&bob.key, "/images").await["pagination"]["total"],
+        1
+    );
 
     let deleted = app
-        .post(&alice.key, "/api/v1/gallery/bulk/delete", json!({"itemIds": [a, b]}))
+        .post(
+            &alice.key,
+            "/api/v1/gallery/bulk/delete",
+            json!({"itemIds": [a, b]}),
+        )
         .await;
     assert_eq!(deleted.status(), 200);
     let deleted: Value = deleted.json().await.unwrap();
     assert_eq!(deleted["updated"], 2);
-    assert_eq!(app.get_ok(&alice.key, "/images").await["pagination"]["total"], 0);
-    assert_eq!(app.get_ok(&alice.key, "/images?status=trash").await["pagination"]["total"], 2);
+    assert_eq!(
+        app.get_ok(&alice.key, "/images").await["pagination"]["total"],
+        0
+    );
+    assert_eq!(
+        app.get_ok(&alice.key, "/images?status=trash").await["pagination"]["total"],
+        2
+    );
     let malformed = app
-        .post(&alice.key, "/api/v1/gallery/bulk/delete", json!({"ids": [a]}))
+        .post(
+            &alice.key,
+            "/api/v1/gallery/bulk/delete",
+            json!({"ids": [a]}),
+        )
         .await;
     assert_eq!(malformed.status(), 400);
 }
 
 async fn the_retention_purges_only_old_trash(app: TestApp) {
     let alice = app.user("alice").await;
-    let old = app.upload_ok(&alice.key, "old.png", fixtures::png(20, 20)).await;
-    let new = app.upload_ok(&alice.key, "new.png", fixtures::png(21, 21)).await;
+    let old = app
+        .upload_ok(&alice.key, "old.png", fixtures::png(20, 20))
+        .await;
+    let new = app
+        .upload_ok(&alice.key, "new.png", fixtures::png(21, 21))
+        .await;
     let (old, new) = (old["id"].as_str().unwrap(), new["id"].as_str().unwrap());
     for id in [old, new] {
-        app.delete(&alice.key, &format!("/api/v1/gallery/{id}")).await;
+        app.delete(&alice.key, &format!("/api/v1/gallery/{id}"))
+            .await;
     }
     app.execute_sql(format!(
         "UPDATE items SET trashed_at = '2020-01-01 00:00:00' WHERE id = '{old}'"
     ))
     .await;
     let library = app.library();
-    assert_eq!(library.purge_trashed_before(library.trash_cutoff()).await.unwrap(), 1);
+    assert_eq!(
+        library
+            .purge_trashed_before(library.trash_cutoff())
+            .await
+            .unwrap(),
+        1
+    );
     let left = app.get_ok(&alice.key, "/images?status=trash").await;
     assert_eq!(left["pagination"]["total"], 1);
     assert_eq!(left["images"][0]["_id"], new);

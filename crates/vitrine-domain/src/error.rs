@@ -36,7 +36,10 @@ pub enum DomainError {
     NotFound(&'static str),
     /// Some of the records a bulk request names are not the caller's; nothing was changed.
     #[error("{what} not found: {}", .ids.join(", "))]
-    Missing { what: &'static str, ids: Vec<String> },
+    Missing {
+        what: &'static str,
+        ids: Vec<String>,
+    },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]

@@ -140,8 +140,7 @@ pub trait FolderRepository: Send + Sync {
         id: &FolderId,
         change: FolderChange,
     ) -> Result<Folder>;
-    async fn delete_folder(&self, owner: &UserId, id: &FolderId, how: FolderDelete)
-        -> Result<()>;
+    async fn delete_folder(&self, owner: &UserId, id: &FolderId, how: FolderDelete) -> Result<()>;
 }
 
 #[async_trait]

@@ -75,9 +75,14 @@ impl Manager {
                     .map_err(|err| StorageError::Connect(err.to_string()))?;
                 // Per connection: a fresh SQLite connection has foreign keys off, and
                 // WAL plus a busy timeout lets readers and one writer work side by side.
+                // Listings visit rows scattered over a large file: memory-mapping it (2 GiB
+                // of address space, not of memory) and a 32 MiB page cache spare a read
+                // system call per page, which is most of a filtered query's time at a
+                // million items.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA mmap_size = 2147483648; PRAGMA cache_size = -32768;",
                 )
                 .map_err(|err| StorageError::Connect(err.to_string()))?;
                 Ok(AnyConnection::Sqlite(conn))

@@ -92,7 +92,9 @@ fn require_unique_name(
         .load::<(String, String)>(conn)
         .map_err(query_err)?
         .into_iter()
-        .any(|(id, other)| Some(id.as_str()) != except && other.to_lowercase() == name.to_lowercase());
+        .any(|(id, other)| {
+            Some(id.as_str()) != except && other.to_lowercase() == name.to_lowercase()
+        });
     if taken {
         return Err(DomainError::Conflict(format!(
             "a folder named '{name}' already exists there"

@@ -103,7 +103,6 @@ pub(crate) fn to_item(
     })
 }
 
-
 /// Loads one item; `owner` limits it to that user's items (another's answers 404).
 fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<Item> {
     let mut query = items::table

@@ -1,15 +1,16 @@
 #![doc = include_str!("../README.md")]
 
 mod blob_store;
+mod collections;
 mod connection;
 mod db;
 mod error;
-mod collections;
 mod folders;
 mod items;
 mod listing;
 mod schema;
 mod settings;
+mod tag_plan;
 mod transfer;
 mod users;
 

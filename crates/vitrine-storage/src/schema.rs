@@ -123,6 +123,15 @@ diesel::table! {
     }
 }
 
+// Kept by triggers too: items per tag and status.
+diesel::table! {
+    tag_counts (tag_id, status) {
+        tag_id -> Text,
+        status -> Text,
+        n -> BigInt,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(collection_items -> collections (collection_id));
 diesel::joinable!(collection_items -> items (item_id));
@@ -141,6 +150,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_tags,
     items,
     settings,
+    tag_counts,
     tags,
     users
 );

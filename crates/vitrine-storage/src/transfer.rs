@@ -16,9 +16,9 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use vitrine_domain::{DomainError, Result};
 
+use crate::collections::{CollectionItemRow, CollectionRow};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::collections::{CollectionItemRow, CollectionRow};
 use crate::folders::FolderRow;
 use crate::items::{BlobRow, ItemRow};
 use crate::schema::{

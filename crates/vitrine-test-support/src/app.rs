@@ -256,8 +256,13 @@ impl TestApp {
     }
 
     pub async fn post(&self, key: &str, path: &str, body: serde_json::Value) -> Response {
-        self.send(self.client.post(self.url(path)).bearer_auth(key).json(&body))
-            .await
+        self.send(
+            self.client
+                .post(self.url(path))
+                .bearer_auth(key)
+                .json(&body),
+        )
+        .await
     }
 
     /// A DELETE with a JSON body, as removing items from a collection takes.

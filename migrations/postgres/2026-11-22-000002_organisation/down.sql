@@ -1,5 +1,11 @@
 DROP INDEX items_search;
 ALTER TABLE items DROP COLUMN search;
+DROP TRIGGER tag_counts_status ON items;
+DROP TRIGGER tag_counts_item_delete ON items;
+DROP TRIGGER tag_counts_link ON item_tags;
+DROP FUNCTION tag_counts_item();
+DROP FUNCTION tag_counts_link();
+DROP TABLE tag_counts;
 DROP TRIGGER item_counts_update ON items;
 DROP TRIGGER item_counts_insert_delete ON items;
 DROP FUNCTION item_counts_track();

@@ -90,6 +90,56 @@ INSERT INTO item_counts (user_id, status, folder_key, kind, favorite, n)
 SELECT user_id, status, coalesce(folder_id, ''), kind, favorite, count(*)
 FROM items GROUP BY user_id, status, coalesce(folder_id, ''), kind, favorite;
 
+-- Items per tag and status, kept by triggers like item_counts: a one-tag listing's total
+-- without visiting the tag's items.
+CREATE TABLE tag_counts (
+    tag_id TEXT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (tag_id, status)
+);
+
+CREATE FUNCTION tag_counts_link() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO tag_counts (tag_id, status, n)
+        SELECT NEW.tag_id, status, 1 FROM items WHERE id = NEW.item_id
+        ON CONFLICT (tag_id, status) DO UPDATE SET n = tag_counts.n + 1;
+    ELSE
+        -- An item being deleted is already gone here; its own trigger counted it out.
+        UPDATE tag_counts SET n = n - 1
+        WHERE tag_id = OLD.tag_id AND status = (SELECT status FROM items WHERE id = OLD.item_id);
+    END IF;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION tag_counts_item() RETURNS trigger AS $$
+BEGIN
+    UPDATE tag_counts SET n = n - 1
+    WHERE status = OLD.status AND tag_id IN (SELECT tag_id FROM item_tags WHERE item_id = OLD.id);
+    IF TG_OP = 'UPDATE' THEN
+        INSERT INTO tag_counts (tag_id, status, n)
+        SELECT tag_id, NEW.status, 1 FROM item_tags WHERE item_id = NEW.id
+        ON CONFLICT (tag_id, status) DO UPDATE SET n = tag_counts.n + 1;
+        RETURN NEW;
+    END IF;
+    RETURN OLD;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER tag_counts_link AFTER INSERT OR DELETE ON item_tags
+    FOR EACH ROW EXECUTE FUNCTION tag_counts_link();
+CREATE TRIGGER tag_counts_item_delete BEFORE DELETE ON items
+    FOR EACH ROW EXECUTE FUNCTION tag_counts_item();
+CREATE TRIGGER tag_counts_status AFTER UPDATE OF status ON items
+    FOR EACH ROW WHEN (OLD.status <> NEW.status) EXECUTE FUNCTION tag_counts_item();
+
+INSERT INTO tag_counts (tag_id, status, n)
+SELECT item_tags.tag_id, items.status, count(*)
+FROM item_tags JOIN items ON items.id = item_tags.item_id
+GROUP BY item_tags.tag_id, items.status;
+
 -- Words of the title and original filename (weight A) and description (weight B).
 -- Punctuation becomes spaces first so "IMG_0042.jpg" is the words img, 0042 and jpg, as
 -- SQLite's FTS5 tokenizer splits it, rather than one file-name token.

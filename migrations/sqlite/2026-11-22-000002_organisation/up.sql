@@ -87,6 +87,46 @@ INSERT INTO item_counts (user_id, status, folder_key, kind, favorite, n)
 SELECT user_id, status, coalesce(folder_id, ''), kind, favorite, count(*)
 FROM items GROUP BY user_id, status, coalesce(folder_id, ''), kind, favorite;
 
+-- Items per tag and status, kept by triggers like item_counts: a one-tag listing's total
+-- without visiting the tag's items.
+CREATE TABLE tag_counts (
+    tag_id TEXT NOT NULL REFERENCES tags (id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (tag_id, status)
+);
+
+CREATE TRIGGER tag_counts_link AFTER INSERT ON item_tags BEGIN
+    INSERT INTO tag_counts (tag_id, status, n)
+    SELECT NEW.tag_id, status, 1 FROM items WHERE id = NEW.item_id
+    ON CONFLICT (tag_id, status) DO UPDATE SET n = n + 1;
+END;
+
+-- When an item goes, this runs first and its cascaded links then find no item to count.
+CREATE TRIGGER tag_counts_item_delete BEFORE DELETE ON items BEGIN
+    UPDATE tag_counts SET n = n - 1
+    WHERE status = OLD.status AND tag_id IN (SELECT tag_id FROM item_tags WHERE item_id = OLD.id);
+END;
+
+CREATE TRIGGER tag_counts_unlink AFTER DELETE ON item_tags BEGIN
+    UPDATE tag_counts SET n = n - 1
+    WHERE tag_id = OLD.tag_id AND status = (SELECT status FROM items WHERE id = OLD.item_id);
+END;
+
+CREATE TRIGGER tag_counts_status AFTER UPDATE OF status ON items
+WHEN OLD.status <> NEW.status BEGIN
+    UPDATE tag_counts SET n = n - 1
+    WHERE status = OLD.status AND tag_id IN (SELECT tag_id FROM item_tags WHERE item_id = NEW.id);
+    INSERT INTO tag_counts (tag_id, status, n)
+    SELECT tag_id, NEW.status, 1 FROM item_tags WHERE item_id = NEW.id
+    ON CONFLICT (tag_id, status) DO UPDATE SET n = n + 1;
+END;
+
+INSERT INTO tag_counts (tag_id, status, n)
+SELECT item_tags.tag_id, items.status, count(*)
+FROM item_tags JOIN items ON items.id = item_tags.item_id
+GROUP BY item_tags.tag_id, items.status;
+
 -- Words of the title, original filename and description. The index reads the text from
 -- `items` by rowid; triggers keep it in step. (VACUUM can renumber rowids of a table
 -- without an INTEGER PRIMARY KEY: after a VACUUM, run

@@ -24,7 +24,11 @@ pub enum Surface {
 
 type Params = HashMap<String, String>;
 
-pub fn item_query(params: &Params, limits: &Limits, surface: Surface) -> Result<ItemQuery, ApiError> {
+pub fn item_query(
+    params: &Params,
+    limits: &Limits,
+    surface: Surface,
+) -> Result<ItemQuery, ApiError> {
     let default_size = match surface {
         Surface::Gallery => limits.default_page_size,
         Surface::Images => 50.min(limits.max_page_size),
@@ -35,8 +39,12 @@ pub fn item_query(params: &Params, limits: &Limits, surface: Surface) -> Result<
     let search = match surface {
         Surface::Gallery => text(params, "search")
             .and_then(|raw| TextSearch::parse(raw, SearchScope::Text))
-            .or_else(|| text(params, "q").and_then(|raw| TextSearch::parse(raw, SearchScope::NamesOrTag))),
-        Surface::Images => text(params, "q").and_then(|raw| TextSearch::parse(raw, SearchScope::NamesOrTag)),
+            .or_else(|| {
+                text(params, "q").and_then(|raw| TextSearch::parse(raw, SearchScope::NamesOrTag))
+            }),
+        Surface::Images => {
+            text(params, "q").and_then(|raw| TextSearch::parse(raw, SearchScope::NamesOrTag))
+        }
     };
     let folder = match text(params, "folderId") {
         Some("root") => FolderFilter::Root,
@@ -127,7 +135,12 @@ fn kind(params: &Params) -> Result<Option<MediaKind>, ApiError> {
     text(params, "type")
         .map(|raw| {
             raw.parse::<MediaKind>().map_err(|_| {
-                invalid("Invalid type parameter", "type", "must be image or video", "query")
+                invalid(
+                    "Invalid type parameter",
+                    "type",
+                    "must be image or video",
+                    "query",
+                )
             })
         })
         .transpose()
@@ -154,7 +167,11 @@ fn mime(params: &Params) -> Result<Option<MimeFilter>, ApiError> {
         ));
     }
     // "image" means the whole type, as "image/" does.
-    let prefix = if raw.contains('/') { raw } else { format!("{raw}/") };
+    let prefix = if raw.contains('/') {
+        raw
+    } else {
+        format!("{raw}/")
+    };
     Ok(Some(MimeFilter::Prefix(prefix)))
 }
 
@@ -222,7 +239,8 @@ fn dates(params: &Params) -> Result<(Option<NaiveDateTime>, Option<NaiveDateTime
     }
     Ok((
         from.and_then(|d| d.and_hms_opt(0, 0, 0)),
-        to.and_then(|d| d.succ_opt()).and_then(|d| d.and_hms_opt(0, 0, 0)),
+        to.and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
     ))
 }
 
@@ -255,7 +273,10 @@ mod tests {
         assert_eq!((gallery.page, gallery.page_size), (1, 20));
         assert_eq!(gallery.folder, FolderFilter::Any);
         let images = parse(&[], Surface::Images).unwrap();
-        assert_eq!((images.page_size, images.status), (50, Some(ItemStatus::Active)));
+        assert_eq!(
+            (images.page_size, images.status),
+            (50, Some(ItemStatus::Active))
+        );
         assert_eq!(images.folder, FolderFilter::Root);
         let trash = parse(&[("status", "trash")], Surface::Images).unwrap();
         assert_eq!(trash.folder, FolderFilter::Any);
@@ -282,7 +303,10 @@ mod tests {
             let err = parse(&[(name, value)], Surface::Images).unwrap_err();
             assert_eq!(field_of(err), name, "{name}={value}");
         }
-        let err = parse(&[("from", "2026-02-02"), ("to", "2026-02-01")], Surface::Images);
+        let err = parse(
+            &[("from", "2026-02-02"), ("to", "2026-02-01")],
+            Surface::Images,
+        );
         assert_eq!(field_of(err.unwrap_err()), "from");
         let err = parse(&[("minSize", "10"), ("maxSize", "9")], Surface::Images);
         assert_eq!(field_of(err.unwrap_err()), "minSize");
@@ -290,14 +314,22 @@ mod tests {
 
     #[test]
     fn dates_cover_whole_utc_days() {
-        let q = parse(&[("from", "2026-01-07"), ("to", "2026-01-07")], Surface::Images).unwrap();
+        let q = parse(
+            &[("from", "2026-01-07"), ("to", "2026-01-07")],
+            Surface::Images,
+        )
+        .unwrap();
         assert_eq!(q.created_from.unwrap().to_string(), "2026-01-07 00:00:00");
         assert_eq!(q.created_before.unwrap().to_string(), "2026-01-08 00:00:00");
     }
 
     #[test]
     fn tag_and_tags_combine_and_match_by_key() {
-        let q = parse(&[("tags", " Sunset,beach ,"), ("tag", "Dog")], Surface::Images).unwrap();
+        let q = parse(
+            &[("tags", " Sunset,beach ,"), ("tag", "Dog")],
+            Surface::Images,
+        )
+        .unwrap();
         assert_eq!(q.tags, vec!["sunset", "beach", "dog"]);
         let q = parse(&[("excludeTags", "A,b")], Surface::Images).unwrap();
         assert_eq!(q.exclude_tags, vec!["a", "b"]);
