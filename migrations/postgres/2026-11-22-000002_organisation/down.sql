@@ -12,7 +12,6 @@ DROP FUNCTION item_counts_track();
 DROP TABLE item_counts;
 DROP INDEX items_trashed;
 DROP INDEX items_user_size;
-DROP INDEX items_user_favorite;
 DROP INDEX items_user_created;
 DROP INDEX items_user_status_folder_created;
 DROP TABLE collection_items;

@@ -40,9 +40,6 @@ CREATE INDEX items_user_status_folder_created
     ON items (user_id, status, folder_id, created_at DESC, id DESC);
 -- `status=all` and the date filter walk a user's items by time whatever their status.
 CREATE INDEX items_user_created ON items (user_id, created_at DESC, id DESC);
--- Favorites are few; a partial index finds them without scanning the rest.
-CREATE INDEX items_user_favorite ON items (user_id, status, created_at DESC, id DESC)
-    WHERE favorite;
 CREATE INDEX items_user_size ON items (user_id, size);
 -- The trash job's question: what, of anyone's, was trashed before the retention cutoff.
 CREATE INDEX items_trashed ON items (trashed_at) WHERE trashed_at IS NOT NULL;
