@@ -16,7 +16,11 @@ backend_tests!(
 );
 
 /// A file name, its bytes and the upload's form fields.
-type Upload = (&'static str, Vec<u8>, &'static [(&'static str, &'static str)]);
+type Upload = (
+    &'static str,
+    Vec<u8>,
+    &'static [(&'static str, &'static str)],
+);
 
 /// Alice's library: five items across the root, a folder and the trash; Bob has one.
 struct Library {

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use vitrine_domain::item::{FolderFilter, ItemQuery, ItemStatus};
+use vitrine_domain::item::{FolderFilter, ItemQuery, ItemStatus, SearchScope};
+use vitrine_domain::tags::tag_key;
 use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
@@ -20,6 +21,8 @@ pub(crate) struct TagPlan {
     pub(crate) exclude: Vec<String>,
     /// An include tag the user does not have: nothing can match.
     pub(crate) impossible: bool,
+    /// For spec 2's `q`: the user's tag named exactly the query.
+    pub(crate) search_tag: Option<String>,
 }
 
 /// Where the page query starts.
@@ -37,8 +40,21 @@ impl TagPlan {
         owner: &str,
         query: &ItemQuery,
     ) -> Result<TagPlan> {
+        let search_tag = match &query.search {
+            Some(search) if search.scope == SearchScope::NamesOrTag => tags::table
+                .filter(tags::user_id.eq(owner))
+                .filter(tags::name_key.eq(tag_key(&search.raw)))
+                .select(tags::id)
+                .first::<String>(conn)
+                .optional()
+                .map_err(query_err)?,
+            _ => None,
+        };
         if query.tags.is_empty() && query.exclude_tags.is_empty() {
-            return Ok(TagPlan::default());
+            return Ok(TagPlan {
+                search_tag,
+                ..TagPlan::default()
+            });
         }
         let keys: Vec<&str> = query
             .tags
@@ -66,7 +82,10 @@ impl TagPlan {
         for (id, n) in rows.load::<(String, i64)>(conn).map_err(query_err)? {
             *counts.entry(id).or_insert(0) += n;
         }
-        let mut plan = TagPlan::default();
+        let mut plan = TagPlan {
+            search_tag,
+            ..TagPlan::default()
+        };
         for key in &query.tags {
             match ids.get(key) {
                 Some(id) => plan

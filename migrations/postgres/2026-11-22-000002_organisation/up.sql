@@ -40,7 +40,9 @@ CREATE INDEX items_user_status_folder_created
     ON items (user_id, status, folder_id, created_at DESC, id DESC);
 -- `status=all` and the date filter walk a user's items by time whatever their status.
 CREATE INDEX items_user_created ON items (user_id, created_at DESC, id DESC);
-CREATE INDEX items_user_size ON items (user_id, size);
+-- Size ranges, within a kind (spec 2's mimePrefix=video/ with minSize): counted from the
+-- index alone.
+CREATE INDEX items_user_status_kind_size ON items (user_id, status, kind, size);
 -- The trash job's question: what, of anyone's, was trashed before the retention cutoff.
 CREATE INDEX items_trashed ON items (trashed_at) WHERE trashed_at IS NOT NULL;
 

@@ -12,7 +12,7 @@ DROP TRIGGER item_counts_delete;
 DROP TRIGGER item_counts_insert;
 DROP TABLE item_counts;
 DROP INDEX items_trashed;
-DROP INDEX items_user_size;
+DROP INDEX items_user_status_kind_size;
 DROP INDEX items_user_created;
 DROP INDEX items_user_status_folder_created;
 DROP TABLE collection_items;
