@@ -394,17 +394,11 @@ impl ItemRepository for Db {
 
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>> {
         let (owner, query) = (owner.to_string(), query.clone());
-        self.run(move |conn| {
-            let skewed = query.collection.is_some()
-                || !query.tags.is_empty()
-                || !query.exclude_tags.is_empty()
-                || query.search.is_some();
-            match conn {
-                AnyConnection::Pg(_) if skewed => crate::listing::with_custom_plans(conn, |c| {
-                    crate::listing::list_items(c, &owner, &query)
-                }),
-                _ => crate::listing::list_items(conn, &owner, &query),
-            }
+        self.run(move |conn| match conn {
+            AnyConnection::Pg(_) => crate::listing::with_custom_plans(conn, |c| {
+                crate::listing::list_items(c, &owner, &query)
+            }),
+            AnyConnection::Sqlite(_) => crate::listing::list_items(conn, &owner, &query),
         })
         .await
     }
