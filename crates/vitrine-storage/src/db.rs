@@ -31,8 +31,13 @@ impl Db {
         let mut first = manager.connect()?;
         migrate(&mut first)?;
         drop(first);
+        // Connections are opened as they are needed, not 16 at once on r2d2's background
+        // threads: a short command (`key create`) would otherwise exit while those threads
+        // were still inside libpq, and its exit handlers crashed the process (SIGSEGV) in
+        // about one run of five.
         let pool = Pool::builder()
             .max_size(16)
+            .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build_unchecked(manager);
         Ok(Db { pool, backend })
