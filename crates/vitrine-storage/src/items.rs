@@ -490,17 +490,16 @@ impl ItemRepository for Db {
         ids: &[ItemId],
         folder: Option<&FolderId>,
     ) -> Result<()> {
-        let owner = owner.to_string();
-        let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        let (owner, ids) = (owner.to_string(), ids.to_vec());
         let folder = folder.map(ToString::to_string);
         self.write(move |conn| {
-            let typed: Vec<ItemId> = ids.iter().cloned().map(ItemId::from).collect();
-            require_owned(conn, &owner, &typed)?;
+            require_owned(conn, &owner, &ids)?;
             require_folder(conn, &owner, folder.as_deref())?;
+            let raw: Vec<&str> = ids.iter().map(ItemId::as_str).collect();
             diesel::update(
                 items::table
                     .filter(items::user_id.eq(&owner))
-                    .filter(items::id.eq_any(&ids)),
+                    .filter(items::id.eq_any(&raw)),
             )
             .set((items::folder_id.eq(&folder), items::updated_at.eq(now())))
             .execute(conn)

@@ -58,23 +58,7 @@ pub(crate) fn list_items(
     let rows: Vec<(ItemRow, (String, String, String))> = if total == 0 || offset >= total {
         Vec::new()
     } else {
-        // The total is known before the page is fetched, so the page's access path can be
-        // chosen from it: the share of the listed items that match.
-        let listed = counted(
-            conn,
-            owner,
-            &ItemQuery {
-                status: query.status,
-                ..ItemQuery::default()
-            },
-        )?;
-        let wanted = offset + i64::from(query.page_size);
-        let access = Access {
-            tags: plan.access(wanted, listed),
-            // Walking newest first visits about wanted / share rows; reading every match
-            // through another index and sorting visits `total`.
-            walk_by_date: (wanted as i128) * (listed as i128) < (total as i128) * (total as i128),
-        };
+        let access = page_access(conn, owner, query, &plan, offset, total)?;
         // The page's IDs first, then its rows: the ID query can be answered from an index
         // alone, so the rows an OFFSET skips are never read, only the page's own.
         let page_ids: Vec<String> = filtered(owner, query, dialect, &plan, access)
@@ -317,6 +301,40 @@ fn filtered<'a>(
         q = q.filter(sql::<Bool>(&format!("{size} <= ")).bind::<BigInt, _>(max));
     }
     q
+}
+
+/// Chooses how the page query reaches its rows. The total is known before the page is
+/// fetched, so the choice follows the share of the listed items that match; only tag and
+/// size filters have a choice to make, so only they pay for the extra counter read.
+fn page_access(
+    conn: &mut AnyConnection,
+    owner: &str,
+    query: &ItemQuery,
+    plan: &TagPlan,
+    offset: i64,
+    total: i64,
+) -> Result<Access> {
+    if plan.include.is_empty() && query.min_size.is_none() && query.max_size.is_none() {
+        return Ok(Access {
+            tags: TagAccess::ProbeEachItem,
+            walk_by_date: false,
+        });
+    }
+    let listed = counted(
+        conn,
+        owner,
+        &ItemQuery {
+            status: query.status,
+            ..ItemQuery::default()
+        },
+    )?;
+    let wanted = offset + i64::from(query.page_size);
+    Ok(Access {
+        tags: plan.access(wanted, listed),
+        // Walking newest first visits about wanted / share rows; reading every match
+        // through another index and sorting visits `total`.
+        walk_by_date: (wanted as i128) * (listed as i128) < (total as i128) * (total as i128),
+    })
 }
 
 /// How the page query reaches its rows.

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use vitrine_domain::item::{FolderFilter, ItemQuery, ItemStatus, SearchScope};
+use vitrine_domain::item::{FolderFilter, ItemQuery, SearchScope};
 use vitrine_domain::tags::tag_key;
 use vitrine_domain::Result;
 
@@ -77,7 +77,7 @@ impl TagPlan {
             .select((tag_counts::tag_id, tag_counts::n))
             .into_boxed::<crate::listing::DbBackend>();
         if let Some(status) = query.status {
-            rows = rows.filter(tag_counts::status.eq(status_name(status)));
+            rows = rows.filter(tag_counts::status.eq(status.as_str()));
         }
         for (id, n) in rows.load::<(String, i64)>(conn).map_err(query_err)? {
             *counts.entry(id).or_insert(0) += n;
@@ -142,10 +142,6 @@ impl TagPlan {
             TagAccess::FromRarestTag
         }
     }
-}
-
-fn status_name(status: ItemStatus) -> &'static str {
-    status.as_str()
 }
 
 #[cfg(test)]

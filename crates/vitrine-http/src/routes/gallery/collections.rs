@@ -3,6 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use vitrine_domain::organise::{Collection, CollectionChange};
+use vitrine_domain::user::Principal;
 use vitrine_domain::CollectionId;
 
 use super::bulk::ItemIdsBody;
@@ -123,12 +124,7 @@ async fn add_items(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let body: ItemIdsBody = json_body(&body)?;
-    let changed = state
-        .collections
-        .add_items(&who, &collection_id(id), &body.ids())
-        .await?;
-    Ok(HttpResponse::Ok().json(CollectionResponse::from(changed)))
+    change_items(state, who, id, body, Membership::Add).await
 }
 
 async fn remove_items(
@@ -137,11 +133,27 @@ async fn remove_items(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
+    change_items(state, who, id, body, Membership::Remove).await
+}
+
+enum Membership {
+    Add,
+    Remove,
+}
+
+async fn change_items(
+    state: web::Data<AppState>,
+    who: Principal,
+    id: web::Path<String>,
+    body: web::Bytes,
+    how: Membership,
+) -> ApiResult<HttpResponse> {
     let body: ItemIdsBody = json_body(&body)?;
-    let changed = state
-        .collections
-        .remove_items(&who, &collection_id(id), &body.ids())
-        .await?;
+    let (id, items) = (collection_id(id), body.ids());
+    let changed = match how {
+        Membership::Add => state.collections.add_items(&who, &id, &items).await?,
+        Membership::Remove => state.collections.remove_items(&who, &id, &items).await?,
+    };
     Ok(HttpResponse::Ok().json(CollectionResponse::from(changed)))
 }
 
