@@ -53,20 +53,7 @@ async fn scripted_setup_then_serve_upload_and_download() {
 
     let client = reqwest::Client::new();
     let png = fixtures::png(40, 30);
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone()).file_name("red.png"),
-    );
-    let created: Value = client
-        .post(format!("{base}/api/v1/gallery"))
-        .bearer_auth(key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = server.upload(key, "red.png", png.clone(), &[]).await;
     let id = created["id"].as_str().unwrap();
     assert!(created["url"]
         .as_str()

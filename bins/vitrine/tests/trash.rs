@@ -207,20 +207,9 @@ async fn serve_runs_the_trash_job() {
     let key = key.trim();
     let server = cli.serve().await;
     let client = reqwest::Client::new();
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(fixtures::png(30, 30)).file_name("a.png"),
-    );
-    let created: Value = client
-        .post(server.url("/api/v1/gallery"))
-        .bearer_auth(key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = server
+        .upload(key, "a.png", fixtures::png(30, 30), &[])
+        .await;
     let id = created["id"].as_str().unwrap();
     client
         .delete(server.url(&format!("/api/v1/gallery/{id}")))

@@ -32,19 +32,9 @@ async fn two_instances_share_records_blobs_and_secrets() {
 
     // Upload through A.
     let png = fixtures::png(64, 48);
-    let form = reqwest::multipart::Form::new().text("tags", "start").part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone()).file_name("shared.png"),
-    );
-    let created = client
-        .post(format!("{}/api/v1/gallery", a.base))
-        .bearer_auth(&key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let created: Value = created.json().await.unwrap();
+    let created = a
+        .upload(&key, "shared.png", png.clone(), &[("tags", "start")])
+        .await;
     let id = created["id"].as_str().unwrap().to_owned();
 
     // Read and download through B.

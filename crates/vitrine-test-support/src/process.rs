@@ -117,6 +117,36 @@ impl ServerProcess {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// `POST /api/v1/gallery` with `file` and the given text fields; returns the item JSON
+    /// and fails the test unless the upload answers 201.
+    pub async fn upload(
+        &self,
+        key: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> serde_json::Value {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let file = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned());
+        let response = reqwest::Client::new()
+            .post(self.url("/api/v1/gallery"))
+            .bearer_auth(key)
+            .multipart(form.part("file", file))
+            .send()
+            .await
+            .unwrap_or_else(|err| panic!("upload failed: {err}"));
+        let status = response.status();
+        let body: serde_json::Value = response
+            .json()
+            .await
+            .unwrap_or_else(|err| panic!("not JSON: {err}"));
+        assert_eq!(status, 201, "{body}");
+        body
+    }
 }
 
 impl Drop for ServerProcess {
