@@ -346,18 +346,22 @@ impl Library {
         self.purge_owned(&who.user.id, id).await
     }
 
-    /// The item and a stream of its original bytes.
-    pub async fn download(&self, who: &Principal, id: &ItemId) -> Result<(Item, ByteStream)> {
-        let item = self.item(who, id).await?;
-        let bytes = self.blobs.open(&item.blob_key).await?;
-        Ok((item, bytes))
+    /// The original's bytes, whole or the `range` of them. The caller has already decided
+    /// that whoever asks may see `item`.
+    pub async fn open_original(
+        &self,
+        item: &Item,
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<ByteStream> {
+        match range {
+            Some(range) => self.blobs.open_range(&item.blob_key, range).await,
+            None => self.blobs.open(&item.blob_key).await,
+        }
     }
 
     /// Serves a signed URL: the caller has already checked the signature.
-    pub async fn open_signed(&self, id: &ItemId) -> Result<(Item, ByteStream)> {
-        let item = self.items.item_unscoped(id).await?;
-        let bytes = self.blobs.open(&item.blob_key).await?;
-        Ok((item, bytes))
+    pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
+        self.items.item_unscoped(id).await
     }
 
     pub async fn storage(&self, who: &Principal) -> Result<StorageUsage> {

@@ -21,6 +21,8 @@ pub trait BlobStore: Send + Sync {
     /// Starts writing a new object; nothing is visible under `key` until `finish`.
     async fn create(&self, key: &str) -> Result<Box<dyn BlobWriter>>;
     async fn open(&self, key: &str) -> Result<ByteStream>;
+    /// The bytes `range` of the object: what `Range` requests and seeking videos need.
+    async fn open_range(&self, key: &str, range: std::ops::Range<u64>) -> Result<ByteStream>;
     async fn delete(&self, key: &str) -> Result<()>;
 }
 

@@ -12,7 +12,7 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
-use object_store::{ObjectStore, ObjectStoreExt};
+use object_store::{GetOptions, ObjectStore, ObjectStoreExt};
 use tokio::io::AsyncWriteExt;
 use vitrine_domain::ports::{BlobStore, BlobWriter, ByteStream};
 use vitrine_domain::{DomainError, Result};
@@ -171,6 +171,19 @@ impl BlobStore for ObjectBlobStore {
 
     async fn open(&self, key: &str) -> Result<ByteStream> {
         let found = self.store.get(&Path::from(key)).await.map_err(store_err)?;
+        Ok(found.into_stream().map_err(store_err).boxed())
+    }
+
+    async fn open_range(&self, key: &str, range: std::ops::Range<u64>) -> Result<ByteStream> {
+        let options = GetOptions {
+            range: Some(range.into()),
+            ..GetOptions::default()
+        };
+        let found = self
+            .store
+            .get_opts(&Path::from(key), options)
+            .await
+            .map_err(store_err)?;
         Ok(found.into_stream().map_err(store_err).boxed())
     }
 

@@ -1,16 +1,17 @@
 //! `GET /media/{id}/{variant}?exp=…&sig=…`: the signed URLs that responses hand out.
 //! No header needed, so they work in `<img>` and `<video>` tags.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use vitrine_domain::{DomainError, ItemId};
 
-use super::stream::{bytes_response, Disposition};
+use super::get_or_head;
+use super::stream::{serve_original, Disposition};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/media/{id}/{variant}", web::get().to(signed_media));
+    cfg.route("/media/{id}/{variant}", get_or_head().to(signed_media));
 }
 
 #[derive(Deserialize)]
@@ -20,6 +21,7 @@ struct Signature {
 }
 
 async fn signed_media(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     query: web::Query<Signature>,
@@ -38,6 +40,6 @@ async fn signed_media(
     if variant != "original" {
         return Err(ApiError(DomainError::NotFound("variant")));
     }
-    let (item, bytes) = state.library.open_signed(&ItemId::from(id)).await?;
-    Ok(bytes_response(&item, bytes, Disposition::Inline))
+    let item = state.library.item_signed(&ItemId::from(id)).await?;
+    serve_original(&req, &state.library, &item, Disposition::Inline).await
 }

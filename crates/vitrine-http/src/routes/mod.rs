@@ -8,10 +8,15 @@ pub mod images;
 pub mod media;
 mod stream;
 
-use actix_web::HttpResponse;
+use actix_web::{guard, web, HttpResponse};
 use vitrine_domain::DomainError;
 
 use crate::error::ApiError;
+
+/// Downloads answer `HEAD` like `GET`, without the body.
+pub(crate) fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
 
 pub(crate) async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError(DomainError::NotFound("route")))

@@ -1,13 +1,16 @@
-//! Streaming stored bytes back out, as an attachment or inline.
+//! Streaming an original back out: inline or as an attachment, with `ETag`/304,
+//! single `Range` requests (206, video seeking) and `HEAD`.
 
-use actix_web::http::header;
-use actix_web::HttpResponse;
+use std::ops::Range;
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use futures::StreamExt;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use vitrine_domain::item::Item;
-use vitrine_domain::ports::ByteStream;
+use vitrine_domain::library::Library;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 
 #[derive(Clone, Copy)]
 pub(crate) enum Disposition {
@@ -36,17 +39,145 @@ pub(crate) fn content_disposition(kind: Disposition, filename: &str) -> String {
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-pub(crate) fn bytes_response(item: &Item, bytes: ByteStream, kind: Disposition) -> HttpResponse {
-    let body = bytes.map(|chunk| chunk.map_err(|err| actix_web::Error::from(ApiError(err))));
-    HttpResponse::Ok()
+/// The original's bytes as `req` asks for them. Blobs are content-addressed, so the
+/// SHA-256 is a strong `ETag` that never needs invalidating.
+pub(crate) async fn serve_original(
+    req: &HttpRequest,
+    library: &Library,
+    item: &Item,
+    kind: Disposition,
+) -> ApiResult<HttpResponse> {
+    let etag = format!("\"{}\"", item.sha256);
+    let size = item.size as u64;
+    let response = |status: StatusCode| {
+        let mut builder = HttpResponse::build(status);
+        builder
+            .insert_header((header::ETAG, etag.as_str()))
+            .insert_header((header::ACCEPT_RANGES, "bytes"))
+            .insert_header((header::CACHE_CONTROL, "private, max-age=3600"));
+        builder
+    };
+    if header_matches(req, header::IF_NONE_MATCH, &etag) {
+        return Ok(response(StatusCode::NOT_MODIFIED).finish());
+    }
+    let range = match requested_range(req, &etag) {
+        Some(raw) => match parse_range(raw, size) {
+            RangeAsked::One(range) => Some(range),
+            RangeAsked::Whole => None,
+            RangeAsked::Unsatisfiable => {
+                return Ok(response(StatusCode::RANGE_NOT_SATISFIABLE)
+                    .insert_header((header::CONTENT_RANGE, format!("bytes */{size}")))
+                    .finish());
+            }
+        },
+        None => None,
+    };
+    let mut builder = match &range {
+        Some(range) => {
+            let mut builder = response(StatusCode::PARTIAL_CONTENT);
+            let last = range.end - 1;
+            builder.insert_header((
+                header::CONTENT_RANGE,
+                format!("bytes {}-{last}/{size}", range.start),
+            ));
+            builder
+        }
+        None => response(StatusCode::OK),
+    };
+    builder
         .insert_header((header::CONTENT_TYPE, item.mime.as_str()))
         .insert_header((
             header::CONTENT_DISPOSITION,
             content_disposition(kind, &item.original_filename),
         ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .no_chunking(item.size as u64)
-        .streaming(body)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    let length = range.as_ref().map_or(size, |r| r.end - r.start);
+    if req.method() == Method::HEAD {
+        // The length is announced; actix sends no body for HEAD, so none is opened.
+        return Ok(sized(
+            builder,
+            length,
+            futures::stream::empty().boxed_local(),
+        ));
+    }
+    let bytes = library.open_original(item, range).await?;
+    let body = bytes
+        .map(|chunk| chunk.map_err(|err| actix_web::Error::from(ApiError(err))))
+        .boxed_local();
+    Ok(sized(builder, length, body))
+}
+
+fn sized(
+    mut builder: HttpResponseBuilder,
+    length: u64,
+    body: futures::stream::LocalBoxStream<'static, Result<bytes::Bytes, actix_web::Error>>,
+) -> HttpResponse {
+    builder.no_chunking(length).streaming(body)
+}
+
+fn header_matches(req: &HttpRequest, name: header::HeaderName, etag: &str) -> bool {
+    req.headers()
+        .get_all(name)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == etag || tag == "*")
+}
+
+/// The `Range` header, unless an `If-Range` names another version of the bytes.
+fn requested_range<'a>(req: &'a HttpRequest, etag: &str) -> Option<&'a str> {
+    if let Some(if_range) = req.headers().get(header::IF_RANGE) {
+        if if_range.to_str().ok()?.trim() != etag {
+            return None;
+        }
+    }
+    req.headers().get(header::RANGE)?.to_str().ok()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum RangeAsked {
+    One(Range<u64>),
+    /// Several ranges or a form we do not serve: RFC 9110 lets us answer with everything.
+    Whole,
+    Unsatisfiable,
+}
+
+/// `bytes=0-99`, `bytes=100-` or `bytes=-100` over an object of `size` bytes.
+fn parse_range(raw: &str, size: u64) -> RangeAsked {
+    let Some(spec) = raw.trim().strip_prefix("bytes=") else {
+        return RangeAsked::Whole;
+    };
+    if spec.contains(',') {
+        return RangeAsked::Whole;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return RangeAsked::Whole;
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let range = if first.is_empty() {
+        match last.parse::<u64>() {
+            Ok(0) => return RangeAsked::Unsatisfiable,
+            Ok(suffix) => size.saturating_sub(suffix)..size,
+            Err(_) => return RangeAsked::Whole,
+        }
+    } else {
+        let Ok(start) = first.parse::<u64>() else {
+            return RangeAsked::Whole;
+        };
+        let end = match last {
+            "" => size,
+            last => match last.parse::<u64>() {
+                Ok(last) if last >= start => (last + 1).min(size),
+                _ => return RangeAsked::Whole,
+            },
+        };
+        start..end
+    };
+    if range.start >= size {
+        RangeAsked::Unsatisfiable
+    } else {
+        RangeAsked::One(range)
+    }
 }
 
 #[cfg(test)]
@@ -69,5 +200,22 @@ mod tests {
             value,
             "inline; filename=\"_t_.png\"; filename*=UTF-8''%C3%A9t%C3%A9%2Epng"
         );
+    }
+
+    #[test]
+    fn ranges_parse_as_rfc_9110_says() {
+        assert_eq!(parse_range("bytes=0-99", 1000), RangeAsked::One(0..100));
+        assert_eq!(parse_range("bytes=900-", 1000), RangeAsked::One(900..1000));
+        assert_eq!(parse_range("bytes=-100", 1000), RangeAsked::One(900..1000));
+        assert_eq!(parse_range("bytes=-5000", 1000), RangeAsked::One(0..1000));
+        assert_eq!(
+            parse_range("bytes=990-5000", 1000),
+            RangeAsked::One(990..1000)
+        );
+        assert_eq!(parse_range("bytes=1000-", 1000), RangeAsked::Unsatisfiable);
+        assert_eq!(parse_range("bytes=-0", 1000), RangeAsked::Unsatisfiable);
+        assert_eq!(parse_range("bytes=0-1,5-9", 1000), RangeAsked::Whole);
+        assert_eq!(parse_range("bytes=9-1", 1000), RangeAsked::Whole);
+        assert_eq!(parse_range("items=0-1", 1000), RangeAsked::Whole);
     }
 }

@@ -8,13 +8,14 @@ mod upload;
 
 use std::collections::HashMap;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use vitrine_domain::ItemId;
 
 pub(crate) use self::dto::ItemResponse;
 use self::dto::{ListResponse, PatchBody, StorageResponse};
 use super::filters::{item_query, Surface};
-use super::stream::{bytes_response, Disposition};
+use super::get_or_head;
+use super::stream::{serve_original, Disposition};
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
 use crate::format::human_bytes;
@@ -37,7 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{id}", web::patch().to(patch))
             .route("/{id}", web::delete().to(delete))
             .route("/{id}/restore", web::post().to(restore))
-            .route("/{id}/download", web::get().to(download)),
+            .route("/{id}/download", get_or_head().to(download)),
     );
 }
 
@@ -118,15 +119,16 @@ async fn restore(
 }
 
 async fn download(
+    req: HttpRequest,
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let (item, bytes) = state
+    let item = state
         .library
-        .download(&who, &ItemId::from(id.into_inner()))
+        .item(&who, &ItemId::from(id.into_inner()))
         .await?;
-    Ok(bytes_response(&item, bytes, Disposition::Attachment))
+    serve_original(&req, &state.library, &item, Disposition::Attachment).await
 }
 
 async fn storage(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
