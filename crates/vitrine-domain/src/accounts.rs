@@ -8,7 +8,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::ports::{NewUser, UserRepository};
-use crate::user::{Plan, Principal, Role, Scopes, User};
+use crate::user::{Plan, Principal, Role, Scope, Scopes, User};
 use crate::{DomainError, Result};
 
 /// Every API key starts with this, so a leaked one is easy to spot in logs and scanners.
@@ -52,6 +52,13 @@ impl Accounts {
                 plan,
             })
             .await
+    }
+
+    /// Moves a user to another plan; only an administrator's credentials may. The new
+    /// limit applies from the next upload: what is stored already stays.
+    pub async fn set_plan(&self, who: &Principal, name: &str, plan: Plan) -> Result<User> {
+        who.require(Scope::Admin)?;
+        self.users.set_plan(name, plan).await
     }
 
     /// Checks a name and password. Unknown names and wrong passwords answer alike.

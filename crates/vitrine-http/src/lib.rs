@@ -23,6 +23,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(error::query_config())
             .app_data(error::path_config())
             .configure(routes::health::configure)
+            .configure(routes::admin::configure)
             .configure(routes::auth::configure)
             .configure(routes::gallery::configure)
             .configure(routes::images::configure)

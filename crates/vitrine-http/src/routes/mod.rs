@@ -1,5 +1,6 @@
 //! One module per resource, each with its own `configure`.
 
+pub mod admin;
 pub mod auth;
 mod filters;
 pub mod gallery;
