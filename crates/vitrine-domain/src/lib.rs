@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod accounts;
+pub mod archive;
 pub mod error;
 pub mod ids;
 pub mod item;

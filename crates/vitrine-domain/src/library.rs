@@ -270,6 +270,14 @@ impl Library {
         self.items.trash_items(&who.user.id, ids).await
     }
 
+    /// The caller's items to pack into one archive, in the order asked; none when any is
+    /// not theirs.
+    pub async fn many(&self, who: &Principal, ids: &[ItemId]) -> Result<Vec<Item>> {
+        who.require(Scope::MediaRead)?;
+        check_bulk(ids)?;
+        self.items.items_by_ids(&who.user.id, ids).await
+    }
+
     /// Adds tags to many items, or to none when any is not the caller's.
     pub async fn tag_many(&self, who: &Principal, ids: &[ItemId], tags: &[String]) -> Result<()> {
         who.require(Scope::MediaWrite)?;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
+use crate::item::Item;
 use crate::library::now;
 use crate::ports::{CollectionRepository, FolderRepository};
 use crate::user::{Principal, Scope};
@@ -143,6 +144,12 @@ impl Collections {
     pub async fn get(&self, who: &Principal, id: &CollectionId) -> Result<Collection> {
         who.require(Scope::MediaRead)?;
         self.repo.collection(&who.user.id, id).await
+    }
+
+    /// The collection's active items, newest first.
+    pub async fn items(&self, who: &Principal, id: &CollectionId) -> Result<Vec<Item>> {
+        who.require(Scope::MediaRead)?;
+        self.repo.collection_items(&who.user.id, id).await
     }
 
     pub async fn create(

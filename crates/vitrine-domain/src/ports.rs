@@ -97,6 +97,9 @@ pub trait ItemRepository: Send + Sync {
     /// For signed URLs: the signature already proves who may see it.
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item>;
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>>;
+    /// The owner's items with these IDs, in that order; all-or-nothing like the bulk
+    /// changes below.
+    async fn items_by_ids(&self, owner: &UserId, ids: &[ItemId]) -> Result<Vec<Item>>;
     async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item>;
     async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
     async fn restore_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
@@ -157,6 +160,8 @@ pub trait CollectionRepository: Send + Sync {
         change: CollectionChange,
     ) -> Result<Collection>;
     async fn delete_collection(&self, owner: &UserId, id: &CollectionId) -> Result<()>;
+    /// The collection's active items, newest first.
+    async fn collection_items(&self, owner: &UserId, id: &CollectionId) -> Result<Vec<Item>>;
     /// All-or-nothing like the bulk item changes.
     async fn add_to_collection(
         &self,

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use vitrine_domain::item::ItemStatus;
+use vitrine_domain::item::{Item, ItemStatus};
 use vitrine_domain::library::now;
 use vitrine_domain::organise::{Collection, CollectionChange};
 use vitrine_domain::ports::CollectionRepository;
@@ -156,6 +156,23 @@ impl CollectionRepository for Db {
                 .execute(conn)
                 .map_err(query_err)?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn collection_items(&self, owner: &UserId, id: &CollectionId) -> Result<Vec<Item>> {
+        let (owner, id) = (owner.to_string(), id.to_string());
+        self.run(move |conn| {
+            load(conn, &owner, &id)?;
+            let ids: Vec<String> = collection_items::table
+                .inner_join(items::table)
+                .filter(collection_items::collection_id.eq(&id))
+                .filter(items::status.eq(ItemStatus::Active.as_str()))
+                .order((items::created_at.desc(), items::id.desc()))
+                .select(items::id)
+                .load(conn)
+                .map_err(query_err)?;
+            crate::listing::items_by_ids(conn, &ids)
         })
         .await
     }

@@ -403,6 +403,16 @@ impl ItemRepository for Db {
         .await
     }
 
+    async fn items_by_ids(&self, owner: &UserId, ids: &[ItemId]) -> Result<Vec<Item>> {
+        let (owner, ids) = (owner.to_string(), ids.to_vec());
+        self.run(move |conn| {
+            require_owned(conn, &owner, &ids)?;
+            let ids: Vec<String> = ids.iter().map(ItemId::to_string).collect();
+            crate::listing::items_by_ids(conn, &ids)
+        })
+        .await
+    }
+
     async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {

@@ -55,50 +55,64 @@ pub(crate) fn list_items(
         total(conn, owner, query, dialect, &plan)?
     };
     let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
-    let rows: Vec<(ItemRow, (String, String, String))> = if total == 0 || offset >= total {
+    let page_ids: Vec<String> = if total == 0 || offset >= total {
         Vec::new()
     } else {
         let access = page_access(conn, owner, query, &plan, offset, total)?;
         // The page's IDs first, then its rows: the ID query can be answered from an index
         // alone, so the rows an OFFSET skips are never read, only the page's own.
-        let page_ids: Vec<String> = filtered(owner, query, dialect, &plan, access)
+        filtered(owner, query, dialect, &plan, access)
             .order((items::created_at.desc(), items::id.desc()))
             .limit(i64::from(query.page_size))
             .offset(offset)
             .select(items::id)
             .load(conn)
-            .map_err(query_err)?;
-        let mut rows: Vec<(ItemRow, (String, String, String))> = items::table
-            .inner_join(blobs::table)
-            .filter(items::id.eq_any(&page_ids))
-            .select((ItemRow::as_select(), BLOB_COLUMNS))
-            .load(conn)
-            .map_err(query_err)?;
-        let position: HashMap<&str, usize> = page_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i))
-            .collect();
-        rows.sort_by_key(|(row, _)| position.get(row.id.as_str()).copied());
-        rows
+            .map_err(query_err)?
     };
-    let ids: Vec<&str> = rows.iter().map(|(row, _)| row.id.as_str()).collect();
-    let mut tags = tags_by_item(conn, &ids)?;
-    let mut collections = collections_by_item(conn, &ids)?;
-    let items = rows
-        .into_iter()
-        .map(|(row, blob)| {
-            let item_tags = tags.remove(&row.id).unwrap_or_default();
-            let item_collections = collections.remove(&row.id).unwrap_or_default();
-            to_item(row, blob, item_tags, item_collections)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let items = items_by_ids(conn, &page_ids)?;
     Ok(Page {
         items,
         total,
         page: query.page,
         page_size: query.page_size,
     })
+}
+
+/// The items with these IDs, in their order, with tags and collections; IDs that name
+/// no item are skipped. Callers have already decided which IDs the caller may see.
+pub(crate) fn items_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Item>> {
+    let mut rows: Vec<(ItemRow, (String, String, String))> = Vec::with_capacity(ids.len());
+    // In slices: SQLite and PostgreSQL both cap the bound parameters of one statement.
+    for slice in ids.chunks(500) {
+        rows.extend(
+            items::table
+                .inner_join(blobs::table)
+                .filter(items::id.eq_any(slice))
+                .select((ItemRow::as_select(), BLOB_COLUMNS))
+                .load::<(ItemRow, (String, String, String))>(conn)
+                .map_err(query_err)?,
+        );
+    }
+    let position: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), i))
+        .collect();
+    rows.sort_by_key(|(row, _)| position.get(row.id.as_str()).copied());
+    let mut tags = HashMap::new();
+    let mut collections = HashMap::new();
+    for slice in rows.chunks(500) {
+        let ids: Vec<&str> = slice.iter().map(|(row, _)| row.id.as_str()).collect();
+        tags.extend(tags_by_item(conn, &ids)?);
+        collections.extend(collections_by_item(conn, &ids)?);
+    }
+    rows.into_iter()
+        .map(|(row, blob)| {
+            let item_tags = tags.remove(&row.id).unwrap_or_default();
+            let item_collections = collections.remove(&row.id).unwrap_or_default();
+            to_item(row, blob, item_tags, item_collections)
+        })
+        .collect()
 }
 
 /// Runs `f` in a read transaction that plans every statement for its own parameters.

@@ -365,4 +365,33 @@ impl TestApp {
             .unwrap_or_else(|err| panic!("listing blobs: {err}"))
             .len()
     }
+
+    /// Deletes an item's stored bytes behind the service's back, as a failing disk would.
+    pub async fn lose_blob_of(&self, item_id: &str) {
+        #[derive(QueryableByName)]
+        struct Key {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            object_key: String,
+        }
+        let sql = format!(
+            "SELECT b.object_key FROM items i JOIN blobs b ON b.id = i.blob_id WHERE i.id = '{}'",
+            item_id.replace('\'', "")
+        );
+        let key = self
+            .db
+            .run(move |conn| {
+                diesel::sql_query(sql)
+                    .get_result::<Key>(conn)
+                    .map(|k| k.object_key)
+                    .map_err(vitrine_domain::DomainError::internal)
+            })
+            .await
+            .unwrap_or_else(|err| panic!("finding the blob of {item_id}: {err}"));
+        use object_store::ObjectStoreExt;
+        self.store
+            .inner()
+            .delete(&object_store::path::Path::from(key))
+            .await
+            .unwrap_or_else(|err| panic!("deleting the blob of {item_id}: {err}"));
+    }
 }

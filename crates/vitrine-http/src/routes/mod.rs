@@ -1,6 +1,7 @@
 //! One module per resource, each with its own `configure`.
 
 pub mod admin;
+pub(crate) mod archive;
 pub mod auth;
 mod filters;
 pub mod gallery;

@@ -1,4 +1,4 @@
-//! Many items at once: trash, tag, move. All-or-nothing: when any ID is not the
+//! Many items at once: download, trash, tag, move. All-or-nothing: when any ID is not the
 //! caller's item, nothing changes and the 404 names the IDs.
 
 use actix_web::{web, HttpResponse};
@@ -7,6 +7,7 @@ use vitrine_domain::{FolderId, ItemId};
 
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
+use crate::routes::archive::zip_response;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -48,6 +49,18 @@ struct BulkResult {
 
 fn ids_of(raw: &[String]) -> Vec<ItemId> {
     raw.iter().cloned().map(ItemId::from).collect()
+}
+
+/// `POST /api/v1/gallery/bulk/download`: the items as one streamed ZIP, in the order given.
+pub async fn download(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let body: ItemIdsBody = json_body(&body)?;
+    let items = state.library.many(&who, &body.ids()).await?;
+    let name = format!("vitrine-{}.zip", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+    Ok(zip_response(state.library.clone(), items, &name))
 }
 
 /// `POST /api/v1/gallery/bulk/delete`: to the trash, like `DELETE /{id}`.

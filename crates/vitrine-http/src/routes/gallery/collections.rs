@@ -11,6 +11,7 @@ use super::dto::present;
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
 use crate::format::iso8601;
+use crate::routes::archive::zip_response;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -20,7 +21,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/collections/{id}", web::patch().to(change))
         .route("/collections/{id}", web::delete().to(delete))
         .route("/collections/{id}/items", web::post().to(add_items))
-        .route("/collections/{id}/items", web::delete().to(remove_items));
+        .route("/collections/{id}/items", web::delete().to(remove_items))
+        .route("/collections/{id}/download", web::get().to(download));
 }
 
 #[derive(Serialize)]
@@ -159,4 +161,17 @@ async fn change_items(
 
 fn collection_id(id: web::Path<String>) -> CollectionId {
     CollectionId::from(id.into_inner())
+}
+
+/// `GET …/collections/{id}/download`: the collection's active items as one streamed ZIP.
+async fn download(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let id = CollectionId::from(id.into_inner());
+    let collection = state.collections.get(&who, &id).await?;
+    let items = state.collections.items(&who, &id).await?;
+    let name = format!("{}.zip", collection.name);
+    Ok(zip_response(state.library.clone(), items, &name))
 }

@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/storage", web::get().to(storage))
             .configure(collections::configure)
             .configure(folders::configure)
+            .route("/bulk/download", web::post().to(bulk::download))
             .route("/bulk/delete", web::post().to(bulk::delete))
             .route("/bulk/tag", web::post().to(bulk::tag))
             .route("/bulk/move", web::post().to(bulk::move_to_folder))

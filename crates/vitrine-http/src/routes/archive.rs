@@ -1,0 +1,84 @@
+//! Streamed ZIP downloads. Entries are `Stored` (media is compressed already) and written
+//! as the blobs stream in, so memory stays flat whatever the archive's size. Stream
+//! entries carry ZIP64 records, so files and archives over 4 GiB work.
+//!
+//! A failure halfway (a blob gone, the store down) ends the response with an error, so
+//! the client sees a broken transfer, never a truncated archive that looks complete.
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use async_zip::base::write::ZipFileWriter;
+use async_zip::{Compression, ZipDateTime, ZipEntryBuilder};
+use futures::{AsyncWriteExt, StreamExt};
+use tokio_util::io::ReaderStream;
+use vitrine_domain::archive::entry_names;
+use vitrine_domain::item::Item;
+use vitrine_domain::library::Library;
+use vitrine_domain::{DomainError, Result};
+
+use super::stream::{content_disposition, Disposition};
+use crate::error::ApiError;
+
+/// Bytes buffered between the ZIP writer and the response: enough to keep both sides
+/// busy, small enough that many downloads at once stay cheap.
+const PIPE_BYTES: usize = 256 * 1024;
+
+pub(crate) fn zip_response(library: Library, items: Vec<Item>, filename: &str) -> HttpResponse {
+    let (writer, reader) = tokio::io::duplex(PIPE_BYTES);
+    let writing = tokio::spawn(async move {
+        let result = write_zip(&library, &items, writer).await;
+        if let Err(err) = &result {
+            tracing::warn!(error = %err, "a ZIP download failed mid-stream");
+        }
+        result
+    });
+    let outcome = futures::stream::once(async move {
+        match writing.await {
+            Ok(Ok(())) => None,
+            Ok(Err(err)) => Some(Err(ApiError(err).into())),
+            Err(join) => Some(Err(ApiError(DomainError::internal(join)).into())),
+        }
+    })
+    .filter_map(futures::future::ready);
+    let body = ReaderStream::new(reader)
+        .map(|chunk| chunk.map_err(actix_web::Error::from))
+        .chain(outcome);
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/zip"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            content_disposition(Disposition::Attachment, filename),
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .streaming(body)
+}
+
+async fn write_zip(
+    library: &Library,
+    items: &[Item],
+    writer: tokio::io::DuplexStream,
+) -> Result<()> {
+    let mut zip = ZipFileWriter::with_tokio(writer);
+    let names = entry_names(items.iter().map(|item| item.original_filename.as_str()));
+    for (item, name) in items.iter().zip(names) {
+        let modified = item.created_at.and_utc();
+        let entry = ZipEntryBuilder::new(name.into(), Compression::Stored)
+            .last_modification_date(ZipDateTime::from_chrono(&modified))
+            .unix_permissions(0o644);
+        let mut bytes = library.open_original(item, None).await?;
+        let mut entry_writer = zip.write_entry_stream(entry).await.map_err(zip_err)?;
+        while let Some(chunk) = bytes.next().await {
+            entry_writer
+                .write_all(&chunk?)
+                .await
+                .map_err(DomainError::internal)?;
+        }
+        entry_writer.close().await.map_err(zip_err)?;
+    }
+    zip.close().await.map_err(zip_err)?;
+    Ok(())
+}
+
+fn zip_err(err: async_zip::error::ZipError) -> DomainError {
+    DomainError::internal(err)
+}
