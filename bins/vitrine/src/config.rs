@@ -7,6 +7,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 use vitrine_domain::limits::{Limits, PlanQuotas};
+use vitrine_domain::shares::ShareLimits;
 use vitrine_http::HttpSettings;
 
 const GIB: i64 = 1024 * 1024 * 1024;
@@ -40,6 +41,13 @@ pub struct Config {
     pub trash_retention_days: u32,
     /// How often each `serve` process runs the trash job.
     pub trash_purge_interval_secs: u64,
+    /// Largest image decoded or rewritten on request (share previews, metadata removal).
+    pub max_render_bytes: u64,
+    pub max_image_pixels: u64,
+    /// Wrong share passwords allowed per link and per client address in each window.
+    pub share_attempts_per_link: i64,
+    pub share_attempts_per_client: i64,
+    pub share_attempt_window_secs: u64,
     /// HTTP worker threads; default one per core.
     pub workers: Option<usize>,
 }
@@ -65,6 +73,11 @@ impl Default for Config {
             quota_enterprise_bytes: 0,
             trash_retention_days: limits.trash_retention_days,
             trash_purge_interval_secs: 3600,
+            max_render_bytes: limits.max_render_bytes,
+            max_image_pixels: limits.max_image_pixels,
+            share_attempts_per_link: limits.shares.attempts_per_link,
+            share_attempts_per_client: limits.shares.attempts_per_client,
+            share_attempt_window_secs: limits.shares.window.num_seconds() as u64,
             workers: None,
         }
     }
@@ -120,6 +133,14 @@ impl Config {
                 enterprise: quota(self.quota_enterprise_bytes),
             },
             trash_retention_days: self.trash_retention_days,
+            max_render_bytes: self.max_render_bytes,
+            max_image_pixels: self.max_image_pixels,
+            shares: ShareLimits {
+                attempts_per_link: self.share_attempts_per_link,
+                attempts_per_client: self.share_attempts_per_client,
+                window: chrono::Duration::seconds(self.share_attempt_window_secs as i64),
+                ..ShareLimits::default()
+            },
         }
     }
 

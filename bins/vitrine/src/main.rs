@@ -197,6 +197,7 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
         Arc::new(vitrine_media::Prober),
         config.limits(),
         config.http(),
+        Arc::new(vitrine_domain::clock::SystemClock),
     )
     .await?;
     spawn_trash_purge(

@@ -68,10 +68,9 @@ impl Accounts {
             .user_by_name(name)
             .await?
             .ok_or(DomainError::Unauthorized)?;
-        let parsed = PasswordHash::new(&record.password_hash).map_err(DomainError::internal)?;
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .map_err(|_| DomainError::Unauthorized)?;
+        if !password_matches(&record.password_hash, password)? {
+            return Err(DomainError::Unauthorized);
+        }
         Ok(record.user)
     }
 
@@ -124,6 +123,14 @@ pub fn hash_password(password: &str) -> Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
         .map_err(DomainError::internal)
+}
+
+/// Checks `password` against an argon2 hash in PHC form, in constant time.
+pub fn password_matches(hash: &str, password: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(hash).map_err(DomainError::internal)?;
+    Ok(Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok())
 }
 
 /// Keys carry 256 random bits, so one SHA-256 is enough to store them safely: unlike

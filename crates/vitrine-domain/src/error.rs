@@ -42,6 +42,14 @@ pub enum DomainError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// It existed and is gone for good: a revoked or expired share link.
+    #[error("{0}")]
+    Gone(String),
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("{0}")]
     TooLarge(String),
     #[error("{0}")]

@@ -46,6 +46,7 @@ string_id!(ApiKeyId, "key_");
 string_id!(TagId, "tag_");
 string_id!(FolderId, "fld_");
 string_id!(CollectionId, "col_");
+string_id!(ShareId, "shr_");
 
 #[cfg(test)]
 mod tests {

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod clock;
 pub mod error;
 pub mod ids;
 pub mod item;
@@ -9,8 +10,9 @@ pub mod library;
 pub mod limits;
 pub mod organise;
 pub mod ports;
+pub mod shares;
 pub mod tags;
 pub mod user;
 
 pub use error::{DomainError, FieldError, Result};
-pub use ids::{BlobId, CollectionId, FolderId, ItemId, UserId};
+pub use ids::{BlobId, CollectionId, FolderId, ItemId, ShareId, UserId};

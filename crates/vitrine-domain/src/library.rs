@@ -367,6 +367,26 @@ impl Library {
         }
     }
 
+    /// The whole original in memory, for rewriting it; refused above `max_render_bytes`.
+    pub async fn original_in_memory(&self, item: &Item) -> Result<Vec<u8>> {
+        let max = self.limits.max_render_bytes;
+        if item.size as u64 > max {
+            return Err(DomainError::TooLarge(format!(
+                "the file is over the {max} bytes that can be processed on request"
+            )));
+        }
+        let mut bytes = Vec::with_capacity(item.size as usize);
+        let mut stream = self.blobs.open(&item.blob_key).await?;
+        while let Some(chunk) = stream.next().await {
+            bytes.extend_from_slice(&chunk?);
+        }
+        Ok(bytes)
+    }
+
+    pub fn prober(&self) -> Arc<dyn MediaProber> {
+        self.prober.clone()
+    }
+
     /// Serves a signed URL: the caller has already checked the signature.
     pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
         self.items.item_unscoped(id).await

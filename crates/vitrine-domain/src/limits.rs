@@ -12,6 +12,11 @@ pub struct Limits {
     pub quotas: PlanQuotas,
     /// Days an item stays in the trash before it is purged for good.
     pub trash_retention_days: u32,
+    /// Largest image decoded or rewritten in memory (previews, metadata removal).
+    pub max_render_bytes: u64,
+    /// Largest image, in pixels, decoded for a preview; checked from the header first.
+    pub max_image_pixels: u64,
+    pub shares: crate::shares::ShareLimits,
 }
 
 impl Default for Limits {
@@ -22,6 +27,9 @@ impl Default for Limits {
             default_page_size: 20,
             quotas: PlanQuotas::default(),
             trash_retention_days: 30,
+            max_render_bytes: 128 * 1024 * 1024,
+            max_image_pixels: 100_000_000,
+            shares: crate::shares::ShareLimits::default(),
         }
     }
 }

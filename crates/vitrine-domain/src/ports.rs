@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 
 use crate::item::{Inserted, Item, ItemPatch, ItemQuery, MediaKind, NewItem, Page, StoredBlob};
 use crate::organise::{Collection, CollectionChange, Folder, FolderChange, FolderDelete};
+use crate::shares::{Share, ShareTarget};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
 use crate::{CollectionId, FolderId, ItemId, Result, UserId};
 
@@ -54,6 +55,10 @@ pub trait MediaProber: Send + Sync {
     fn tail_len(&self) -> usize;
     /// Checks that the file ends the way its type must end, catching truncated uploads.
     fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()>;
+    /// The image without EXIF/XMP/IPTC and text metadata, pixels untouched.
+    fn strip_metadata(&self, mime: &str, bytes: &[u8]) -> Result<Vec<u8>>;
+    /// A JPEG of the image fitting `max_side`, refused above `max_pixels`.
+    fn preview(&self, bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<u8>>;
 }
 
 #[derive(Debug, Clone)]
@@ -175,6 +180,31 @@ pub trait CollectionRepository: Send + Sync {
         id: &CollectionId,
         items: &[ItemId],
     ) -> Result<Collection>;
+}
+
+#[async_trait]
+pub trait ShareRepository: Send + Sync {
+    /// Inserts a share and, in the same transaction, revokes its target's older live ones.
+    async fn insert_share(&self, share: &Share, token_hash: &str) -> Result<()>;
+    async fn share_by_token(&self, token_hash: &str) -> Result<Option<Share>>;
+    /// Revokes the target's live shares; returns how many.
+    async fn revoke_shares(
+        &self,
+        owner: &UserId,
+        target: &ShareTarget,
+        at: NaiveDateTime,
+    ) -> Result<usize>;
+    /// Failures counted in each bucket in its window, when that window began at or
+    /// after `since` (an older window counts as zero).
+    async fn failures(&self, buckets: &[String], since: NaiveDateTime) -> Result<Vec<i64>>;
+    /// Counts one failure in each bucket, starting a new window at `now` for buckets
+    /// whose window began before `since`.
+    async fn count_failure(
+        &self,
+        buckets: &[String],
+        since: NaiveDateTime,
+        now: NaiveDateTime,
+    ) -> Result<()>;
 }
 
 /// Whether the metadata store answers; `/readyz` asks it.

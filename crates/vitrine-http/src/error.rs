@@ -29,6 +29,8 @@ pub fn status_of(err: &DomainError) -> StatusCode {
         DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
         DomainError::NotFound(_) | DomainError::Missing { .. } => StatusCode::NOT_FOUND,
         DomainError::Conflict(_) => StatusCode::CONFLICT,
+        DomainError::Gone(_) => StatusCode::GONE,
+        DomainError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         DomainError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         DomainError::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         DomainError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,

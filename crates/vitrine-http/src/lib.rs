@@ -28,6 +28,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::gallery::configure)
             .configure(routes::images::configure)
             .configure(routes::media::configure)
+            .configure(routes::share::configure)
             .default_service(web::to(routes::not_found));
     }
 }

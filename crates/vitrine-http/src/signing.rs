@@ -8,6 +8,9 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
+/// The "variant" a share cookie signs, so it can never pass for a media URL signature.
+const SHARE_PASS: &str = "share-pass";
+
 #[derive(Clone)]
 pub struct UrlSigner {
     /// Keyed once; each signature starts from a clone.
@@ -49,6 +52,23 @@ impl UrlSigner {
         )
     }
 
+    /// A cookie value proving a share's password was given, valid until `expires`:
+    /// `{expires}.{signature}`, bound to the share so it opens no other.
+    pub fn share_pass(&self, share: &str, expires: i64) -> String {
+        let sig = self.mac(share, SHARE_PASS, expires).finalize().into_bytes();
+        format!("{expires}.{}", hex::encode(sig))
+    }
+
+    pub fn verify_share_pass(&self, share: &str, value: &str, now: i64) -> bool {
+        let Some((expires, sig)) = value.split_once('.') else {
+            return false;
+        };
+        let Ok(expires) = expires.parse() else {
+            return false;
+        };
+        self.verify(share, SHARE_PASS, expires, sig, now)
+    }
+
     /// Checks signature and expiry in constant time.
     pub fn verify(&self, item: &str, variant: &str, expires: i64, sig: &str, now: i64) -> bool {
         let Ok(sig) = hex::decode(sig) else {
@@ -85,6 +105,17 @@ mod tests {
         let (item, exp, sig) = parts(&url);
         assert!(signer.verify(&item, "original", exp, &sig, 1060));
         assert!(!signer.verify(&item, "original", exp, &sig, 1061));
+    }
+
+    #[test]
+    fn a_share_pass_opens_only_its_share_until_it_expires() {
+        let signer = UrlSigner::new(b"secret", "http://h", Duration::from_secs(60)).unwrap();
+        let pass = signer.share_pass("shr_a", 100);
+        assert!(signer.verify_share_pass("shr_a", &pass, 100));
+        assert!(!signer.verify_share_pass("shr_a", &pass, 101));
+        assert!(!signer.verify_share_pass("shr_b", &pass, 50));
+        assert!(!signer.verify_share_pass("shr_a", "100.00", 50));
+        assert!(!signer.verify_share_pass("shr_a", "garbage", 50));
     }
 
     #[test]

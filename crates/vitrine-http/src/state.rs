@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use rand::RngCore;
 use vitrine_domain::accounts::Accounts;
+use vitrine_domain::clock::Clock;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::organise::{Collections, Folders};
 use vitrine_domain::ports::{
     BlobStore, CollectionRepository, FolderRepository, Health, ItemRepository, MediaProber,
-    SettingsRepository, UserRepository,
+    SettingsRepository, ShareRepository, UserRepository,
 };
+use vitrine_domain::shares::Shares;
 use vitrine_domain::Result;
 
 use crate::signing::UrlSigner;
@@ -50,6 +52,7 @@ pub trait Repositories:
     + FolderRepository
     + CollectionRepository
     + SettingsRepository
+    + ShareRepository
     + Health
     + 'static
 {
@@ -60,6 +63,7 @@ impl<T> Repositories for T where
         + FolderRepository
         + CollectionRepository
         + SettingsRepository
+        + ShareRepository
         + Health
         + 'static
 {
@@ -70,6 +74,7 @@ pub struct AppState {
     pub library: Library,
     pub folders: Folders,
     pub collections: Collections,
+    pub shares: Shares,
     pub accounts: Accounts,
     pub users: Arc<dyn UserRepository>,
     pub health: Arc<dyn Health>,
@@ -85,6 +90,7 @@ impl AppState {
         prober: Arc<dyn MediaProber>,
         limits: Limits,
         settings: HttpSettings,
+        clock: Arc<dyn Clock>,
     ) -> Result<AppState> {
         let url_secret = secret(&*db, "url_signing_secret", &settings.url_signing_secret).await?;
         let jwt_secret = secret(&*db, "jwt_secret", &settings.jwt_secret).await?;
@@ -94,8 +100,16 @@ impl AppState {
             settings.signed_url_ttl,
         )
         .map_err(vitrine_domain::DomainError::internal)?;
+        let shares = Shares::new(
+            db.clone(),
+            db.clone(),
+            db.clone(),
+            clock,
+            limits.shares.clone(),
+        );
         Ok(AppState {
             library: Library::new(db.clone(), blobs, prober, limits),
+            shares,
             folders: Folders::new(db.clone()),
             collections: Collections::new(db.clone()),
             accounts: Accounts::new(db.clone()),

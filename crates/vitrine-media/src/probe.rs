@@ -61,6 +61,14 @@ impl MediaProber for Prober {
         TAIL_LEN
     }
 
+    fn strip_metadata(&self, mime: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+        crate::strip_metadata(mime, bytes)
+    }
+
+    fn preview(&self, bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<u8>> {
+        crate::jpeg_preview(bytes, max_side, max_pixels)
+    }
+
     fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()> {
         let complete = match probe.mime {
             // End Of Image marker; some cameras pad after it, so look at the last bytes.

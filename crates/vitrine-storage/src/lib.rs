@@ -10,6 +10,7 @@ mod items;
 mod listing;
 mod schema;
 mod settings;
+mod shares;
 mod tag_plan;
 mod transfer;
 mod users;

@@ -132,6 +132,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shares (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        item_id -> Nullable<Text>,
+        collection_id -> Nullable<Text>,
+        password_hash -> Nullable<Text>,
+        allow_download -> Bool,
+        hide_metadata -> Bool,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    share_failures (bucket) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        failures -> BigInt,
+    }
+}
+
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(collection_items -> collections (collection_id));
 diesel::joinable!(collection_items -> items (item_id));
@@ -150,6 +174,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_tags,
     items,
     settings,
+    share_failures,
+    shares,
     tag_counts,
     tags,
     users

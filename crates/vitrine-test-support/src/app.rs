@@ -9,6 +9,7 @@ use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response};
 use tempfile::TempDir;
 use vitrine_domain::accounts::Accounts;
+use vitrine_domain::clock::ShiftedClock;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::user::{Plan, Role, Scopes};
@@ -107,12 +108,14 @@ impl TestAppBuilder {
         let base_url = format!("http://{addr}");
         let mut http = self.http;
         http.public_url = base_url.clone();
+        let clock = Arc::new(ShiftedClock::default());
         let state = AppState::build(
             db.clone(),
             Arc::new(store.clone()),
             Arc::new(vitrine_media::Prober),
             self.limits,
             http,
+            clock.clone(),
         )
         .await
         .unwrap_or_else(|err| panic!("building the app: {err}"));
@@ -139,6 +142,7 @@ impl TestAppBuilder {
             library,
             db,
             store,
+            clock,
             _schema: schema,
             dir,
         }
@@ -153,6 +157,7 @@ pub struct TestApp {
     library: Library,
     db: Arc<Db>,
     store: ObjectBlobStore,
+    clock: Arc<ShiftedClock>,
     // Dropped after the server stops: the schema, then the temp folder.
     _schema: Option<PgSchema>,
     dir: TempDir,
@@ -181,6 +186,11 @@ impl TestApp {
             limits: Limits::default(),
             http: HttpSettings::default(),
         }
+    }
+
+    /// Moves the server's clock forward, for expiry.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.clock.advance(by);
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -44,3 +44,17 @@ pub fn mp4_container(len: usize) -> Vec<u8> {
     bytes.resize(len.max(bytes.len()), 0);
     bytes
 }
+
+/// A JPEG carrying an EXIF segment that holds `secret` (as GPS data would), and the same
+/// file without that segment: what a metadata-free copy must be, byte for byte.
+pub fn jpeg_with_exif(width: u32, height: u32, secret: &str) -> (Vec<u8>, Vec<u8>) {
+    let plain = jpeg(width, height);
+    let payload = [b"Exif\0\0".as_slice(), secret.as_bytes()].concat();
+    let len = u16::try_from(payload.len() + 2).unwrap_or_else(|err| panic!("{err}"));
+    let mut with = plain[..2].to_vec();
+    with.extend_from_slice(&[0xFF, 0xE1]);
+    with.extend_from_slice(&len.to_be_bytes());
+    with.extend_from_slice(&payload);
+    with.extend_from_slice(&plain[2..]);
+    (with, plain)
+}

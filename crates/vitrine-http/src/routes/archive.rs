@@ -12,7 +12,7 @@ use async_zip::{Compression, ZipDateTime, ZipEntryBuilder};
 use futures::{AsyncWriteExt, StreamExt};
 use tokio_util::io::ReaderStream;
 use vitrine_domain::archive::entry_names;
-use vitrine_domain::item::Item;
+use vitrine_domain::item::{Item, MediaKind};
 use vitrine_domain::library::Library;
 use vitrine_domain::{DomainError, Result};
 
@@ -23,10 +23,21 @@ use crate::error::ApiError;
 /// busy, small enough that many downloads at once stay cheap.
 const PIPE_BYTES: usize = 256 * 1024;
 
-pub(crate) fn zip_response(library: Library, items: Vec<Item>, filename: &str) -> HttpResponse {
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ZipOptions {
+    /// Images go in with their EXIF/XMP removed (a share that hides metadata).
+    pub strip_metadata: bool,
+}
+
+pub(crate) fn zip_response(
+    library: Library,
+    items: Vec<Item>,
+    filename: &str,
+    options: ZipOptions,
+) -> HttpResponse {
     let (writer, reader) = tokio::io::duplex(PIPE_BYTES);
     let writing = tokio::spawn(async move {
-        let result = write_zip(&library, &items, writer).await;
+        let result = write_zip(&library, &items, writer, options).await;
         if let Err(err) = &result {
             tracing::warn!(error = %err, "a ZIP download failed mid-stream");
         }
@@ -57,6 +68,7 @@ async fn write_zip(
     library: &Library,
     items: &[Item],
     writer: tokio::io::DuplexStream,
+    options: ZipOptions,
 ) -> Result<()> {
     let mut zip = ZipFileWriter::with_tokio(writer);
     let names = entry_names(items.iter().map(|item| item.original_filename.as_str()));
@@ -65,6 +77,14 @@ async fn write_zip(
         let entry = ZipEntryBuilder::new(name.into(), Compression::Stored)
             .last_modification_date(ZipDateTime::from_chrono(&modified))
             .unix_permissions(0o644);
+        if options.strip_metadata && item.kind == MediaKind::Image {
+            let original = library.original_in_memory(item).await?;
+            let stripped = library.prober().strip_metadata(&item.mime, &original)?;
+            zip.write_entry_whole(entry, &stripped)
+                .await
+                .map_err(zip_err)?;
+            continue;
+        }
         let mut bytes = library.open_original(item, None).await?;
         let mut entry_writer = zip.write_entry_stream(entry).await.map_err(zip_err)?;
         while let Some(chunk) = bytes.next().await {

@@ -8,6 +8,7 @@ pub mod gallery;
 pub mod health;
 pub mod images;
 pub mod media;
+pub mod share;
 mod stream;
 
 use actix_web::{guard, web, HttpResponse};

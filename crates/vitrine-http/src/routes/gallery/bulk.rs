@@ -7,7 +7,7 @@ use vitrine_domain::{FolderId, ItemId};
 
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
-use crate::routes::archive::zip_response;
+use crate::routes::archive::{zip_response, ZipOptions};
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -60,7 +60,12 @@ pub async fn download(
     let body: ItemIdsBody = json_body(&body)?;
     let items = state.library.many(&who, &body.ids()).await?;
     let name = format!("vitrine-{}.zip", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
-    Ok(zip_response(state.library.clone(), items, &name))
+    Ok(zip_response(
+        state.library.clone(),
+        items,
+        &name,
+        ZipOptions::default(),
+    ))
 }
 
 /// `POST /api/v1/gallery/bulk/delete`: to the trash, like `DELETE /{id}`.

@@ -11,7 +11,7 @@ use super::dto::present;
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
 use crate::format::iso8601;
-use crate::routes::archive::zip_response;
+use crate::routes::archive::{zip_response, ZipOptions};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -173,5 +173,10 @@ async fn download(
     let collection = state.collections.get(&who, &id).await?;
     let items = state.collections.items(&who, &id).await?;
     let name = format!("{}.zip", collection.name);
-    Ok(zip_response(state.library.clone(), items, &name))
+    Ok(zip_response(
+        state.library.clone(),
+        items,
+        &name,
+        ZipOptions::default(),
+    ))
 }

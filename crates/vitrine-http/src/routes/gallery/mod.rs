@@ -4,6 +4,7 @@ mod bulk;
 mod collections;
 mod dto;
 mod folders;
+mod shares;
 mod upload;
 
 use std::collections::HashMap;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             // Fixed paths before `{id}`, which would otherwise swallow them.
             .route("/storage", web::get().to(storage))
             .configure(collections::configure)
+            .configure(shares::configure_collections)
             .configure(folders::configure)
             .route("/bulk/download", web::post().to(bulk::download))
             .route("/bulk/delete", web::post().to(bulk::delete))
@@ -39,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{id}", web::patch().to(patch))
             .route("/{id}", web::delete().to(delete))
             .route("/{id}/restore", web::post().to(restore))
+            .configure(shares::configure_items)
             .route("/{id}/download", get_or_head().to(download)),
     );
 }

@@ -1,0 +1,540 @@
+//! Share links through a real HTTP client, as a visitor's browser uses them: the
+//! password form and its cookie, every asset path without the cookie, download
+//! permission, expiry (by moving the server's clock), revocation, guessing limits,
+//! collections and metadata removal.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Cursor, Read};
+
+use reqwest::{header, redirect, Client, Response};
+use serde_json::{json, Value};
+use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
+
+backend_tests!(
+    a_password_share_opens_only_with_its_cookie,
+    without_download_permission_only_previews_leave,
+    links_expire_and_revoke_everywhere,
+    a_shared_collection_shows_its_members_only,
+    hidden_metadata_is_stripped_from_served_bytes,
+    share_requests_are_validated,
+);
+
+/// A browser without JavaScript: follows nothing on its own, keeps one cookie.
+struct Visitor {
+    client: Client,
+    base: String,
+    cookie: Option<String>,
+}
+
+impl Visitor {
+    fn new(app: &TestApp) -> Self {
+        Visitor {
+            client: Client::builder()
+                .redirect(redirect::Policy::none())
+                .build()
+                .unwrap(),
+            base: app.url(""),
+            cookie: None,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Response {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn text(&self, path: &str) -> (u16, String) {
+        let response = self.get(path).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    }
+
+    /// Submits the password form; keeps the cookie it sets.
+    async fn unlock(&mut self, path: &str, password: &str) -> Response {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&[("password", password)])
+            .send()
+            .await
+            .unwrap();
+        if let Some(set) = response.headers().get(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            self.cookie = Some(set.split(';').next().unwrap().to_owned());
+        }
+        response
+    }
+}
+
+async fn share(app: &TestApp, key: &str, path: &str, body: Value) -> Value {
+    let response = app.post(key, path, body).await;
+    assert_eq!(response.status(), 201);
+    response.json().await.unwrap()
+}
+
+/// `/share/{token}` from a full share URL.
+fn share_path(app: &TestApp, created: &Value) -> String {
+    let url = created["shareUrl"].as_str().unwrap();
+    assert!(url.starts_with(&app.url("/share/")), "{url}");
+    url.trim_start_matches(&app.url("")).to_owned()
+}
+
+async fn a_password_share_opens_only_with_its_cookie(app: TestApp) {
+    let alice = app.user("alice").await;
+    let png = fixtures::png(300, 200);
+    let item = app
+        .upload(
+            &alice.key,
+            "sun.png",
+            png.clone(),
+            &[("prompt", "Sunset <b>")],
+        )
+        .await;
+    let item: Value = item.json().await.unwrap();
+    let id = item["id"].as_str().unwrap();
+    let created = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{id}/share"),
+        json!({"expiresIn": "1d", "password": "open sesame", "allowDownload": true}),
+    )
+    .await;
+    assert_eq!(created["passwordProtected"], true);
+    assert!(created["expiresAt"].as_str().unwrap().ends_with('Z'));
+    let page = share_path(&app, &created);
+    let assets = format!("{page}/items/{id}");
+
+    let mut visitor = Visitor::new(&app);
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 401);
+    assert!(body.contains("<form method=\"post\"") && !body.contains("/original"));
+    for path in [
+        format!("{assets}/original"),
+        format!("{assets}/original?download=1"),
+        format!("{assets}/medium"),
+        format!("{assets}/thumb"),
+        format!("{assets}/frame"),
+        format!("{page}/zip"),
+        assets.clone(),
+    ] {
+        let response = visitor.get(&path).await;
+        assert_eq!(response.status(), 401, "{path} without the cookie");
+        assert!(response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+    }
+
+    let wrong = visitor.unlock(&page, "guess").await;
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.text().await.unwrap().contains("Wrong password"));
+    assert!(visitor.cookie.is_none());
+
+    let right = visitor.unlock(&page, "open sesame").await;
+    assert_eq!(right.status(), 303);
+    assert_eq!(right.headers()[header::LOCATION], page.as_str());
+    let set = right.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        set.contains(&format!("Path={page}")) && set.contains("HttpOnly"),
+        "{set}"
+    );
+
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Sunset &lt;b&gt;</h1>"), "{body}");
+    assert!(body.contains(&format!("src=\"{assets}/medium\"")));
+    assert!(body.contains(&format!("href=\"{assets}/original?download=1\"")));
+    let original = visitor.get(&format!("{assets}/original")).await;
+    assert_eq!(original.status(), 200);
+    assert_eq!(original.bytes().await.unwrap(), png);
+    let download = visitor.get(&format!("{assets}/original?download=1")).await;
+    assert!(download.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment;"));
+    let medium = visitor.get(&format!("{assets}/medium")).await;
+    assert_eq!(medium.headers()[header::CONTENT_TYPE], "image/jpeg");
+    assert!(medium.bytes().await.unwrap().starts_with(&[0xFF, 0xD8]));
+
+    // The cookie is this share's: another protected link of the same owner stays shut,
+    // and a forged value opens nothing.
+    let other = app
+        .upload_ok(&alice.key, "b.png", fixtures::png(20, 20))
+        .await;
+    let other = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{}/share", other["id"].as_str().unwrap()),
+        json!({"password": "open sesame"}),
+    )
+    .await;
+    assert_eq!(visitor.get(&share_path(&app, &other)).await.status(), 401);
+    let mut forger = Visitor::new(&app);
+    let expires = chrono::Utc::now().timestamp() + 3600;
+    forger.cookie = Some(format!("vitrine_share={expires}.{}", "00".repeat(32)));
+    assert_eq!(
+        forger.get(&format!("{assets}/original")).await.status(),
+        401
+    );
+}
+
+async fn without_download_permission_only_previews_leave(app: TestApp) {
+    let alice = app.user("alice").await;
+    let item = app
+        .upload_ok(&alice.key, "big.png", fixtures::png(600, 300))
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let created = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{id}/share"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(created["allowDownload"], false, "downloads are opt-in");
+    let page = share_path(&app, &created);
+    let visitor = Visitor::new(&app);
+
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("/medium\"") && !body.contains("Download"));
+    assert_eq!(
+        visitor
+            .get(&format!("{page}/items/{id}/original"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        visitor
+            .get(&format!("{page}/items/{id}/original?download=1"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(visitor.get(&format!("{page}/zip")).await.status(), 403);
+    let thumb = visitor.get(&format!("{page}/items/{id}/thumb")).await;
+    assert_eq!(thumb.status(), 200);
+    let thumb = thumb.bytes().await.unwrap();
+    let (width, height) = jpeg_size(&thumb);
+    assert_eq!((width, height), (256, 128), "fits 256 px");
+    let medium = visitor.get(&format!("{page}/items/{id}/medium")).await;
+    assert_eq!(
+        jpeg_size(&medium.bytes().await.unwrap()),
+        (600, 300),
+        "never enlarged"
+    );
+}
+
+/// Width and height from a baseline JPEG's SOF0 segment.
+fn jpeg_size(jpeg: &[u8]) -> (u16, u16) {
+    let at = jpeg
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a SOF0 segment");
+    let h = u16::from_be_bytes([jpeg[at + 5], jpeg[at + 6]]);
+    let w = u16::from_be_bytes([jpeg[at + 7], jpeg[at + 8]]);
+    (w, h)
+}
+
+async fn links_expire_and_revoke_everywhere(app: TestApp) {
+    let alice = app.user("alice").await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(30, 30))
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let api = format!("/api/v1/gallery/{id}/share");
+    let visitor = Visitor::new(&app);
+
+    let hourly = share(
+        &app,
+        &alice.key,
+        &api,
+        json!({"expiresIn": "1h", "allowDownload": true}),
+    )
+    .await;
+    let page = share_path(&app, &hourly);
+    assert_eq!(visitor.get(&page).await.status(), 200);
+    app.advance_clock(chrono::Duration::minutes(61));
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 410);
+    assert!(body.contains("expired"), "{body}");
+    assert_eq!(
+        visitor
+            .get(&format!("{page}/items/{id}/original"))
+            .await
+            .status(),
+        410
+    );
+    assert_eq!(visitor.get(&format!("{page}/zip")).await.status(), 410);
+
+    let forever = share(
+        &app,
+        &alice.key,
+        &api,
+        json!({"expiresIn": "never", "allowDownload": true}),
+    )
+    .await;
+    assert_eq!(forever["expiresAt"], Value::Null);
+    let page = share_path(&app, &forever);
+    app.advance_clock(chrono::Duration::days(400));
+    assert_eq!(
+        visitor
+            .get(&format!("{page}/items/{id}/original"))
+            .await
+            .status(),
+        200
+    );
+
+    // A new link replaces the old one.
+    let newer = share(&app, &alice.key, &api, json!({"allowDownload": true})).await;
+    assert_eq!(visitor.get(&page).await.status(), 410);
+    let page = share_path(&app, &newer);
+    assert_eq!(app.delete(&alice.key, &api).await.status(), 200);
+    for path in [
+        page.clone(),
+        format!("{page}/items/{id}/original"),
+        format!("{page}/zip"),
+    ] {
+        let (status, body) = visitor.text(&path).await;
+        assert_eq!(status, 410, "{path}");
+        assert!(body.contains("revoked"), "{body}");
+    }
+    assert_eq!(
+        app.delete(&alice.key, &api).await.status(),
+        404,
+        "nothing left to revoke"
+    );
+    assert_eq!(visitor.get("/share/not-a-token").await.status(), 404);
+}
+
+async fn a_shared_collection_shows_its_members_only(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let one = fixtures::png(40, 40);
+    let two = fixtures::png(41, 41);
+    let first = app.upload_ok(&alice.key, "one.png", one.clone()).await;
+    let second = app.upload_ok(&alice.key, "two.png", two.clone()).await;
+    let outside = app
+        .upload_ok(&alice.key, "private.png", fixtures::png(42, 42))
+        .await;
+    let theirs = app
+        .upload_ok(&bob.key, "bob.png", fixtures::png(43, 43))
+        .await;
+    let collection: Value = app
+        .post(
+            &alice.key,
+            "/api/v1/gallery/collections",
+            json!({"name": "Holiday"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cid = collection["id"].as_str().unwrap();
+    let ids = [&first, &second].map(|i| i["id"].as_str().unwrap().to_owned());
+    app.post(
+        &alice.key,
+        &format!("/api/v1/gallery/collections/{cid}/items"),
+        json!({ "itemIds": ids }),
+    )
+    .await;
+    let created = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/collections/{cid}/share"),
+        json!({"allowDownload": true, "password": "holiday!"}),
+    )
+    .await;
+    let page = share_path(&app, &created);
+    let mut visitor = Visitor::new(&app);
+    assert_eq!(visitor.get(&format!("{page}/zip")).await.status(), 401);
+    assert_eq!(visitor.unlock(&page, "holiday!").await.status(), 303);
+
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>Holiday</h1>") && body.contains("Download all (2)"));
+    for id in &ids {
+        assert!(body.contains(&format!("{page}/items/{id}/thumb")));
+        assert_eq!(
+            visitor.get(&format!("{page}/items/{id}")).await.status(),
+            200
+        );
+    }
+    for stranger in [&outside, &theirs] {
+        let path = format!("{page}/items/{}/original", stranger["id"].as_str().unwrap());
+        assert_eq!(visitor.get(&path).await.status(), 404, "{path}");
+    }
+    let zip = visitor.get(&format!("{page}/zip")).await;
+    assert_eq!(zip.status(), 200);
+    let mut entries = unzip(&zip.bytes().await.unwrap());
+    entries.sort();
+    assert_eq!(
+        entries,
+        [("one.png".to_owned(), one), ("two.png".to_owned(), two)]
+    );
+
+    // Trashing a member takes it off the page and out of reach.
+    app.delete(&alice.key, &format!("/api/v1/gallery/{}", ids[0]))
+        .await;
+    assert_eq!(
+        visitor
+            .get(&format!("{page}/items/{}", ids[0]))
+            .await
+            .status(),
+        404
+    );
+    assert!(visitor.text(&page).await.1.contains("Download all (1)"));
+}
+
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).unwrap();
+            (file.name().to_owned(), content)
+        })
+        .collect()
+}
+
+async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
+    let alice = app.user("alice").await;
+    let (with_gps, without) = fixtures::jpeg_with_exif(64, 48, "GPS 52.37N 4.89E");
+    let item = app
+        .upload_ok(&alice.key, "home.jpg", with_gps.clone())
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let api = format!("/api/v1/gallery/{id}/share");
+    let visitor = Visitor::new(&app);
+
+    let open = share(&app, &alice.key, &api, json!({"allowDownload": true})).await;
+    let page = share_path(&app, &open);
+    let served = visitor.get(&format!("{page}/items/{id}/original")).await;
+    assert_eq!(served.bytes().await.unwrap(), with_gps, "kept unless asked");
+
+    let hidden = share(
+        &app,
+        &alice.key,
+        &api,
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let page = share_path(&app, &hidden);
+    let served = visitor
+        .get(&format!("{page}/items/{id}/original?download=1"))
+        .await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap(), without);
+    let zip = visitor.get(&format!("{page}/zip")).await;
+    assert_eq!(
+        unzip(&zip.bytes().await.unwrap()),
+        [("home.jpg".to_owned(), without)]
+    );
+    let (_, body) = visitor.text(&page).await;
+    assert!(
+        !body.contains("home.jpg"),
+        "the page hides the file name too"
+    );
+}
+
+async fn share_requests_are_validated(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(10, 10))
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let api = format!("/api/v1/gallery/{id}/share");
+
+    let bad = app.post(&alice.key, &api, json!({"expiresIn": "2w"})).await;
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["detail"][0]["field"], "expiresIn");
+    assert_eq!(
+        app.post(&alice.key, &api, json!({"password": "ab"}))
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(
+        app.post(&alice.key, &api, json!({"colour": "red"}))
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(app.post(&bob.key, &api, json!({})).await.status(), 404);
+    let reader = app.key("alice", Some("media:read")).await;
+    assert_eq!(app.post(&reader, &api, json!({})).await.status(), 403);
+    let anonymous = app.send(app.client().post(app.url(&api))).await;
+    assert_eq!(anonymous.status(), 401);
+    let empty_body = app
+        .send(app.client().post(app.url(&api)).bearer_auth(&alice.key))
+        .await;
+    assert_eq!(
+        empty_body.status(),
+        201,
+        "curl -X POST with no body gets the defaults"
+    );
+
+    app.delete(&alice.key, &format!("/api/v1/gallery/{id}"))
+        .await;
+    assert_eq!(app.post(&alice.key, &api, json!({})).await.status(), 409);
+    assert_eq!(app.count_rows("shares").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_password_guessing_is_limited() {
+    password_guessing_is_limited(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_password_guessing_is_limited() {
+    if let Some(backend) = TestBackend::postgres_from_env() {
+        password_guessing_is_limited(backend).await;
+    }
+}
+
+/// Three wrong guesses shut one link, even to the right password; five from one
+/// address shut every link for that address.
+async fn password_guessing_is_limited(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .with_limits(|limits| {
+            limits.shares.attempts_per_link = 3;
+            limits.shares.attempts_per_client = 5;
+        })
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let mut pages = Vec::new();
+    for name in ["a.png", "b.png"] {
+        let item = app.upload_ok(&alice.key, name, fixtures::png(12, 12)).await;
+        let api = format!("/api/v1/gallery/{}/share", item["id"].as_str().unwrap());
+        let created = share(&app, &alice.key, &api, json!({"password": "right one"})).await;
+        pages.push(share_path(&app, &created));
+    }
+    let mut visitor = Visitor::new(&app);
+    for _ in 0..3 {
+        assert_eq!(visitor.unlock(&pages[0], "wrong").await.status(), 401);
+    }
+    let limited = visitor.unlock(&pages[0], "right one").await;
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers()[header::RETRY_AFTER], "900");
+    assert!(visitor.cookie.is_none());
+
+    for _ in 0..2 {
+        assert_eq!(visitor.unlock(&pages[1], "wrong").await.status(), 401);
+    }
+    assert_eq!(
+        visitor.unlock(&pages[1], "right one").await.status(),
+        429,
+        "five misses from this address"
+    );
+    app.advance_clock(chrono::Duration::minutes(16));
+    assert_eq!(visitor.unlock(&pages[1], "right one").await.status(), 303);
+}

@@ -1,0 +1,329 @@
+//! Share links: a public page for one item or one collection, optionally behind a
+//! password, with an expiry and download permission. The link's token is random and
+//! shown once; only its SHA-256 is stored. One live link per item or collection: a new
+//! one revokes the old, so changing a password or expiry never leaves the old link open.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{Duration, NaiveDateTime};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::accounts::{hash_password, password_matches};
+use crate::clock::Clock;
+use crate::item::{Item, ItemStatus};
+use crate::ports::{CollectionRepository, ItemRepository, ShareRepository};
+use crate::user::{Principal, Scope};
+use crate::{CollectionId, DomainError, ItemId, Result, ShareId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareTarget {
+    Item(ItemId),
+    Collection(CollectionId),
+}
+
+/// Spec 1's `expiresIn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpiresIn {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Never,
+}
+
+impl ExpiresIn {
+    pub fn duration(self) -> Option<Duration> {
+        match self {
+            ExpiresIn::Hour => Some(Duration::hours(1)),
+            ExpiresIn::Day => Some(Duration::days(1)),
+            ExpiresIn::Week => Some(Duration::days(7)),
+            ExpiresIn::Month => Some(Duration::days(30)),
+            ExpiresIn::Never => None,
+        }
+    }
+}
+
+impl FromStr for ExpiresIn {
+    type Err = DomainError;
+
+    fn from_str(raw: &str) -> Result<Self> {
+        Ok(match raw {
+            "1h" => ExpiresIn::Hour,
+            "1d" => ExpiresIn::Day,
+            "7d" => ExpiresIn::Week,
+            "30d" => ExpiresIn::Month,
+            "never" => ExpiresIn::Never,
+            _ => {
+                return Err(DomainError::invalid_field(
+                    "Invalid expiresIn",
+                    crate::FieldError::new("expiresIn", "one of 1h, 1d, 7d, 30d, never", "body"),
+                ))
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ShareOptions {
+    pub expires_in: ExpiresIn,
+    pub password: Option<String>,
+    pub allow_download: bool,
+    /// Serve images with their EXIF/XMP (camera, GPS, dates) removed.
+    pub hide_metadata: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Share {
+    pub id: ShareId,
+    pub owner: UserId,
+    pub target: ShareTarget,
+    pub password_hash: Option<String>,
+    pub allow_download: bool,
+    pub hide_metadata: bool,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// A new link: the token exists in clear only here, to build the URL.
+#[derive(Debug, Clone)]
+pub struct CreatedShare {
+    pub token: String,
+    pub share: Share,
+}
+
+/// Limits on guessing share passwords.
+#[derive(Debug, Clone)]
+pub struct ShareLimits {
+    pub attempts_per_link: i64,
+    pub attempts_per_client: i64,
+    pub window: Duration,
+    pub min_password_len: usize,
+}
+
+impl Default for ShareLimits {
+    fn default() -> Self {
+        Self {
+            attempts_per_link: 10,
+            attempts_per_client: 30,
+            window: Duration::minutes(15),
+            min_password_len: 4,
+        }
+    }
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[derive(Clone)]
+pub struct Shares {
+    repo: Arc<dyn ShareRepository>,
+    items: Arc<dyn ItemRepository>,
+    collections: Arc<dyn CollectionRepository>,
+    clock: Arc<dyn Clock>,
+    limits: ShareLimits,
+}
+
+impl Shares {
+    pub fn new(
+        repo: Arc<dyn ShareRepository>,
+        items: Arc<dyn ItemRepository>,
+        collections: Arc<dyn CollectionRepository>,
+        clock: Arc<dyn Clock>,
+        limits: ShareLimits,
+    ) -> Self {
+        Self {
+            repo,
+            items,
+            collections,
+            clock,
+            limits,
+        }
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock.now()
+    }
+
+    pub async fn create(
+        &self,
+        who: &Principal,
+        target: ShareTarget,
+        options: ShareOptions,
+    ) -> Result<CreatedShare> {
+        who.require(Scope::SharesWrite)?;
+        self.require_target(who, &target).await?;
+        let password_hash = match options.password.as_deref() {
+            None | Some("") => None,
+            Some(password) if password.chars().count() < self.limits.min_password_len => {
+                return Err(DomainError::invalid_field(
+                    "Invalid password",
+                    crate::FieldError::new(
+                        "password",
+                        format!("at least {} characters", self.limits.min_password_len),
+                        "body",
+                    ),
+                ))
+            }
+            Some(password) => Some(hash_password(password)?),
+        };
+        let now = self.now();
+        let mut token = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut token);
+        let token = URL_SAFE_NO_PAD.encode(token);
+        let share = Share {
+            id: ShareId::generate(),
+            owner: who.user.id.clone(),
+            target,
+            password_hash,
+            allow_download: options.allow_download,
+            hide_metadata: options.hide_metadata,
+            expires_at: options.expires_in.duration().map(|d| now + d),
+            created_at: now,
+            revoked_at: None,
+        };
+        self.repo.insert_share(&share, &token_hash(&token)).await?;
+        Ok(CreatedShare { token, share })
+    }
+
+    /// Revokes the target's live link; 404 when it has none.
+    pub async fn revoke(&self, who: &Principal, target: ShareTarget) -> Result<()> {
+        who.require(Scope::SharesWrite)?;
+        self.require_target(who, &target).await?;
+        match self
+            .repo
+            .revoke_shares(&who.user.id, &target, self.now())
+            .await?
+        {
+            0 => Err(DomainError::NotFound("share")),
+            _ => Ok(()),
+        }
+    }
+
+    async fn require_target(&self, who: &Principal, target: &ShareTarget) -> Result<()> {
+        match target {
+            ShareTarget::Item(id) => {
+                let item = self.items.item(&who.user.id, id).await?;
+                if item.status == ItemStatus::Trash {
+                    return Err(DomainError::Conflict(
+                        "an item in the trash cannot be shared".into(),
+                    ));
+                }
+            }
+            ShareTarget::Collection(id) => {
+                self.collections.collection(&who.user.id, id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The live share behind a token: 404 for none, 410 once revoked or expired.
+    pub async fn open(&self, token: &str) -> Result<Share> {
+        let share = self
+            .repo
+            .share_by_token(&token_hash(token))
+            .await?
+            .ok_or(DomainError::NotFound("share"))?;
+        if share.revoked_at.is_some() {
+            return Err(DomainError::Gone("This link has been revoked.".into()));
+        }
+        if share.expires_at.is_some_and(|at| at <= self.now()) {
+            return Err(DomainError::Gone("This link has expired.".into()));
+        }
+        Ok(share)
+    }
+
+    /// Checks a share's password. Wrong guesses count per link and per client address
+    /// (both across every instance); past either limit even the right password waits.
+    pub async fn unlock(&self, share: &Share, password: &str, client: &str) -> Result<()> {
+        let Some(hash) = &share.password_hash else {
+            return Ok(());
+        };
+        let now = self.now();
+        let since = now - self.limits.window;
+        let buckets = [format!("share:{}", share.id), format!("client:{client}")];
+        let counts = self.repo.failures(&buckets, since).await?;
+        let limits = [
+            self.limits.attempts_per_link,
+            self.limits.attempts_per_client,
+        ];
+        if counts
+            .iter()
+            .zip(limits)
+            .any(|(count, limit)| *count >= limit)
+        {
+            return Err(DomainError::TooManyRequests {
+                message: "Too many wrong passwords. Try again later.".into(),
+                retry_after_secs: self.limits.window.num_seconds().max(1) as u64,
+            });
+        }
+        if password_matches(hash, password)? {
+            return Ok(());
+        }
+        self.repo.count_failure(&buckets, since, now).await?;
+        Err(DomainError::Forbidden("Wrong password.".into()))
+    }
+
+    /// What the link shows: the item, or the collection's active items newest first.
+    pub async fn items(&self, share: &Share) -> Result<Vec<Item>> {
+        match &share.target {
+            ShareTarget::Item(id) => Ok(vec![self.live_item(share, id).await?]),
+            ShareTarget::Collection(id) => {
+                self.collections.collection_items(&share.owner, id).await
+            }
+        }
+    }
+
+    /// One item reached through the link: the shared item itself, or an active member
+    /// of the shared collection. Anything else is 404, whatever its owner.
+    pub async fn item(&self, share: &Share, id: &ItemId) -> Result<Item> {
+        match &share.target {
+            ShareTarget::Item(shared) if shared == id => self.live_item(share, id).await,
+            ShareTarget::Collection(collection) => {
+                let item = self.items.item(&share.owner, id).await?;
+                if item.status == ItemStatus::Active && item.collections.contains(collection) {
+                    Ok(item)
+                } else {
+                    Err(DomainError::NotFound("item"))
+                }
+            }
+            ShareTarget::Item(_) => Err(DomainError::NotFound("item")),
+        }
+    }
+
+    /// The shared item while it is active; trashing it takes the page down.
+    async fn live_item(&self, share: &Share, id: &ItemId) -> Result<Item> {
+        let item = self.items.item(&share.owner, id).await?;
+        if item.status == ItemStatus::Trash {
+            return Err(DomainError::Gone("This item is no longer shared.".into()));
+        }
+        Ok(item)
+    }
+
+    pub async fn collection_name(&self, share: &Share) -> Result<Option<String>> {
+        match &share.target {
+            ShareTarget::Item(_) => Ok(None),
+            ShareTarget::Collection(id) => Ok(Some(
+                self.collections.collection(&share.owner, id).await?.name,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_options_are_spec_ones() {
+        assert_eq!("7d".parse::<ExpiresIn>().unwrap(), ExpiresIn::Week);
+        assert_eq!(ExpiresIn::Hour.duration(), Some(Duration::hours(1)));
+        assert_eq!(ExpiresIn::Never.duration(), None);
+        assert!("2w".parse::<ExpiresIn>().is_err());
+    }
+}

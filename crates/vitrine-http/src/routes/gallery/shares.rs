@@ -1,0 +1,120 @@
+//! `POST`/`DELETE /api/v1/gallery/{id}/share` and the same for collections: spec 1's
+//! share links. A new link replaces the target's previous one.
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use vitrine_domain::shares::{CreatedShare, ExpiresIn, ShareOptions, ShareTarget};
+use vitrine_domain::{CollectionId, ItemId};
+
+use crate::auth::Auth;
+use crate::error::{json_body, ApiResult};
+use crate::format::iso8601;
+use crate::state::AppState;
+
+pub fn configure_items(cfg: &mut web::ServiceConfig) {
+    cfg.route("/{id}/share", web::post().to(share_item))
+        .route("/{id}/share", web::delete().to(revoke_item));
+}
+
+pub fn configure_collections(cfg: &mut web::ServiceConfig) {
+    cfg.route("/collections/{id}/share", web::post().to(share_collection))
+        .route(
+            "/collections/{id}/share",
+            web::delete().to(revoke_collection),
+        );
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct ShareBody {
+    /// 1h, 1d, 7d, 30d or never; default 7d.
+    expires_in: Option<String>,
+    password: Option<String>,
+    /// Off unless asked for: visitors see previews, not the original bytes.
+    #[serde(default)]
+    allow_download: bool,
+    #[serde(default)]
+    hide_metadata: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareResponse {
+    share_url: String,
+    expires_at: Option<String>,
+    allow_download: bool,
+    password_protected: bool,
+    hide_metadata: bool,
+}
+
+async fn create(
+    state: &AppState,
+    who: &vitrine_domain::user::Principal,
+    target: ShareTarget,
+    body: &[u8],
+) -> ApiResult<HttpResponse> {
+    // An empty body is a link with the defaults, as `curl -X POST …/share` expects.
+    let body: ShareBody = if body.iter().all(u8::is_ascii_whitespace) {
+        ShareBody::default()
+    } else {
+        json_body(body)?
+    };
+    let options = ShareOptions {
+        expires_in: body
+            .expires_in
+            .as_deref()
+            .unwrap_or("7d")
+            .parse::<ExpiresIn>()?,
+        password: body.password,
+        allow_download: body.allow_download,
+        hide_metadata: body.hide_metadata,
+    };
+    let CreatedShare { token, share } = state.shares.create(who, target, options).await?;
+    Ok(HttpResponse::Created().json(ShareResponse {
+        share_url: format!("{}/share/{token}", state.settings.public_url),
+        expires_at: share.expires_at.map(iso8601),
+        allow_download: share.allow_download,
+        password_protected: share.password_hash.is_some(),
+        hide_metadata: share.hide_metadata,
+    }))
+}
+
+async fn share_item(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let target = ShareTarget::Item(ItemId::from(id.into_inner()));
+    create(&state, &who, target, &body).await
+}
+
+async fn share_collection(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let target = ShareTarget::Collection(CollectionId::from(id.into_inner()));
+    create(&state, &who, target, &body).await
+}
+
+async fn revoke_item(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let target = ShareTarget::Item(ItemId::from(id.into_inner()));
+    state.shares.revoke(&who, target).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true })))
+}
+
+async fn revoke_collection(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let target = ShareTarget::Collection(CollectionId::from(id.into_inner()));
+    state.shares.revoke(&who, target).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true })))
+}

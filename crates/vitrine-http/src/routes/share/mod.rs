@@ -1,0 +1,379 @@
+//! `/share/{token}`: the public side of share links. Every page and every asset behind
+//! a link goes through `admit`, so password, expiry, revocation and download permission
+//! hold on every path: the page, each item, each variant and the ZIP.
+
+mod html;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use vitrine_domain::item::{Item, MediaKind};
+use vitrine_domain::shares::{Share, ShareTarget};
+use vitrine_domain::{DomainError, ItemId};
+
+use super::archive::{zip_response, ZipOptions};
+use super::get_or_head;
+use super::stream::{content_disposition, serve_original, Disposition};
+use crate::error::status_of;
+use crate::state::AppState;
+
+/// How long a correct password keeps a share open in that browser.
+const PASS_SECS: i64 = 3600;
+const PASS_COOKIE: &str = "vitrine_share";
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/share/{token}")
+            .route("", web::get().to(page))
+            .route("", web::post().to(unlock))
+            .route("/zip", web::get().to(zip))
+            .route("/items/{item}", web::get().to(item_page))
+            .route("/items/{item}/{variant}", get_or_head().to(asset)),
+    );
+}
+
+type PageResult = Result<HttpResponse, Refusal>;
+
+/// A page that says no: an error page, or the password form.
+#[derive(Debug)]
+struct Refusal {
+    status: StatusCode,
+    page: String,
+    retry_after_secs: Option<u64>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "share page answered {}", self.status)
+    }
+}
+
+impl actix_web::ResponseError for Refusal {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = html(self.status, self.page.clone());
+        if let Some(secs) = self.retry_after_secs {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
+        }
+        response
+    }
+}
+
+fn password_form(base: &str, error: Option<&str>) -> Refusal {
+    Refusal {
+        status: StatusCode::UNAUTHORIZED,
+        page: html::password_page(base, error),
+        retry_after_secs: None,
+    }
+}
+
+/// Every answer of a share page: no caching (a revoked link must stop at once), no
+/// referrer (the token is in the URL), no framing, nothing but our own assets.
+fn respond(status: StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; form-action 'self'",
+        ));
+    builder
+}
+
+fn html(status: StatusCode, page: String) -> HttpResponse {
+    respond(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page)
+}
+
+fn refusal(err: DomainError) -> Refusal {
+    let status = status_of(&err);
+    let title = match status {
+        StatusCode::GONE => "Link no longer available",
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::UNAUTHORIZED => "Password required",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        _ => "Something went wrong",
+    };
+    let message = match &err {
+        DomainError::Internal(message) => {
+            tracing::error!(error = %message, "share page failed");
+            "Please try again later.".to_owned()
+        }
+        DomainError::NotFound(_) => "There is nothing at this address.".to_owned(),
+        DomainError::Unauthorized => {
+            "Open the link's page and enter its password first.".to_owned()
+        }
+        other => other.to_string(),
+    };
+    let retry_after_secs = match err {
+        DomainError::TooManyRequests {
+            retry_after_secs, ..
+        } => Some(retry_after_secs),
+        _ => None,
+    };
+    Refusal {
+        status,
+        page: html::message_page(title, &message),
+        retry_after_secs,
+    }
+}
+
+/// Tokens are base64url; anything else is encoded, so a path never breaks out of an
+/// HTML attribute or a cookie's `Path`.
+const TOKEN_SAFE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_');
+
+fn base(token: &str) -> String {
+    format!(
+        "/share/{}",
+        percent_encoding::utf8_percent_encode(token, TOKEN_SAFE)
+    )
+}
+
+fn now_secs(state: &AppState) -> i64 {
+    state.shares.now().and_utc().timestamp()
+}
+
+fn has_pass(req: &HttpRequest, state: &AppState, share: &Share) -> bool {
+    let now = now_secs(state);
+    req.headers()
+        .get_all(header::COOKIE)
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(name, _)| *name == PASS_COOKIE)
+        .any(|(_, value)| {
+            state
+                .signer
+                .verify_share_pass(share.id.as_str(), value, now)
+        })
+}
+
+/// The live share behind `token`, once its password (if any) has been given.
+async fn admit(req: &HttpRequest, state: &AppState, token: &str) -> Result<Share, DomainError> {
+    let share = state.shares.open(token).await?;
+    if share.password_hash.is_some() && !has_pass(req, state, &share) {
+        return Err(DomainError::Unauthorized);
+    }
+    Ok(share)
+}
+
+async fn page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> PageResult {
+    let share = match admit(&req, &state, &token).await {
+        Err(DomainError::Unauthorized) => return Err(password_form(&base(&token), None)),
+        other => other.map_err(refusal)?,
+    };
+    let items = state.shares.items(&share).await.map_err(refusal)?;
+    let base = base(&token);
+    let page = match &share.target {
+        ShareTarget::Item(_) => {
+            let item = items
+                .first()
+                .ok_or_else(|| refusal(DomainError::NotFound("item")))?;
+            html::item_page(&base, &share, item, false)
+        }
+        ShareTarget::Collection(_) => {
+            let name = state
+                .shares
+                .collection_name(&share)
+                .await
+                .map_err(refusal)?;
+            html::collection_page(
+                &base,
+                &share,
+                name.as_deref().unwrap_or("Collection"),
+                &items,
+            )
+        }
+    };
+    Ok(html(StatusCode::OK, page))
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    password: String,
+}
+
+/// The password form's POST: on success a signed cookie scoped to this share, then back
+/// to the page (303, so a reload does not resend the password).
+async fn unlock(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    form: web::Form<PasswordForm>,
+) -> PageResult {
+    let share = state.shares.open(&token).await.map_err(refusal)?;
+    let client = req
+        .peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
+    let base = base(&token);
+    match state.shares.unlock(&share, &form.password, &client).await {
+        Ok(()) => {}
+        Err(DomainError::Forbidden(message)) => return Err(password_form(&base, Some(&message))),
+        Err(other) => return Err(refusal(other)),
+    }
+    let expires = now_secs(&state) + PASS_SECS;
+    let pass = state.signer.share_pass(share.id.as_str(), expires);
+    let secure = if state.settings.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    Ok(respond(StatusCode::SEE_OTHER)
+        .insert_header((header::LOCATION, base.clone()))
+        .insert_header((
+            header::SET_COOKIE,
+            format!("{PASS_COOKIE}={pass}; Path={base}; Max-Age={PASS_SECS}; HttpOnly; SameSite=Lax{secure}"),
+        ))
+        .finish())
+}
+
+async fn item_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> PageResult {
+    let (token, item) = path.into_inner();
+    let share = admit(&req, &state, &token).await.map_err(refusal)?;
+    let item = state
+        .shares
+        .item(&share, &ItemId::from(item))
+        .await
+        .map_err(refusal)?;
+    let back = matches!(share.target, ShareTarget::Collection(_));
+    Ok(html(
+        StatusCode::OK,
+        html::item_page(&base(&token), &share, &item, back),
+    ))
+}
+
+#[derive(Deserialize)]
+struct AssetQuery {
+    download: Option<String>,
+}
+
+/// `original` (needs download permission), `medium` and `thumb` (previews anyone with
+/// the link may see), `frame` (video stills, from the media pipeline).
+async fn asset(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+    query: web::Query<AssetQuery>,
+) -> PageResult {
+    let (token, item, variant) = path.into_inner();
+    let share = admit(&req, &state, &token).await.map_err(refusal)?;
+    let item = state
+        .shares
+        .item(&share, &ItemId::from(item))
+        .await
+        .map_err(refusal)?;
+    match variant.as_str() {
+        "original" => {
+            let kind = match query.download {
+                Some(_) => Disposition::Attachment,
+                None => Disposition::Inline,
+            };
+            original(&req, &state, &share, &item, kind).await
+        }
+        "medium" => preview(&state, &item, 1024).await,
+        "thumb" => preview(&state, &item, 256).await,
+        _ => Err(refusal(DomainError::NotFound("variant"))),
+    }
+}
+
+fn downloads_allowed(share: &Share) -> Result<(), Refusal> {
+    if share.allow_download {
+        Ok(())
+    } else {
+        Err(refusal(DomainError::Forbidden(
+            "The owner of this link does not allow downloads.".into(),
+        )))
+    }
+}
+
+async fn original(
+    req: &HttpRequest,
+    state: &AppState,
+    share: &Share,
+    item: &Item,
+    kind: Disposition,
+) -> PageResult {
+    downloads_allowed(share)?;
+    if !(share.hide_metadata && item.kind == MediaKind::Image) {
+        return serve_original(req, &state.library, item, kind)
+            .await
+            .map_err(|err| refusal(err.0));
+    }
+    let bytes = state
+        .library
+        .original_in_memory(item)
+        .await
+        .map_err(refusal)?;
+    let prober = state.library.prober();
+    let mime = item.mime.clone();
+    let stripped = web::block(move || prober.strip_metadata(&mime, &bytes))
+        .await
+        .map_err(|err| refusal(DomainError::internal(err)))?
+        .map_err(refusal)?;
+    Ok(respond(StatusCode::OK)
+        .content_type(item.mime.as_str())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            content_disposition(kind, &item.original_filename),
+        ))
+        .body(stripped))
+}
+
+/// A JPEG fitting `side`, rendered on request: no original bytes and no metadata leave.
+async fn preview(state: &AppState, item: &Item, side: u32) -> PageResult {
+    if item.kind != MediaKind::Image {
+        return Err(refusal(DomainError::NotFound("preview")));
+    }
+    let bytes = state
+        .library
+        .original_in_memory(item)
+        .await
+        .map_err(refusal)?;
+    let prober = state.library.prober();
+    let max_pixels = state.library.limits().max_image_pixels;
+    let jpeg = web::block(move || prober.preview(&bytes, side, max_pixels))
+        .await
+        .map_err(|err| refusal(DomainError::internal(err)))?
+        .map_err(refusal)?;
+    Ok(respond(StatusCode::OK)
+        .content_type("image/jpeg")
+        .body(jpeg))
+}
+
+async fn zip(req: HttpRequest, state: web::Data<AppState>, token: web::Path<String>) -> PageResult {
+    let share = admit(&req, &state, &token).await.map_err(refusal)?;
+    downloads_allowed(&share)?;
+    let items = state.shares.items(&share).await.map_err(refusal)?;
+    let name = match state
+        .shares
+        .collection_name(&share)
+        .await
+        .map_err(refusal)?
+    {
+        Some(name) => format!("{name}.zip"),
+        None => "shared.zip".to_owned(),
+    };
+    let options = ZipOptions {
+        strip_metadata: share.hide_metadata,
+    };
+    Ok(zip_response(state.library.clone(), items, &name, options))
+}

@@ -1,0 +1,162 @@
+//! Removing metadata (EXIF, XMP, IPTC, text chunks: camera, GPS, dates) from image bytes
+//! without re-encoding, so the pixels served are exactly the original's.
+
+use vitrine_domain::{DomainError, Result};
+
+/// The image without its metadata; types that carry none (GIF) come back unchanged.
+pub fn strip_metadata(mime: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    match mime {
+        "image/jpeg" => strip_jpeg(bytes),
+        "image/png" => strip_png(bytes),
+        "image/webp" => strip_webp(bytes),
+        "image/gif" => Ok(bytes.to_vec()),
+        other => Err(DomainError::UnsupportedMedia(format!(
+            "metadata cannot be removed from {other}"
+        ))),
+    }
+}
+
+fn corrupt(what: &str) -> DomainError {
+    DomainError::Unprocessable(format!("the stored {what} is not well-formed"))
+}
+
+/// Drops APP1 (EXIF, XMP), APP13 (IPTC) and COM segments; everything from the first
+/// scan on is copied as is.
+fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err(corrupt("JPEG"));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..2]);
+    let mut at = 2;
+    loop {
+        let marker = *bytes.get(at + 1).ok_or_else(|| corrupt("JPEG"))?;
+        if bytes[at] != 0xFF {
+            return Err(corrupt("JPEG"));
+        }
+        // Start of scan or end of image: the rest is entropy-coded data.
+        if marker == 0xDA || marker == 0xD9 {
+            out.extend_from_slice(&bytes[at..]);
+            return Ok(out);
+        }
+        let len_bytes = bytes.get(at + 2..at + 4).ok_or_else(|| corrupt("JPEG"))?;
+        let len = usize::from(u16::from_be_bytes([len_bytes[0], len_bytes[1]]));
+        let end = at + 2 + len;
+        let segment = bytes.get(at..end).ok_or_else(|| corrupt("JPEG"))?;
+        if !matches!(marker, 0xE1 | 0xED | 0xFE) {
+            out.extend_from_slice(segment);
+        }
+        at = end;
+    }
+}
+
+/// Drops eXIf and the text chunks (tEXt, zTXt, iTXt), which hold EXIF and XMP too.
+fn strip_png(bytes: &[u8]) -> Result<Vec<u8>> {
+    const SIGNATURE: usize = 8;
+    if bytes.len() < SIGNATURE {
+        return Err(corrupt("PNG"));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..SIGNATURE]);
+    let mut at = SIGNATURE;
+    while at < bytes.len() {
+        let header = bytes.get(at..at + 8).ok_or_else(|| corrupt("PNG"))?;
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let end = at + 12 + len; // length, type, data, CRC
+        let chunk = bytes.get(at..end).ok_or_else(|| corrupt("PNG"))?;
+        if !matches!(&header[4..8], b"eXIf" | b"tEXt" | b"zTXt" | b"iTXt") {
+            out.extend_from_slice(chunk);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// Drops the EXIF and XMP chunks, clears their flags in VP8X and fixes the RIFF size.
+fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>> {
+    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
+        return Err(corrupt("WebP"));
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..12]);
+    let mut at = 12;
+    while at < bytes.len() {
+        let header = bytes.get(at..at + 8).ok_or_else(|| corrupt("WebP"))?;
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
+        let end = (at + 8 + len + (len & 1)).min(bytes.len()); // chunks pad to even
+        let chunk = bytes.get(at..end).ok_or_else(|| corrupt("WebP"))?;
+        match &header[..4] {
+            b"EXIF" | b"XMP " => {}
+            b"VP8X" => {
+                let mut chunk = chunk.to_vec();
+                if let Some(flags) = chunk.get_mut(8) {
+                    *flags &= !(0x08 | 0x04); // EXIF and XMP present
+                }
+                out.extend_from_slice(&chunk);
+            }
+            _ => out.extend_from_slice(chunk),
+        }
+        at = end;
+    }
+    let riff_size = u32::try_from(out.len() - 8).map_err(|_| corrupt("WebP"))?;
+    out[4..8].copy_from_slice(&riff_size.to_le_bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg_with_exif() -> Vec<u8> {
+        let mut jpeg = vec![0xFF, 0xD8];
+        let exif = b"Exif\0\0GPS-secret";
+        jpeg.extend_from_slice(&[0xFF, 0xE1, 0, (exif.len() + 2) as u8]);
+        jpeg.extend_from_slice(exif);
+        jpeg.extend_from_slice(&[0xFF, 0xE0, 0, 4, 1, 2]); // APP0 stays
+        jpeg.extend_from_slice(&[0xFF, 0xDA, 0, 2, 9, 9, 0xFF, 0xD9]);
+        jpeg
+    }
+
+    #[test]
+    fn jpeg_loses_exif_and_keeps_the_rest() {
+        let stripped = strip_metadata("image/jpeg", &jpeg_with_exif()).unwrap();
+        assert_eq!(
+            stripped,
+            [0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 0xFF, 0xDA, 0, 2, 9, 9, 0xFF, 0xD9]
+        );
+    }
+
+    #[test]
+    fn png_loses_text_and_exif_chunks() {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(data);
+            c.extend_from_slice(&[0, 0, 0, 0]);
+            c
+        };
+        let signature = b"\x89PNG\r\n\x1a\n".to_vec();
+        let ihdr = chunk(b"IHDR", &[0; 13]);
+        let iend = chunk(b"IEND", &[]);
+        let png = [
+            signature.clone(),
+            ihdr.clone(),
+            chunk(b"eXIf", b"GPS"),
+            chunk(b"tEXt", b"Author\0me"),
+            iend.clone(),
+        ]
+        .concat();
+        let stripped = strip_metadata("image/png", &png).unwrap();
+        assert_eq!(stripped, [signature, ihdr, iend].concat());
+    }
+
+    #[test]
+    fn truncated_input_is_refused_not_panicked_on() {
+        let jpeg = jpeg_with_exif();
+        for cut in 0..jpeg.len() - 8 {
+            let _ = strip_metadata("image/jpeg", &jpeg[..cut]);
+        }
+        assert!(strip_metadata("image/png", b"\x89PNG\r\n\x1a\n\0\0\0\x05IH").is_err());
+        assert!(strip_metadata("video/mp4", b"....").is_err());
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE share_failures;
+DROP TABLE shares;
