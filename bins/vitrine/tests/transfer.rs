@@ -12,7 +12,8 @@ use vitrine_test_support::{
 const BIN: &str = env!("CARGO_BIN_EXE_vitrine");
 
 /// Fills an embedded-default installation through the API: two users, shared bytes, tags.
-async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
+/// The source app, alice's key, her uploads, and the path of her collection's share link.
+async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>, String) {
     let app = TestApp::builder(TestBackend::Sqlite).spawn().await;
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
@@ -79,10 +80,30 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>) {
     );
     let ids = serde_json::json!({ "itemIds": [uploads[0].0, uploads[1].0] });
     assert_eq!(app.post(&alice.key, &members, ids).await.status(), 200);
-    (app, alice.key, uploads)
+    let shared: Value = app
+        .post(
+            &alice.key,
+            &members.replace("/items", "/share"),
+            serde_json::json!({ "expiresIn": "never" }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let share_path = shared["shareUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches(&app.url(""))
+        .to_owned();
+    (app, alice.key, uploads, share_path)
 }
 
-async fn check_target(target: &Vitrine, key: &str, uploads: &[(String, Vec<u8>)]) {
+async fn check_target(
+    target: &Vitrine,
+    key: &str,
+    uploads: &[(String, Vec<u8>)],
+    share_path: &str,
+) {
     let server = target.serve().await;
     let client = reqwest::Client::new();
     let list: Value = get_json(server.url("/api/v1/gallery?tags=moved"), key).await;
@@ -122,6 +143,9 @@ async fn check_target(target: &Vitrine, key: &str, uploads: &[(String, Vec<u8>)]
     let storage: Value = get_json(server.url("/api/v1/gallery/storage"), key).await;
     let expected: usize = uploads.iter().map(|(_, b)| b.len()).sum();
     assert_eq!(storage["used"], expected);
+    let page = client.get(server.url(share_path)).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the share link works on the target");
+    assert!(page.text().await.unwrap().contains("<h1>Picked</h1>"));
 }
 
 /// `lost_object_dir`: a local target folder where one object is deleted before resuming,
@@ -133,7 +157,7 @@ async fn transfer_and_resume(
     s3_endpoint: Option<&str>,
     lost_object_dir: Option<std::path::PathBuf>,
 ) {
-    let (app, key, uploads) = populated_source().await;
+    let (app, key, uploads, share_path) = populated_source().await;
     let mut source = Vitrine::new(BIN)
         .arg("--data-dir")
         .arg(app.data_dir().display().to_string());
@@ -153,7 +177,7 @@ async fn transfer_and_resume(
         "three distinct contents: {report}"
     );
     assert!(report.contains("items: 4 rows"), "{report}");
-    check_target(&target, &key, &uploads).await;
+    check_target(&target, &key, &uploads, &share_path).await;
 
     // A second run without --resume refuses to write into a non-empty target.
     let refused = source.output(&args);
@@ -180,7 +204,7 @@ async fn transfer_and_resume(
         resumed.contains("already in place and verified"),
         "{resumed}"
     );
-    check_target(&target, &key, &uploads).await;
+    check_target(&target, &key, &uploads, &share_path).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

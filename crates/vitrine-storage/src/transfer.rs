@@ -22,9 +22,10 @@ use crate::error::query_err;
 use crate::folders::FolderRow;
 use crate::items::{BlobRow, ItemRow};
 use crate::schema::{
-    api_keys, blobs, collection_items, collections, folders, item_tags, items, settings, tags,
-    users,
+    api_keys, blobs, collection_items, collections, folders, item_tags, items, settings, shares,
+    tags, users,
 };
+use crate::shares::ShareRow;
 use crate::users::UserRow;
 use crate::{Db, ObjectBlobStore};
 
@@ -182,6 +183,7 @@ impl Transfer<'_> {
                 CollectionItemRow,
                 (collection_items::collection_id, collection_items::item_id)
             ),
+            copy_table!(self, progress, shares, ShareRow, shares::id),
         ];
         Ok(report)
     }
