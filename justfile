@@ -27,9 +27,13 @@ check-domain:
     echo "vitrine-domain is framework-free"
 
 # Benchmarks; they print tables and never gate CI.
-bench: bench-listing
+bench: bench-listing bench-zip
     scripts/bench-upload.sh
     scripts/bench-backends.sh
+
+# Bulk ZIP of COUNT files of SIZE MiB against cat (and S3 when VITRINE_BENCH_S3_URL is set).
+bench-zip count="20" size="100":
+    scripts/bench-zip.sh {{count}} {{size}}
 
 # Listing latency with N items for one user and N over others (default 1000000; the
 # seeding takes minutes per backend).

@@ -1,5 +1,6 @@
 //! The domain's `BlobStore` over any `object_store`: a local folder, S3, or memory.
 
+use std::io::SeekFrom;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::Arc;
 
@@ -12,8 +13,9 @@ use object_store::local::LocalFileSystem;
 use object_store::memory::InMemory;
 use object_store::path::Path;
 use object_store::prefix::PrefixStore;
-use object_store::{GetOptions, ObjectStore, ObjectStoreExt};
-use tokio::io::AsyncWriteExt;
+use object_store::{GetOptions, GetResult, GetResultPayload, ObjectStore, ObjectStoreExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio_util::io::ReaderStream;
 use vitrine_domain::ports::{BlobStore, BlobWriter, ByteStream};
 use vitrine_domain::{DomainError, Result};
 
@@ -171,7 +173,7 @@ impl BlobStore for ObjectBlobStore {
 
     async fn open(&self, key: &str) -> Result<ByteStream> {
         let found = self.store.get(&Path::from(key)).await.map_err(store_err)?;
-        Ok(found.into_stream().map_err(store_err).boxed())
+        Ok(byte_stream(found))
     }
 
     async fn open_range(&self, key: &str, range: std::ops::Range<u64>) -> Result<ByteStream> {
@@ -184,7 +186,7 @@ impl BlobStore for ObjectBlobStore {
             .get_opts(&Path::from(key), options)
             .await
             .map_err(store_err)?;
-        Ok(found.into_stream().map_err(store_err).boxed())
+        Ok(byte_stream(found))
     }
 
     async fn delete(&self, key: &str) -> Result<()> {
@@ -193,6 +195,32 @@ impl BlobStore for ObjectBlobStore {
             Err(err) => Err(store_err(err)),
         }
     }
+}
+
+/// How much of a local file each read takes.
+const FILE_CHUNK: usize = 1024 * 1024;
+
+/// A local store hands back an open file, which object_store would stream 8 KiB per
+/// blocking task: ~270 MiB/s here, the ceiling of every download and ZIP. Reading it a
+/// mebibyte at a time serves it at the speed of the disk.
+fn byte_stream(found: GetResult) -> ByteStream {
+    let range = found.range.clone();
+    match found.payload {
+        GetResultPayload::File(file, _) => file_stream(file, range),
+        GetResultPayload::Stream(stream) => stream.map_err(store_err).boxed(),
+    }
+}
+
+fn file_stream(file: std::fs::File, range: std::ops::Range<u64>) -> ByteStream {
+    futures::stream::once(async move {
+        let mut file = tokio::fs::File::from_std(file);
+        file.seek(SeekFrom::Start(range.start)).await?;
+        let wanted = file.take(range.end - range.start);
+        Ok::<_, std::io::Error>(ReaderStream::with_capacity(wanted, FILE_CHUNK))
+    })
+    .try_flatten()
+    .map_err(DomainError::internal)
+    .boxed()
 }
 
 struct ObjectWriter {
