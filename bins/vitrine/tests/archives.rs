@@ -113,6 +113,10 @@ async fn bulk_download_streams_every_file_stored_and_unique(app: TestApp) {
         .starts_with("attachment; filename=\"vitrine-"));
     let body = response.bytes().await.unwrap();
     unzip_test(&body);
+    assert!(
+        body.windows(4).any(|w| w == [0x50, 0x4B, 0x06, 0x06]),
+        "ZIP64 end-of-directory record, so archives over 4 GiB work"
+    );
     let entries = read_zip(&body);
     let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, ["shot.png", "SHOT (2).png", "clip.mp4"]);

@@ -165,10 +165,13 @@ async fn a_password_share_opens_only_with_its_cookie(app: TestApp) {
     let other = app
         .upload_ok(&alice.key, "b.png", fixtures::png(20, 20))
         .await;
+    let other_id = other["id"].as_str().unwrap();
+    let sideways = format!("{page}/items/{other_id}/original");
+    assert_eq!(visitor.get(&sideways).await.status(), 404, "one item's link reaches no other");
     let other = share(
         &app,
         &alice.key,
-        &format!("/api/v1/gallery/{}/share", other["id"].as_str().unwrap()),
+        &format!("/api/v1/gallery/{other_id}/share"),
         json!({"password": "open sesame"}),
     )
     .await;
