@@ -167,7 +167,11 @@ async fn a_password_share_opens_only_with_its_cookie(app: TestApp) {
         .await;
     let other_id = other["id"].as_str().unwrap();
     let sideways = format!("{page}/items/{other_id}/original");
-    assert_eq!(visitor.get(&sideways).await.status(), 404, "one item's link reaches no other");
+    assert_eq!(
+        visitor.get(&sideways).await.status(),
+        404,
+        "one item's link reaches no other"
+    );
     let other = share(
         &app,
         &alice.key,

@@ -4,6 +4,7 @@
 use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
+use image::metadata::Orientation;
 use image::{ImageDecoder, ImageReader};
 use vitrine_domain::{DomainError, Result};
 
@@ -13,14 +14,18 @@ pub fn jpeg_preview(bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(DomainError::internal)?;
-    let decoder = reader.into_decoder().map_err(unreadable)?;
+    let mut decoder = reader.into_decoder().map_err(unreadable)?;
     let (width, height) = decoder.dimensions();
+    // Phones store portraits sideways with an EXIF orientation; show them upright.
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     if u64::from(width) * u64::from(height) > max_pixels {
         return Err(DomainError::TooLarge(format!(
             "the image has {width}×{height} pixels, over the limit of {max_pixels}"
         )));
     }
-    let image = image::DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
     let image = if width > max_side || height > max_side {
         image.thumbnail(max_side, max_side)
     } else {
@@ -57,6 +62,24 @@ mod tests {
         let small = jpeg_preview(&png(40, 20), 100, 1_000_000).unwrap();
         let decoded = image::load_from_memory(&small).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (40, 20));
+    }
+
+    #[test]
+    fn exif_orientation_turns_the_preview_upright() {
+        let mut jpeg = Vec::new();
+        image::RgbImage::from_pixel(40, 20, image::Rgb([10, 200, 10]))
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        // APP1 with a big-endian TIFF header and one IFD entry: Orientation (0x0112) = 6.
+        let exif: &[u8] =
+            b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0";
+        let mut rotated = jpeg[..2].to_vec();
+        rotated.extend_from_slice(&[0xFF, 0xE1, 0, (exif.len() + 2) as u8]);
+        rotated.extend_from_slice(exif);
+        rotated.extend_from_slice(&jpeg[2..]);
+        let preview = jpeg_preview(&rotated, 100, 1_000_000).unwrap();
+        let decoded = image::load_from_memory(&preview).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (20, 40));
     }
 
     #[test]
