@@ -8,6 +8,7 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use vitrine_domain::item::{Item, MediaKind};
+use vitrine_domain::ports::MediaProber;
 use vitrine_domain::shares::{Share, ShareTarget};
 use vitrine_domain::{DomainError, ItemId};
 
@@ -168,6 +169,22 @@ async fn admit(req: &HttpRequest, state: &AppState, token: &str) -> Result<Share
     Ok(share)
 }
 
+/// The share, and one item reachable through it.
+async fn admit_item(
+    req: &HttpRequest,
+    state: &AppState,
+    token: &str,
+    item: String,
+) -> Result<(Share, Item), Refusal> {
+    let share = admit(req, state, token).await.map_err(refusal)?;
+    let item = state
+        .shares
+        .item(&share, &ItemId::from(item))
+        .await
+        .map_err(refusal)?;
+    Ok((share, item))
+}
+
 async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -248,12 +265,7 @@ async fn item_page(
     path: web::Path<(String, String)>,
 ) -> PageResult {
     let (token, item) = path.into_inner();
-    let share = admit(&req, &state, &token).await.map_err(refusal)?;
-    let item = state
-        .shares
-        .item(&share, &ItemId::from(item))
-        .await
-        .map_err(refusal)?;
+    let (share, item) = admit_item(&req, &state, &token, item).await?;
     let back = matches!(share.target, ShareTarget::Collection(_));
     Ok(html(
         StatusCode::OK,
@@ -275,12 +287,7 @@ async fn asset(
     query: web::Query<AssetQuery>,
 ) -> PageResult {
     let (token, item, variant) = path.into_inner();
-    let share = admit(&req, &state, &token).await.map_err(refusal)?;
-    let item = state
-        .shares
-        .item(&share, &ItemId::from(item))
-        .await
-        .map_err(refusal)?;
+    let (share, item) = admit_item(&req, &state, &token, item).await?;
     match variant.as_str() {
         "original" => {
             let kind = match query.download {
@@ -318,17 +325,11 @@ async fn original(
             .await
             .map_err(|err| refusal(err.0));
     }
-    let bytes = state
-        .library
-        .original_in_memory(item)
-        .await
-        .map_err(refusal)?;
-    let prober = state.library.prober();
     let mime = item.mime.clone();
-    let stripped = web::block(move || prober.strip_metadata(&mime, &bytes))
-        .await
-        .map_err(|err| refusal(DomainError::internal(err)))?
-        .map_err(refusal)?;
+    let stripped = rewrite(state, item, move |prober, bytes| {
+        prober.strip_metadata(&mime, &bytes)
+    })
+    .await?;
     Ok(respond(StatusCode::OK)
         .content_type(item.mime.as_str())
         .insert_header((
@@ -343,20 +344,33 @@ async fn preview(state: &AppState, item: &Item, side: u32) -> PageResult {
     if item.kind != MediaKind::Image {
         return Err(refusal(DomainError::NotFound("preview")));
     }
+    let max_pixels = state.library.limits().max_image_pixels;
+    let jpeg = rewrite(state, item, move |prober, bytes| {
+        prober.preview(&bytes, side, max_pixels)
+    })
+    .await?;
+    Ok(respond(StatusCode::OK)
+        .content_type("image/jpeg")
+        .body(jpeg))
+}
+
+/// Runs `change` over the whole original on the blocking pool: decoding and rewriting
+/// images must not stall the workers that serve everyone else.
+async fn rewrite(
+    state: &AppState,
+    item: &Item,
+    change: impl FnOnce(&dyn MediaProber, Vec<u8>) -> vitrine_domain::Result<Vec<u8>> + Send + 'static,
+) -> Result<Vec<u8>, Refusal> {
     let bytes = state
         .library
         .original_in_memory(item)
         .await
         .map_err(refusal)?;
     let prober = state.library.prober();
-    let max_pixels = state.library.limits().max_image_pixels;
-    let jpeg = web::block(move || prober.preview(&bytes, side, max_pixels))
+    web::block(move || change(prober.as_ref(), bytes))
         .await
         .map_err(|err| refusal(DomainError::internal(err)))?
-        .map_err(refusal)?;
-    Ok(respond(StatusCode::OK)
-        .content_type("image/jpeg")
-        .body(jpeg))
+        .map_err(refusal)
 }
 
 async fn zip(req: HttpRequest, state: web::Data<AppState>, token: web::Path<String>) -> PageResult {
