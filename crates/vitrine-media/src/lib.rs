@@ -1,9 +1,13 @@
 #![doc = include_str!("../README.md")]
 
-mod preview;
+mod metadata;
 mod probe;
+mod render;
 mod strip;
 
-pub use preview::jpeg_preview;
+pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
 pub use probe::Prober;
+pub use render::{
+    check_limits, jpeg_preview, render_variants, Encoded, ImageLimits, Rendered, VariantSpec,
+};
 pub use strip::strip_metadata;

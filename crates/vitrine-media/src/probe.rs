@@ -66,7 +66,11 @@ impl MediaProber for Prober {
     }
 
     fn preview(&self, bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<u8>> {
-        crate::jpeg_preview(bytes, max_side, max_pixels)
+        let limits = crate::ImageLimits {
+            max_pixels,
+            ..crate::ImageLimits::default()
+        };
+        crate::jpeg_preview(bytes, max_side, &limits)
     }
 
     fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()> {
