@@ -27,9 +27,13 @@ check-domain:
     echo "vitrine-domain is framework-free"
 
 # Benchmarks; they print tables and never gate CI.
-bench: bench-listing bench-zip
+bench: bench-listing bench-zip bench-thumbs
     scripts/bench-upload.sh
     scripts/bench-backends.sh
+
+# Thumbnails: ours beside vipsthumbnail and ImageMagick, one core.
+bench-thumbs count="20":
+    scripts/bench-thumbs.sh {{count}}
 
 # Bulk ZIP of COUNT files of SIZE MiB against cat (and S3 when VITRINE_BENCH_S3_URL is set).
 bench-zip count="20" size="100":

@@ -1,0 +1,81 @@
+//! Thumbnail benchmark driver (scripts/bench-thumbs.sh runs it beside vipsthumbnail and
+//! ImageMagick).
+//!
+//!     thumbs corpus DIR COUNT       write COUNT 12 MP camera-like JPEGs into DIR
+//!     thumbs run DIR OUT [--medium] thumb (and medium) of every .jpg in DIR, one thread
+//!
+//! `run` prints the mean milliseconds per file.
+
+use std::path::Path;
+use std::time::Instant;
+
+use vitrine_media::{render_variants, ImageLimits, VariantSpec};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["corpus", dir, count] => corpus(Path::new(dir), count.parse()?),
+        ["run", dir, out, rest @ ..] => run(Path::new(dir), Path::new(out), rest == ["--medium"]),
+        _ => Err("usage: thumbs corpus DIR COUNT | thumbs run DIR OUT [--medium]".into()),
+    }
+}
+
+/// Smooth light with fine texture, like a photo: JPEG decode cost depends on detail.
+fn corpus(dir: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(dir)?;
+    let (w, h) = (4000u32, 3000u32);
+    for n in 0..count {
+        let mut pixels = Vec::with_capacity((w * h * 3) as usize);
+        for y in 0..h {
+            for x in 0..w {
+                let grain = ((x.wrapping_mul(7919) ^ y.wrapping_mul(104_729) ^ n.wrapping_mul(31))
+                    % 23) as u8;
+                let sky = (y * 200 / h) as u8;
+                pixels.extend_from_slice(&[
+                    sky.wrapping_add(grain),
+                    ((x * 180 / w) as u8).wrapping_add(grain / 2),
+                    (((x + y + n * 97) % 256) as u8) / 2 + grain,
+                ]);
+            }
+        }
+        let path = dir.join(format!("photo{n:03}.jpg"));
+        let mut out = Vec::new();
+        let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+        encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::R_4_2_0);
+        encoder.encode(&pixels, w as u16, h as u16, jpeg_encoder::ColorType::Rgb)?;
+        std::fs::write(path, out)?;
+    }
+    Ok(())
+}
+
+fn run(dir: &Path, out: &Path, medium: bool) -> Result<(), Box<dyn std::error::Error>> {
+    std::fs::create_dir_all(out)?;
+    let spec = VariantSpec {
+        medium_side: if medium { 1024 } else { u32::MAX },
+        ..VariantSpec::default()
+    };
+    let limits = ImageLimits::default();
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "jpg"))
+        .collect();
+    files.sort();
+    let started = Instant::now();
+    for path in &files {
+        let bytes = std::fs::read(path)?;
+        let rendered = render_variants(&bytes, "image/jpeg", &spec, &limits)?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+        std::fs::write(out.join(format!("{stem}_thumb.jpg")), &rendered.thumb.jpeg)?;
+        if let Some(medium) = &rendered.medium {
+            std::fs::write(out.join(format!("{stem}_medium.jpg")), &medium.jpeg)?;
+        }
+    }
+    let ms = started.elapsed().as_secs_f64() * 1000.0 / files.len().max(1) as f64;
+    println!("{ms:.1}");
+    Ok(())
+}

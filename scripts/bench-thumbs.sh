@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Thumbnails against the engines the peers use: libvips' vipsthumbnail (Immich) and
+# ImageMagick's -thumbnail (pict-rs, Chevereto), one core, one process doing every file
+# of a corpus of 12 MP camera-like JPEGs. Prints ms per file and the ratios.
+# Usage: scripts/bench-thumbs.sh [COUNT]   (default 20; installs libvips-tools and
+# imagemagick from Debian when missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count="${1:-20}"
+
+if ! command -v vipsthumbnail > /dev/null || ! command -v mogrify > /dev/null; then
+    apt-get update -qq > /dev/null && apt-get install -y -qq libvips-tools imagemagick > /dev/null
+fi
+cargo build --release -q --example thumbs -p vitrine-media
+ours="$PWD/target/release/examples/thumbs"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+"$ours" corpus "$work/corpus" "$count"
+cat "$work"/corpus/*.jpg > /dev/null # into the page cache for every contender
+one_core() { taskset -c 0 env OMP_NUM_THREADS=1 VIPS_CONCURRENCY=1 MAGICK_THREAD_LIMIT=1 "$@"; }
+ms_per_file() { # command...; prints the mean wall milliseconds per corpus file
+    local s e
+    s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N)
+    python3 -c "print(f'{(float(\"$e\") - float(\"$s\")) * 1000 / $count:.1f}')"
+}
+
+mkdir -p "$work/vips" "$work/magick"
+vips_ms=$(ms_per_file one_core vipsthumbnail "$work"/corpus/*.jpg -s 256 -o "$work/vips/%s.jpg[Q=80]")
+magick_ms=$(ms_per_file one_core mogrify -path "$work/magick" -quality 80 -thumbnail 256x256 "$work"/corpus/*.jpg)
+# Ours prints its own per-file time (reading, decoding, resizing, encoding, writing).
+thumb_ms=$(one_core "$ours" run "$work/corpus" "$work/ours")
+both_ms=$(one_core "$ours" run "$work/corpus" "$work/ours2" --medium)
+
+python3 - "$count" "$vips_ms" "$magick_ms" "$thumb_ms" "$both_ms" <<'PY'
+import sys
+count, vips, magick, thumb, both = sys.argv[1], *map(float, sys.argv[2:])
+print(f"{count} JPEGs of 4000×3000, one core")
+print("| engine | ms per file | × vipsthumbnail | ImageMagick ÷ this |")
+print("|---|---|---|---|")
+for name, ms in [("vipsthumbnail -s 256", vips), ("ImageMagick mogrify -thumbnail 256x256", magick),
+                 ("Vitrine thumb", thumb), ("Vitrine thumb + medium", both)]:
+    print(f"| {name} | {ms:.1f} | {ms / vips:.2f}× | {magick / ms:.1f}× |")
+PY
