@@ -242,14 +242,24 @@ async fn storage_reports_usage_against_the_plan(app: TestApp) {
     );
 
     let png = fixtures::png(64, 64);
-    app.upload_ok(&alice.key, "a.png", png.clone()).await;
+    let item = app.upload_ok(&alice.key, "a.png", png.clone()).await;
+    let thumb = app
+        .send(app.client().get(item["thumbnailUrl"].as_str().unwrap()))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     let used: Value = app
         .get(&alice.key, "/api/v1/gallery/storage")
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(used["used"], png.len());
+    assert_eq!(
+        used["used"],
+        png.len() + thumb.len(),
+        "the original and its thumb count"
+    );
 
     let boss = app
         .user_with(

@@ -38,7 +38,7 @@ async fn postgres_admins_change_plans() {
 /// Room for exactly `FIT` copies of the file and a bit: every upload races for it.
 async fn parallel_uploads_never_pass_the_quota(backend: TestBackend) {
     let png = fixtures::png(120, 80);
-    let size = png.len() as i64;
+    let size = fixtures::quota_cost(&png, "image/png") as i64;
     let limit = size * FIT as i64 + size / 2;
     let app = TestApp::builder(backend)
         .with_limits(|limits| limits.quotas.free = Some(limit))
@@ -68,8 +68,8 @@ async fn parallel_uploads_never_pass_the_quota(backend: TestBackend) {
     assert_eq!(app.count_rows("items").await, FIT as i64);
     assert_eq!(
         (app.count_rows("blobs").await, app.blob_objects().await),
-        (1, 1),
-        "refused uploads leave no bytes behind"
+        (2, 2),
+        "one original and one thumb; refused uploads leave no bytes behind"
     );
 }
 
@@ -114,7 +114,7 @@ async fn admins_change_plans(backend: TestBackend) {
     app.upload_ok(&alice.key, "a.png", png.clone()).await;
     let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
     assert_eq!(storage["limit"], 10_000_000);
-    assert_eq!(storage["used"], png.len());
+    assert_eq!(storage["used"], fixtures::quota_cost(&png, "image/png"));
 
     let unlimited: Value = put(&admin.key, json!({"plan": "enterprise"}))
         .await

@@ -141,7 +141,10 @@ async fn check_target(
     let found: Value = get_json(server.url("/images?q=a0"), key).await;
     assert_eq!(found["images"][0]["_id"], uploads[0].0.as_str());
     let storage: Value = get_json(server.url("/api/v1/gallery/storage"), key).await;
-    let expected: usize = uploads.iter().map(|(_, b)| b.len()).sum();
+    let expected: usize = uploads
+        .iter()
+        .map(|(_, b)| fixtures::quota_cost(b, "image/png"))
+        .sum();
     assert_eq!(storage["used"], expected);
     let page = client.get(server.url(share_path)).send().await.unwrap();
     assert_eq!(page.status(), 200, "the share link works on the target");
@@ -173,8 +176,8 @@ async fn transfer_and_resume(
     ];
     let report = source.run(&args);
     assert!(
-        report.contains("3 objects copied"),
-        "three distinct contents: {report}"
+        report.contains("6 objects copied"),
+        "three distinct contents and their thumbs: {report}"
     );
     assert!(report.contains("items: 4 rows"), "{report}");
     check_target(&target, &key, &uploads, &share_path).await;

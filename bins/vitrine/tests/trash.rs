@@ -25,10 +25,11 @@ async fn trash_restore_and_purge_keep_shared_bytes(app: TestApp) {
     let (mine, theirs) = (mine["id"].as_str().unwrap(), theirs["id"].as_str().unwrap());
     assert_eq!(
         (app.count_rows("blobs").await, app.blob_objects().await),
-        (1, 1)
+        (2, 2),
+        "one original and one thumb for both"
     );
     let used = app.get_ok(&alice.key, "/api/v1/gallery/storage").await["used"].clone();
-    assert_eq!(used, png.len());
+    assert_eq!(used, fixtures::quota_cost(&png, "image/png"));
 
     let path = format!("/api/v1/gallery/{mine}");
     assert_eq!(app.delete(&alice.key, &path).await.status(), 200);
@@ -72,7 +73,7 @@ async fn trash_restore_and_purge_keep_shared_bytes(app: TestApp) {
     );
     assert_eq!(
         (app.count_rows("blobs").await, app.blob_objects().await),
-        (1, 1)
+        (2, 2)
     );
     let download = app
         .get(&bob.key, &format!("/api/v1/gallery/{theirs}/download"))
@@ -188,7 +189,11 @@ async fn the_retention_purges_only_old_trash(app: TestApp) {
     let left = app.get_ok(&alice.key, "/images?status=trash").await;
     assert_eq!(left["pagination"]["total"], 1);
     assert_eq!(left["images"][0]["_id"], new);
-    assert_eq!(app.blob_objects().await, 1);
+    assert_eq!(
+        app.blob_objects().await,
+        2,
+        "the newer item's original and thumb"
+    );
 }
 
 const BIN: &str = env!("CARGO_BIN_EXE_vitrine");

@@ -62,9 +62,41 @@ pub struct Item {
     /// `None` is the root folder.
     pub folder: Option<FolderId>,
     pub collections: Vec<CollectionId>,
+    /// Stored renditions, by name: `thumb`, `medium`, `frame`.
+    pub variants: Vec<Variant>,
+    /// ThumbHash (base64) to paint before the thumb arrives.
+    pub placeholder: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
+}
+
+impl Item {
+    pub fn variant(&self, name: &str) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.name == name)
+    }
+}
+
+/// A stored rendition of an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub name: String,
+    pub blob_key: String,
+    pub sha256: String,
+    pub mime: String,
+    pub size: i64,
+    pub width: i32,
+    pub height: i32,
+}
+
+/// A rendition written to the blob store, to be recorded with its item.
+#[derive(Debug, Clone)]
+pub struct NewVariant {
+    pub name: &'static str,
+    pub blob: StoredBlob,
+    pub mime: &'static str,
+    pub width: i32,
+    pub height: i32,
 }
 
 /// What the upload use case hands storage to insert in one transaction.
@@ -81,6 +113,8 @@ pub struct NewItem {
     pub description: Option<String>,
     pub original_filename: String,
     pub tags: Vec<String>,
+    pub variants: Vec<NewVariant>,
+    pub placeholder: Option<String>,
     pub created_at: NaiveDateTime,
 }
 
@@ -99,7 +133,8 @@ pub struct StoredBlob {
 #[derive(Debug)]
 pub struct Inserted {
     pub item: Item,
-    pub redundant_blob_key: Option<String>,
+    /// Freshly written copies of bytes that were stored already (original or variants).
+    pub redundant_blob_keys: Vec<String>,
 }
 
 /// A partial update; `None` leaves the field alone, `Some(None)` clears it.

@@ -5,6 +5,8 @@
 //! probing them; `commit` inserts the rows. Whatever fails after `stage` calls `discard`,
 //! so no blob outlives a failed upload.
 
+mod variants;
+
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -135,7 +137,7 @@ impl Library {
                 let wanted = head_len - head.len();
                 head.extend_from_slice(&chunk[..wanted.min(chunk.len())]);
                 if head.len() == head_len {
-                    probe = Some(self.prober.probe(&head)?);
+                    probe = Some(self.check_pixels(self.prober.probe(&head)?)?);
                 }
             }
             writer.write(chunk).await?;
@@ -145,7 +147,7 @@ impl Library {
         }
         let probe = match probe {
             Some(probe) => probe,
-            None => self.prober.probe(&head)?,
+            None => self.check_pixels(self.prober.probe(&head)?)?,
         };
         self.prober.check_end(&probe, &tail)?;
         let size = i64::try_from(size).map_err(DomainError::internal)?;
@@ -155,6 +157,20 @@ impl Library {
             hex::encode(md5.finalize()),
             size,
         ))
+    }
+
+    /// Refuses a decompression bomb from its header, before the rest of it is stored.
+    fn check_pixels(&self, probe: Probe) -> Result<Probe> {
+        let max = self.limits.max_image_pixels;
+        if let (Some(w), Some(h)) = (probe.width, probe.height) {
+            let pixels = u64::try_from(w).unwrap_or(0) * u64::try_from(h).unwrap_or(0);
+            if pixels > max {
+                return Err(DomainError::TooLarge(format!(
+                    "the image is {w}×{h} ({pixels} pixels), over the limit of {max} pixels"
+                )));
+            }
+        }
+        Ok(probe)
     }
 
     /// Records a staged upload as an item of `who`, reserving quota in the same transaction.
@@ -183,6 +199,9 @@ impl Library {
     ) -> Result<Item> {
         let tags = normalize_tags(&meta.tags)?;
         let StagedUpload { blob, probe } = staged;
+        let prepared = self.prepare_variants(&blob, &probe).await?;
+        let title = clean_text(meta.title, "title", 1000)?;
+        let description = clean_text(meta.description, "description", 10_000)?;
         let original_filename = meta
             .original_filename
             .map(|name| clean_filename(&name))
@@ -193,19 +212,29 @@ impl Library {
             owner: who.user.id.clone(),
             kind: probe.kind,
             mime: probe.mime.to_owned(),
-            width: probe.width,
-            height: probe.height,
-            title: clean_text(meta.title, "title", 1000)?,
+            width: prepared.width,
+            height: prepared.height,
+            // What the photo says of itself fills in what the upload left out (spec 5).
+            title: title.or(clean_text(prepared.title, "title", 1000).unwrap_or_default()),
             model: clean_text(meta.model, "model", 200)?,
-            description: clean_text(meta.description, "description", 10_000)?,
+            description: description
+                .or(clean_text(prepared.description, "description", 10_000).unwrap_or_default()),
             original_filename,
             tags,
+            variants: prepared.variants.clone(),
+            placeholder: prepared.placeholder,
             created_at: now(),
         };
         let quota = self.limits.quotas.limit_for(who.user.plan);
-        let inserted = self.items.insert_item(new_item, blob, quota).await?;
-        if let Some(redundant) = inserted.redundant_blob_key {
-            self.discard_key(&redundant).await;
+        let inserted = match self.items.insert_item(new_item, blob, quota).await {
+            Ok(inserted) => inserted,
+            Err(err) => {
+                self.discard_variants(&prepared.variants).await;
+                return Err(err);
+            }
+        };
+        for redundant in &inserted.redundant_blob_keys {
+            self.discard_key(redundant).await;
         }
         Ok(inserted.item)
     }
@@ -340,7 +369,7 @@ impl Library {
     }
 
     async fn purge_owned(&self, owner: &crate::UserId, id: &ItemId) -> Result<()> {
-        if let Some(key) = self.items.purge_item(owner, id).await? {
+        for key in self.items.purge_item(owner, id).await? {
             self.discard_key(&key).await;
         }
         Ok(())
@@ -354,16 +383,16 @@ impl Library {
         self.purge_owned(&who.user.id, id).await
     }
 
-    /// The original's bytes, whole or the `range` of them. The caller has already decided
-    /// that whoever asks may see `item`.
-    pub async fn open_original(
+    /// Stored bytes (an original or a variant), whole or the `range` of them. The caller
+    /// has already decided that whoever asks may see them.
+    pub async fn open_blob(
         &self,
-        item: &Item,
+        key: &str,
         range: Option<std::ops::Range<u64>>,
     ) -> Result<ByteStream> {
         match range {
-            Some(range) => self.blobs.open_range(&item.blob_key, range).await,
-            None => self.blobs.open(&item.blob_key).await,
+            Some(range) => self.blobs.open_range(key, range).await,
+            None => self.blobs.open(key).await,
         }
     }
 

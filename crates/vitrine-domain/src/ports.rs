@@ -45,6 +45,20 @@ pub struct Probe {
     pub height: Option<i32>,
 }
 
+/// Variants rendered from an image, with what its metadata says.
+#[derive(Debug, Clone)]
+pub struct RenderedImage {
+    /// `(name, JPEG bytes, width, height)`: `thumb`, and `medium` when the image is larger.
+    pub variants: Vec<(&'static str, Vec<u8>, i32, i32)>,
+    pub placeholder: String,
+    /// Upright dimensions, after the EXIF orientation.
+    pub width: i32,
+    pub height: i32,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+#[async_trait]
 pub trait MediaProber: Send + Sync {
     /// How many leading bytes `probe` wants to see.
     fn head_len(&self) -> usize;
@@ -59,6 +73,15 @@ pub trait MediaProber: Send + Sync {
     fn strip_metadata(&self, mime: &str, bytes: &[u8]) -> Result<Vec<u8>>;
     /// A JPEG of the image fitting `max_side`, refused above `max_pixels`.
     fn preview(&self, bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<u8>>;
+    /// Thumb, medium and placeholder from one decode, off the async threads; `None` for
+    /// types it does not render. Refuses images over the limits (413) and images that do
+    /// not decode (422).
+    async fn render(
+        &self,
+        bytes: Vec<u8>,
+        mime: &str,
+        max_pixels: u64,
+    ) -> Result<Option<RenderedImage>>;
 }
 
 #[derive(Debug, Clone)]
@@ -134,7 +157,8 @@ pub trait ItemRepository: Send + Sync {
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
     /// Deletes the item's rows for good and releases its quota and its blob reference.
     /// Returns the object key to delete when no other item uses those bytes any more.
-    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Option<String>>;
+    /// Returns the object keys (original and variants) no other item uses any more.
+    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Vec<String>>;
 }
 
 #[async_trait]

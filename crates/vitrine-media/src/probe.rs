@@ -1,7 +1,7 @@
 //! Type detection and header probing.
 
 use vitrine_domain::item::MediaKind;
-use vitrine_domain::ports::{MediaProber, Probe};
+use vitrine_domain::ports::{MediaProber, Probe, RenderedImage};
 use vitrine_domain::{DomainError, Result};
 
 /// Enough for JPEG headers behind large EXIF/ICC segments, small enough to buffer per upload.
@@ -21,9 +21,13 @@ const ACCEPTED: &[(&str, MediaKind, &str)] = &[
     ("video/webm", MediaKind::Video, "webm"),
 ];
 
+/// What `render` decodes; AVIF, HEIF and videos wait for the media pipeline's workers.
+const RENDERED: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
+
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Prober;
 
+#[async_trait::async_trait]
 impl MediaProber for Prober {
     fn head_len(&self) -> usize {
         HEAD_LEN
@@ -71,6 +75,50 @@ impl MediaProber for Prober {
             ..crate::ImageLimits::default()
         };
         crate::jpeg_preview(bytes, max_side, &limits)
+    }
+
+    async fn render(
+        &self,
+        bytes: Vec<u8>,
+        mime: &str,
+        max_pixels: u64,
+    ) -> Result<Option<RenderedImage>> {
+        if !RENDERED.contains(&mime) {
+            return Ok(None);
+        }
+        let mime = mime.to_owned();
+        let limits = crate::ImageLimits {
+            max_pixels,
+            ..crate::ImageLimits::default()
+        };
+        let rendered = tokio::task::spawn_blocking(move || {
+            crate::render_variants(&bytes, &mime, &crate::VariantSpec::default(), &limits)
+        })
+        .await
+        .map_err(DomainError::internal)??;
+        let side = |v: u32| i32::try_from(v).map_err(DomainError::internal);
+        let mut variants = vec![(
+            "thumb",
+            rendered.thumb.jpeg,
+            side(rendered.thumb.width)?,
+            side(rendered.thumb.height)?,
+        )];
+        if let Some(medium) = rendered.medium {
+            variants.push((
+                "medium",
+                medium.jpeg,
+                side(medium.width)?,
+                side(medium.height)?,
+            ));
+        }
+        Ok(Some(RenderedImage {
+            variants,
+            placeholder: rendered.placeholder,
+            width: side(rendered.width)?,
+            height: side(rendered.height)?,
+            title: rendered.meta.title,
+            description: rendered.meta.description,
+        }))
     }
 
     fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()> {

@@ -39,6 +39,7 @@ pub(crate) struct ItemRow {
     updated_at: NaiveDateTime,
     trashed_at: Option<NaiveDateTime>,
     folder_id: Option<String>,
+    placeholder: Option<String>,
 }
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -73,6 +74,7 @@ pub(crate) fn to_item(
     blob: (String, String, String),
     tags: Vec<String>,
     collections: Vec<String>,
+    variants: Vec<vitrine_domain::item::Variant>,
 ) -> Result<Item> {
     let (sha256, md5, blob_key) = blob;
     Ok(Item {
@@ -97,6 +99,8 @@ pub(crate) fn to_item(
         tags,
         folder: row.folder_id.map(FolderId::from),
         collections: collections.into_iter().map(CollectionId::from).collect(),
+        variants,
+        placeholder: row.placeholder,
         created_at: row.created_at,
         updated_at: row.updated_at,
         trashed_at: row.trashed_at,
@@ -120,11 +124,13 @@ fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<
         .ok_or(DomainError::NotFound("item"))?;
     let tags = crate::listing::tags_by_item(conn, &[id])?.remove(id);
     let collections = crate::listing::collections_by_item(conn, &[id])?.remove(id);
+    let variants = crate::variants::variants_by_item(conn, &[id])?.remove(id);
     to_item(
         row,
         blob,
         tags.unwrap_or_default(),
         collections.unwrap_or_default(),
+        variants.unwrap_or_default(),
     )
 }
 
@@ -279,7 +285,10 @@ fn reserve_quota(
 
 /// References the blob with these bytes, recording it when it is new.
 /// Returns the row's (id, object key): an existing copy wins over the one just written.
-fn reference_blob(conn: &mut AnyConnection, blob: &StoredBlob) -> Result<(String, String)> {
+pub(crate) fn reference_blob(
+    conn: &mut AnyConnection,
+    blob: &StoredBlob,
+) -> Result<(String, String)> {
     let row = BlobRow {
         id: blob.id.to_string(),
         sha256: blob.sha256.clone(),
@@ -314,7 +323,7 @@ fn reference_blob(conn: &mut AnyConnection, blob: &StoredBlob) -> Result<(String
 
 /// Drops one reference to a blob; when it was the last, deletes the row and returns the
 /// object key so the caller can delete the bytes.
-fn release_blob(conn: &mut AnyConnection, blob_id: &str) -> Result<Option<String>> {
+pub(crate) fn release_blob(conn: &mut AnyConnection, blob_id: &str) -> Result<Option<String>> {
     diesel::update(blobs::table.find(blob_id))
         .set(blobs::ref_count.eq(blobs::ref_count - 1))
         .execute(conn)
@@ -343,9 +352,14 @@ impl ItemRepository for Db {
     ) -> Result<Inserted> {
         self.write(move |conn| {
             let owner = item.owner.to_string();
-            reserve_quota(conn, &owner, blob.size, quota)?;
+            // The quota counts the original and every variant, reserved together.
+            let variant_bytes: i64 = item.variants.iter().map(|v| v.blob.size).sum();
+            reserve_quota(conn, &owner, blob.size + variant_bytes, quota)?;
             let (blob_id, object_key) = reference_blob(conn, &blob)?;
-            let redundant_blob_key = (object_key != blob.key).then(|| blob.key.clone());
+            let mut redundant_blob_keys: Vec<String> = (object_key != blob.key)
+                .then(|| blob.key.clone())
+                .into_iter()
+                .collect();
             let row = ItemRow {
                 id: item.id.to_string(),
                 user_id: owner.clone(),
@@ -366,16 +380,22 @@ impl ItemRepository for Db {
                 updated_at: item.created_at,
                 trashed_at: None,
                 folder_id: None,
+                placeholder: item.placeholder,
             };
             diesel::insert_into(items::table)
                 .values(&row)
                 .execute(conn)
                 .map_err(query_err)?;
             set_tags(conn, &owner, &row.id, &item.tags)?;
+            redundant_blob_keys.extend(crate::variants::insert_variants(
+                conn,
+                &row.id,
+                &item.variants,
+            )?);
             let item = load_item(conn, Some(&owner), &row.id)?;
             Ok(Inserted {
                 item,
-                redundant_blob_key,
+                redundant_blob_keys,
             })
         })
         .await
@@ -555,7 +575,7 @@ impl ItemRepository for Db {
         .await
     }
 
-    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Option<String>> {
+    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Vec<String>> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
             let (blob_id, size): (String, i64) = items::table
@@ -566,14 +586,16 @@ impl ItemRepository for Db {
                 .optional()
                 .map_err(query_err)?
                 .ok_or(DomainError::NotFound("item"))?;
+            let (variant_bytes, mut freed) = crate::variants::release_variants(conn, &id)?;
             diesel::delete(items::table.find(&id))
                 .execute(conn)
                 .map_err(query_err)?;
             diesel::update(users::table.find(&owner))
-                .set(users::bytes_used.eq(users::bytes_used - size))
+                .set(users::bytes_used.eq(users::bytes_used - size - variant_bytes))
                 .execute(conn)
                 .map_err(query_err)?;
-            release_blob(conn, &blob_id)
+            freed.extend(release_blob(conn, &blob_id)?);
+            Ok(freed)
         })
         .await
     }

@@ -14,6 +14,7 @@ mod shares;
 mod tag_plan;
 mod transfer;
 mod users;
+mod variants;
 
 pub use blob_store::{open_store, ObjectBlobStore, S3Settings, StoreUrl};
 pub use connection::{AnyConnection, Backend};

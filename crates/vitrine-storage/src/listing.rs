@@ -101,16 +101,19 @@ pub(crate) fn items_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<V
     rows.sort_by_key(|(row, _)| position.get(row.id.as_str()).copied());
     let mut tags = HashMap::new();
     let mut collections = HashMap::new();
+    let mut variants = HashMap::new();
     for slice in rows.chunks(500) {
         let ids: Vec<&str> = slice.iter().map(|(row, _)| row.id.as_str()).collect();
         tags.extend(tags_by_item(conn, &ids)?);
         collections.extend(collections_by_item(conn, &ids)?);
+        variants.extend(crate::variants::variants_by_item(conn, &ids)?);
     }
     rows.into_iter()
         .map(|(row, blob)| {
             let item_tags = tags.remove(&row.id).unwrap_or_default();
             let item_collections = collections.remove(&row.id).unwrap_or_default();
-            to_item(row, blob, item_tags, item_collections)
+            let item_variants = variants.remove(&row.id).unwrap_or_default();
+            to_item(row, blob, item_tags, item_collections, item_variants)
         })
         .collect()
 }

@@ -62,6 +62,19 @@ diesel::table! {
         updated_at -> Timestamp,
         trashed_at -> Nullable<Timestamp>,
         folder_id -> Nullable<Text>,
+        placeholder -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    item_variants (item_id, variant) {
+        item_id -> Text,
+        variant -> Text,
+        blob_id -> Text,
+        mime -> Text,
+        width -> Integer,
+        height -> Integer,
+        size -> BigInt,
     }
 }
 
@@ -161,6 +174,8 @@ diesel::joinable!(collection_items -> collections (collection_id));
 diesel::joinable!(collection_items -> items (item_id));
 diesel::joinable!(items -> users (user_id));
 diesel::joinable!(items -> blobs (blob_id));
+diesel::joinable!(item_variants -> blobs (blob_id));
+diesel::joinable!(item_variants -> items (item_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
 
@@ -172,6 +187,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     folders,
     item_counts,
     item_tags,
+    item_variants,
     items,
     settings,
     share_failures,

@@ -22,11 +22,12 @@ use crate::error::query_err;
 use crate::folders::FolderRow;
 use crate::items::{BlobRow, ItemRow};
 use crate::schema::{
-    api_keys, blobs, collection_items, collections, folders, item_tags, items, settings, shares,
-    tags, users,
+    api_keys, blobs, collection_items, collections, folders, item_tags, item_variants, items,
+    settings, shares, tags, users,
 };
 use crate::shares::ShareRow;
 use crate::users::UserRow;
+use crate::variants::VariantRow;
 use crate::{Db, ObjectBlobStore};
 
 const PAGE: i64 = 500;
@@ -167,6 +168,13 @@ impl Transfer<'_> {
             copy_table!(self, progress, blobs, BlobRow, blobs::id),
             self.copy_folders(progress).await?,
             copy_table!(self, progress, items, ItemRow, items::id),
+            copy_table!(
+                self,
+                progress,
+                item_variants,
+                VariantRow,
+                (item_variants::item_id, item_variants::variant)
+            ),
             copy_table!(self, progress, tags, TagRow, tags::id),
             copy_table!(
                 self,

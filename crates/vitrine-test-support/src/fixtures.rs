@@ -58,3 +58,16 @@ pub fn jpeg_with_exif(width: u32, height: u32, secret: &str) -> (Vec<u8>, Vec<u8
     with.extend_from_slice(&plain[2..]);
     (with, plain)
 }
+
+/// What an upload of `bytes` counts in its owner's quota: the original plus the variants
+/// the server renders from it (the same code, so the same bytes).
+pub fn quota_cost(bytes: &[u8], mime: &str) -> usize {
+    let rendered = vitrine_media::render_variants(
+        bytes,
+        mime,
+        &vitrine_media::VariantSpec::default(),
+        &vitrine_media::ImageLimits::default(),
+    )
+    .unwrap_or_else(|err| panic!("rendering a fixture: {err}"));
+    bytes.len() + rendered.thumb.jpeg.len() + rendered.medium.map_or(0, |m| m.jpeg.len())
+}

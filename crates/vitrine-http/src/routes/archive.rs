@@ -87,7 +87,7 @@ async fn write_zip(
                 .map_err(zip_err)?;
             continue;
         }
-        let mut bytes = library.open_original(item, None).await?;
+        let mut bytes = library.open_blob(&item.blob_key, None).await?;
         let mut entry_writer = zip.write_entry_stream(entry).await.map_err(zip_err)?;
         while let Some(chunk) = bytes.next().await {
             entry_writer

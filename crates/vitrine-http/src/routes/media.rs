@@ -6,7 +6,7 @@ use serde::Deserialize;
 use vitrine_domain::{DomainError, ItemId};
 
 use super::get_or_head;
-use super::stream::{serve_original, Disposition};
+use super::stream::{serve, Disposition, Served};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -37,9 +37,14 @@ async fn signed_media(
             "this media link is invalid or has expired".into(),
         )));
     }
-    if variant != "original" {
-        return Err(ApiError(DomainError::NotFound("variant")));
-    }
     let item = state.library.item_signed(&ItemId::from(id)).await?;
-    serve_original(&req, &state.library, &item, Disposition::Inline).await
+    let served = match variant.as_str() {
+        "original" => Served::original(&item),
+        name => Served::variant(
+            &item,
+            item.variant(name)
+                .ok_or(ApiError(DomainError::NotFound("variant")))?,
+        ),
+    };
+    serve(&req, &state.library, &served, Disposition::Inline).await
 }

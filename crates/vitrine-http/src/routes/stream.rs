@@ -7,7 +7,7 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use futures::StreamExt;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use vitrine_domain::item::Item;
+use vitrine_domain::item::{Item, Variant};
 use vitrine_domain::library::Library;
 
 use crate::error::{ApiError, ApiResult};
@@ -39,16 +39,52 @@ pub(crate) fn content_disposition(kind: Disposition, filename: &str) -> String {
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-/// The original's bytes as `req` asks for them. Blobs are content-addressed, so the
-/// SHA-256 is a strong `ETag` that never needs invalidating.
-pub(crate) async fn serve_original(
+/// Stored bytes to send: an item's original or one of its variants.
+pub(crate) struct Served<'a> {
+    key: &'a str,
+    mime: &'a str,
+    size: i64,
+    sha256: &'a str,
+    filename: String,
+}
+
+impl<'a> Served<'a> {
+    pub(crate) fn original(item: &'a Item) -> Self {
+        Served {
+            key: &item.blob_key,
+            mime: &item.mime,
+            size: item.size,
+            sha256: &item.sha256,
+            filename: item.original_filename.clone(),
+        }
+    }
+
+    /// `cat-thumb.jpg` for the thumb of `cat.png`.
+    pub(crate) fn variant(item: &'a Item, variant: &'a Variant) -> Self {
+        let name = &item.original_filename;
+        let stem = name
+            .rsplit_once('.')
+            .map_or(name.as_str(), |(stem, _)| stem);
+        Served {
+            key: &variant.blob_key,
+            mime: &variant.mime,
+            size: variant.size,
+            sha256: &variant.sha256,
+            filename: format!("{stem}-{}.jpg", variant.name),
+        }
+    }
+}
+
+/// Stored bytes as `req` asks for them. Blobs are content-addressed, so the SHA-256 is a
+/// strong `ETag` that never needs invalidating.
+pub(crate) async fn serve(
     req: &HttpRequest,
     library: &Library,
-    item: &Item,
+    served: &Served<'_>,
     kind: Disposition,
 ) -> ApiResult<HttpResponse> {
-    let etag = format!("\"{}\"", item.sha256);
-    let size = item.size as u64;
+    let etag = format!("\"{}\"", served.sha256);
+    let size = served.size as u64;
     let response = |status: StatusCode| {
         let mut builder = HttpResponse::build(status);
         builder
@@ -85,10 +121,10 @@ pub(crate) async fn serve_original(
         None => response(StatusCode::OK),
     };
     builder
-        .insert_header((header::CONTENT_TYPE, item.mime.as_str()))
+        .insert_header((header::CONTENT_TYPE, served.mime))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            content_disposition(kind, &item.original_filename),
+            content_disposition(kind, &served.filename),
         ))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
     let length = range.as_ref().map_or(size, |r| r.end - r.start);
@@ -100,7 +136,7 @@ pub(crate) async fn serve_original(
             futures::stream::empty().boxed_local(),
         ));
     }
-    let bytes = library.open_original(item, range).await?;
+    let bytes = library.open_blob(served.key, range).await?;
     let body = bytes
         .map(|chunk| chunk.map_err(|err| actix_web::Error::from(ApiError(err))))
         .boxed_local();

@@ -45,6 +45,15 @@ pub struct ItemResponse {
 
 impl ItemResponse {
     pub fn new(item: Item, signer: &UrlSigner, now: i64) -> Self {
+        let variant_url = |name: &str| {
+            item.variant(name)
+                .map(|_| signer.url(item.id.as_str(), name, now))
+        };
+        let (thumbnail_url, medium_url, frame_url) = (
+            variant_url("thumb"),
+            variant_url("medium"),
+            variant_url("frame"),
+        );
         Self {
             url: signer.url(item.id.as_str(), "original", now),
             id: item.id.to_string(),
@@ -58,17 +67,17 @@ impl ItemResponse {
             created_at: iso8601(item.created_at),
             updated_at: iso8601(item.updated_at),
             tags: item.tags,
-            // Variants, animation and duration come from the media pipeline.
-            thumbnail_url: None,
-            medium_url: None,
-            frame_url: None,
-            placeholder: None,
+            thumbnail_url,
+            medium_url,
+            frame_url,
+            placeholder: item.placeholder,
             mime_type: item.mime,
             size: item.size,
             original_filename: item.original_filename,
             favorite: item.favorite,
             status: item.status.as_str(),
             processing: item.processing.as_str(),
+            // Animation and duration come from the media pipeline's workers.
             is_animated: false,
             duration: None,
             folder_id: item.folder.map(|f| f.to_string()),

@@ -16,7 +16,7 @@ pub(crate) use self::dto::ItemResponse;
 use self::dto::{ListResponse, PatchBody, StorageResponse};
 use super::filters::{item_query, Surface};
 use super::get_or_head;
-use super::stream::{serve_original, Disposition};
+use super::stream::{serve, Disposition, Served};
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult};
 use crate::format::human_bytes;
@@ -132,7 +132,13 @@ async fn download(
         .library
         .item(&who, &ItemId::from(id.into_inner()))
         .await?;
-    serve_original(&req, &state.library, &item, Disposition::Attachment).await
+    serve(
+        &req,
+        &state.library,
+        &Served::original(&item),
+        Disposition::Attachment,
+    )
+    .await
 }
 
 async fn storage(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {

@@ -14,7 +14,7 @@ use vitrine_domain::{DomainError, ItemId};
 
 use super::archive::{zip_response, ZipOptions};
 use super::get_or_head;
-use super::stream::{content_disposition, serve_original, Disposition};
+use super::stream::{content_disposition, serve, Disposition, Served};
 use crate::error::status_of;
 use crate::state::AppState;
 
@@ -296,8 +296,18 @@ async fn asset(
             };
             original(&req, &state, &share, &item, kind).await
         }
-        "medium" => preview(&state, &item, 1024).await,
-        "thumb" => preview(&state, &item, 256).await,
+        "medium" | "thumb" => match item.variant(&variant) {
+            Some(stored) => serve(
+                &req,
+                &state.library,
+                &Served::variant(&item, stored),
+                Disposition::Inline,
+            )
+            .await
+            .map_err(|err| refusal(err.0)),
+            // Not rendered at upload (a type or size the fast path leaves to the workers).
+            None => preview(&state, &item, if variant == "thumb" { 256 } else { 1024 }).await,
+        },
         _ => Err(refusal(DomainError::NotFound("variant"))),
     }
 }
@@ -321,7 +331,7 @@ async fn original(
 ) -> PageResult {
     downloads_allowed(share)?;
     if !(share.hide_metadata && item.kind == MediaKind::Image) {
-        return serve_original(req, &state.library, item, kind)
+        return serve(req, &state.library, &Served::original(item), kind)
             .await
             .map_err(|err| refusal(err.0));
     }

@@ -1,0 +1,154 @@
+//! Variants made at upload: thumb and medium as real JPEGs behind signed URLs, upright
+//! per EXIF, counted in the quota; metadata filling in titles; bombs and corrupt images
+//! refused with a 4xx that leaves nothing behind.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use serde_json::Value;
+use vitrine_test_support::{backend_tests, fixtures, TestApp};
+
+backend_tests!(
+    an_upload_gets_thumb_medium_and_placeholder,
+    exif_orientation_and_xmp_shape_the_item,
+    bombs_and_corrupt_images_are_refused_cleanly,
+);
+
+async fn fetch_image(app: &TestApp, url: &Value) -> image::RgbImage {
+    let response = app.send(app.client().get(url.as_str().unwrap())).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    image::load_from_memory(&response.bytes().await.unwrap())
+        .unwrap()
+        .into_rgb8()
+}
+
+async fn an_upload_gets_thumb_medium_and_placeholder(app: TestApp) {
+    let alice = app.user("alice").await;
+    let photo = fixtures::jpeg(2000, 1500);
+    let item = app.upload_ok(&alice.key, "big.jpg", photo.clone()).await;
+    assert_eq!(
+        (item["width"].clone(), item["height"].clone()),
+        (2000.into(), 1500.into())
+    );
+    assert!(
+        item["placeholder"].as_str().is_some_and(|p| p.len() > 10),
+        "{item}"
+    );
+    assert_eq!(item["processing"], "completed");
+    assert_eq!(
+        fetch_image(&app, &item["thumbnailUrl"]).await.dimensions(),
+        (256, 192)
+    );
+    assert_eq!(
+        fetch_image(&app, &item["mediumUrl"]).await.dimensions(),
+        (1024, 768)
+    );
+    let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
+    assert_eq!(storage["used"], fixtures::quota_cost(&photo, "image/jpeg"));
+
+    // Small images get a thumb at their own size and no medium.
+    let small = app
+        .upload_ok(&alice.key, "small.png", fixtures::png(300, 100))
+        .await;
+    assert_eq!(small["mediumUrl"], Value::Null);
+    assert_eq!(
+        fetch_image(&app, &small["thumbnailUrl"]).await.dimensions(),
+        (256, 85)
+    );
+
+    // Listings carry the same URLs; a signed thumb URL cannot be turned into another's.
+    let listed = app.get_ok(&alice.key, "/api/v1/gallery").await;
+    assert!(listed["items"][0]["thumbnailUrl"].is_string());
+    let forged = item["thumbnailUrl"]
+        .as_str()
+        .unwrap()
+        .replace("/thumb?", "/medium?");
+    assert_eq!(app.send(app.client().get(forged)).await.status(), 403);
+}
+
+/// APP1 segments inserted after SOI: EXIF with one Orientation entry, and an XMP packet.
+fn with_metadata(jpeg: &[u8], orientation: u8, xmp_title: &str) -> Vec<u8> {
+    let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0".to_vec();
+    exif.extend_from_slice(&[orientation, 0, 0, 0, 0, 0, 0]);
+    let xmp = format!(
+        "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description>\
+         <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{xmp_title}</rdf:li></rdf:Alt></dc:title>\
+         </rdf:Description></rdf:RDF></x:xmpmeta>"
+    );
+    let mut out = jpeg[..2].to_vec();
+    for payload in [exif.as_slice(), xmp.as_bytes()] {
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(payload);
+    }
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+async fn exif_orientation_and_xmp_shape_the_item(app: TestApp) {
+    let alice = app.user("alice").await;
+    let sideways = with_metadata(&fixtures::jpeg(400, 200), 6, "Harbour at dusk");
+    let item = app
+        .upload_ok(&alice.key, "phone.jpg", sideways.clone())
+        .await;
+    assert_eq!(
+        (item["width"].clone(), item["height"].clone()),
+        (200.into(), 400.into())
+    );
+    assert_eq!(
+        item["title"], "Harbour at dusk",
+        "XMP fills in a missing title"
+    );
+    assert_eq!(
+        fetch_image(&app, &item["thumbnailUrl"]).await.dimensions(),
+        (128, 256)
+    );
+
+    let titled = app
+        .upload(
+            &alice.key,
+            "phone.jpg",
+            sideways,
+            &[("prompt", "My own title")],
+        )
+        .await;
+    let titled: Value = titled.json().await.unwrap();
+    assert_eq!(titled["title"], "My own title", "what the upload says wins");
+}
+
+async fn bombs_and_corrupt_images_are_refused_cleanly(app: TestApp) {
+    let alice = app.user("alice").await;
+    // A PNG header claiming 100000×100000 pixels (10 G), then an ordinary body and end.
+    let mut bomb = fixtures::png(10, 10);
+    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    let started = std::time::Instant::now();
+    let refused = app.upload(&alice.key, "bomb.png", bomb, &[]).await;
+    assert_eq!(refused.status(), 413);
+    let body: Value = refused.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("100000000"),
+        "{body}"
+    );
+    assert!(started.elapsed().as_secs() < 5);
+
+    // A PNG whose pixel data is damaged but whose header and end are intact.
+    let mut corrupt = fixtures::png(64, 64);
+    let idat = corrupt.windows(4).position(|w| w == b"IDAT").unwrap();
+    for byte in &mut corrupt[idat + 10..idat + 40] {
+        *byte ^= 0x5A;
+    }
+    let refused = app.upload(&alice.key, "broken.png", corrupt, &[]).await;
+    assert_eq!(refused.status(), 422);
+
+    assert_eq!(app.count_rows("items").await, 0);
+    assert_eq!(app.count_rows("blobs").await, 0);
+    assert_eq!(
+        app.blob_objects().await,
+        0,
+        "no original or variant left behind"
+    );
+    let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
+    assert_eq!(storage["used"], 0);
+}

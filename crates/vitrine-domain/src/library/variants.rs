@@ -1,0 +1,124 @@
+//! Variants made while the upload waits (the fast path for ordinary images): the staged
+//! original is read back, rendered off the async threads, and each variant is written as
+//! a blob of its own, recorded and counted in the quota with the item.
+
+use bytes::Bytes;
+use futures::StreamExt;
+use md5::Md5;
+use sha2::{Digest, Sha256};
+
+use super::Library;
+use crate::item::{MediaKind, NewVariant, StoredBlob};
+use crate::ports::{Probe, RenderedImage};
+use crate::{BlobId, DomainError, Result};
+
+/// What rendering added to an upload.
+pub(super) struct Prepared {
+    pub variants: Vec<NewVariant>,
+    pub placeholder: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+impl Prepared {
+    fn nothing(probe: &Probe) -> Self {
+        Prepared {
+            variants: Vec::new(),
+            placeholder: None,
+            width: probe.width,
+            height: probe.height,
+            title: None,
+            description: None,
+        }
+    }
+}
+
+impl Library {
+    /// Renders and stores the variants of a staged image. Other kinds, types the prober
+    /// does not render and images too big to render on request get none here.
+    pub(super) async fn prepare_variants(
+        &self,
+        blob: &StoredBlob,
+        probe: &Probe,
+    ) -> Result<Prepared> {
+        let renderable = probe.kind == MediaKind::Image
+            && u64::try_from(blob.size).is_ok_and(|size| size <= self.limits.max_render_bytes);
+        if !renderable {
+            return Ok(Prepared::nothing(probe));
+        }
+        let mut original = Vec::with_capacity(usize::try_from(blob.size).unwrap_or_default());
+        let mut stream = self.blobs.open(&blob.key).await?;
+        while let Some(chunk) = stream.next().await {
+            original.extend_from_slice(&chunk?);
+        }
+        let Some(rendered) = self
+            .prober
+            .render(original, probe.mime, self.limits.max_image_pixels)
+            .await?
+        else {
+            return Ok(Prepared::nothing(probe));
+        };
+        let RenderedImage {
+            variants,
+            placeholder,
+            width,
+            height,
+            title,
+            description,
+        } = rendered;
+        let mut stored: Vec<NewVariant> = Vec::with_capacity(variants.len());
+        for (name, jpeg, width, height) in variants {
+            match self.store_bytes(Bytes::from(jpeg)).await {
+                Ok(blob) => stored.push(NewVariant {
+                    name,
+                    blob,
+                    mime: "image/jpeg",
+                    width,
+                    height,
+                }),
+                Err(err) => {
+                    self.discard_variants(&stored).await;
+                    return Err(err);
+                }
+            }
+        }
+        Ok(Prepared {
+            variants: stored,
+            placeholder: Some(placeholder),
+            width: Some(width),
+            height: Some(height),
+            title,
+            description,
+        })
+    }
+
+    pub(super) async fn discard_variants(&self, variants: &[NewVariant]) {
+        for variant in variants {
+            self.discard_key(&variant.blob.key).await;
+        }
+    }
+
+    /// Writes bytes already in memory as a new blob, hashed like uploads are.
+    async fn store_bytes(&self, bytes: Bytes) -> Result<StoredBlob> {
+        let id = BlobId::generate();
+        let key = format!("objects/{}", id.as_str());
+        let size = i64::try_from(bytes.len()).map_err(DomainError::internal)?;
+        let sha256 = hex::encode(Sha256::digest(&bytes));
+        let md5 = hex::encode(Md5::digest(&bytes));
+        let mut writer = self.blobs.create(&key).await?;
+        if let Err(err) = writer.write(bytes).await {
+            writer.abort().await;
+            return Err(err);
+        }
+        writer.finish().await?;
+        Ok(StoredBlob {
+            id,
+            key,
+            sha256,
+            md5,
+            size,
+        })
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE item_variants;
+ALTER TABLE items DROP COLUMN placeholder;
