@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod blob_refs;
 mod blob_store;
 mod collections;
 mod connection;

@@ -16,11 +16,12 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 use vitrine_domain::{DomainError, Result};
 
+use crate::blob_refs::BlobRow;
 use crate::collections::{CollectionItemRow, CollectionRow};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::folders::FolderRow;
-use crate::items::{BlobRow, ItemRow};
+use crate::items::ItemRow;
 use crate::schema::{
     api_keys, blobs, collection_items, collections, folders, item_tags, item_variants, items,
     settings, shares, tags, users,

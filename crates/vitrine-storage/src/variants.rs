@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use vitrine_domain::item::{NewVariant, Variant};
 use vitrine_domain::Result;
 
+use crate::blob_refs::{reference_blob, release_blob};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::items::{reference_blob, release_blob};
 use crate::schema::{blobs, item_variants};
 
 #[derive(Queryable, Selectable, Insertable)]
