@@ -11,6 +11,11 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
 fi
 pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
 
+# ffmpeg and ffprobe: the media pipeline's video path is tested for real.
+if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
+    { apt-get update -qq && apt-get install -y -qq ffmpeg; } >&2
+fi
+
 # S3: moto's server, an S3-compatible endpoint from PyPI that keeps objects in memory.
 if ! command -v moto_server >/dev/null 2>&1 || ! python3 -c 'import moto.server' 2>/dev/null; then
     python3 -m pip install -q 'moto[server]' >&2

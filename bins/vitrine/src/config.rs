@@ -6,9 +6,11 @@ use std::time::Duration;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
+use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::limits::{Limits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
 use vitrine_http::HttpSettings;
+use vitrine_media::VideoTools;
 
 const GIB: i64 = 1024 * 1024 * 1024;
 
@@ -50,6 +52,13 @@ pub struct Config {
     pub share_attempt_window_secs: u64,
     /// HTTP worker threads; default one per core.
     pub workers: Option<usize>,
+    /// Media pipeline workers in this process; default one per core, 0 for none.
+    pub media_workers: Option<usize>,
+    /// How long a claimed media job is its worker's before another may take it over.
+    pub media_job_lease_secs: u64,
+    pub media_job_max_attempts: i32,
+    pub ffmpeg_path: String,
+    pub ffprobe_path: String,
 }
 
 impl Default for Config {
@@ -79,6 +88,11 @@ impl Default for Config {
             share_attempts_per_client: limits.shares.attempts_per_client,
             share_attempt_window_secs: limits.shares.window.num_seconds() as u64,
             workers: None,
+            media_workers: None,
+            media_job_lease_secs: 600,
+            media_job_max_attempts: 3,
+            ffmpeg_path: "ffmpeg".to_owned(),
+            ffprobe_path: "ffprobe".to_owned(),
         }
     }
 }
@@ -141,6 +155,20 @@ impl Config {
                 window: chrono::Duration::seconds(self.share_attempt_window_secs as i64),
                 ..ShareLimits::default()
             },
+        }
+    }
+
+    pub fn jobs(&self) -> JobSettings {
+        JobSettings {
+            lease: chrono::Duration::seconds(self.media_job_lease_secs.max(1) as i64),
+            max_attempts: self.media_job_max_attempts.max(1),
+        }
+    }
+
+    pub fn video_tools(&self) -> VideoTools {
+        VideoTools {
+            ffmpeg: self.ffmpeg_path.clone(),
+            ffprobe: self.ffprobe_path.clone(),
         }
     }
 

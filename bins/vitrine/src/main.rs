@@ -194,7 +194,9 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     let state = vitrine_http::AppState::build(
         db,
         Arc::new(store),
-        Arc::new(vitrine_media::Prober),
+        Arc::new(vitrine_media::Prober::with_video_tools(
+            config.video_tools(),
+        )),
         config.limits(),
         config.http(),
         Arc::new(vitrine_domain::clock::SystemClock),
@@ -203,6 +205,13 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     spawn_trash_purge(
         state.library.clone(),
         Duration::from_secs(config.trash_purge_interval_secs.max(1)),
+    );
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    vitrine_http::spawn_media_workers(
+        state.library.clone(),
+        config.media_workers.unwrap_or(cores),
+        config.jobs(),
+        Duration::from_millis(500),
     );
     let listener = std::net::TcpListener::bind(&config.listen)
         .with_context(|| format!("listening on {}", config.listen))?;

@@ -66,6 +66,9 @@ pub struct Item {
     pub variants: Vec<Variant>,
     /// ThumbHash (base64) to paint before the thumb arrives.
     pub placeholder: Option<String>,
+    /// Seconds, for videos the pipeline has probed.
+    pub duration_secs: Option<f64>,
+    pub is_animated: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
@@ -115,7 +118,30 @@ pub struct NewItem {
     pub tags: Vec<String>,
     pub variants: Vec<NewVariant>,
     pub placeholder: Option<String>,
+    pub is_animated: bool,
+    /// `Pending` queues a media job with the item, in the same transaction.
+    pub processing: Processing,
     pub created_at: NaiveDateTime,
+}
+
+/// What a media job learned and made for an item.
+#[derive(Debug, Clone, Default)]
+pub struct ProcessedMedia {
+    pub variants: Vec<NewVariant>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub duration_secs: Option<f64>,
+    pub placeholder: Option<String>,
+    pub is_animated: bool,
+}
+
+/// A claimed media job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaJob {
+    pub id: String,
+    pub item: ItemId,
+    /// How many times it has been claimed, this time included.
+    pub attempts: i32,
 }
 
 /// The bytes of an upload, already in the blob store under a key of its own.

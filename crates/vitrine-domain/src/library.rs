@@ -5,6 +5,7 @@
 //! probing them; `commit` inserts the rows. Whatever fails after `stage` calls `discard`,
 //! so no blob outlives a failed upload.
 
+pub mod jobs;
 mod variants;
 
 use std::sync::Arc;
@@ -15,10 +16,12 @@ use futures::{Stream, StreamExt};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
-use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, StoredBlob};
+use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredBlob};
 use crate::limits::Limits;
 use crate::organise::check_bulk;
-use crate::ports::{BlobStore, BlobWriter, ByteStream, ItemRepository, MediaProber, Probe};
+use crate::ports::{
+    BlobStore, BlobWriter, ByteStream, ItemRepository, JobRepository, MediaProber, Probe,
+};
 use crate::tags::normalize_tags;
 use crate::user::{Principal, Scope};
 use crate::{BlobId, DomainError, FolderId, ItemId, Result};
@@ -26,6 +29,7 @@ use crate::{BlobId, DomainError, FolderId, ItemId, Result};
 #[derive(Clone)]
 pub struct Library {
     items: Arc<dyn ItemRepository>,
+    jobs: Arc<dyn JobRepository>,
     blobs: Arc<dyn BlobStore>,
     prober: Arc<dyn MediaProber>,
     limits: Limits,
@@ -58,12 +62,14 @@ pub struct StorageUsage {
 impl Library {
     pub fn new(
         items: Arc<dyn ItemRepository>,
+        jobs: Arc<dyn JobRepository>,
         blobs: Arc<dyn BlobStore>,
         prober: Arc<dyn MediaProber>,
         limits: Limits,
     ) -> Self {
         Self {
             items,
+            jobs,
             blobs,
             prober,
             limits,
@@ -223,6 +229,12 @@ impl Library {
             tags,
             variants: prepared.variants.clone(),
             placeholder: prepared.placeholder,
+            is_animated: prepared.is_animated,
+            processing: if prepared.rendered {
+                Processing::Completed
+            } else {
+                Processing::Pending
+            },
             created_at: now(),
         };
         let quota = self.limits.quotas.limit_for(who.user.plan);

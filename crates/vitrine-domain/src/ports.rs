@@ -8,7 +8,10 @@ use futures::stream::BoxStream;
 
 use chrono::NaiveDateTime;
 
-use crate::item::{Inserted, Item, ItemPatch, ItemQuery, MediaKind, NewItem, Page, StoredBlob};
+use crate::item::{
+    Inserted, Item, ItemPatch, ItemQuery, MediaJob, MediaKind, NewItem, Page, ProcessedMedia,
+    StoredBlob,
+};
 use crate::organise::{Collection, CollectionChange, Folder, FolderChange, FolderDelete};
 use crate::shares::{Share, ShareTarget};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
@@ -56,6 +59,18 @@ pub struct RenderedImage {
     pub height: i32,
     pub title: Option<String>,
     pub description: Option<String>,
+    pub is_animated: bool,
+}
+
+/// What ffprobe and ffmpeg tell of a video.
+#[derive(Debug, Clone, Default)]
+pub struct VideoInfo {
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub duration_secs: Option<f64>,
+    pub codec: Option<String>,
+    /// A still from early in the video, as JPEG.
+    pub frame: Option<Vec<u8>>,
 }
 
 #[async_trait]
@@ -82,6 +97,43 @@ pub trait MediaProber: Send + Sync {
         mime: &str,
         max_pixels: u64,
     ) -> Result<Option<RenderedImage>>;
+    /// Probes a video and takes a still; `None` where ffmpeg is not installed.
+    async fn video(&self, bytes: ByteStream) -> Result<Option<VideoInfo>>;
+}
+
+/// The media pipeline's queue. Jobs are claimed with a lease; a job whose lease has run
+/// out is claimed again, so a crashed worker's job is not lost.
+#[async_trait]
+pub trait JobRepository: Send + Sync {
+    /// Claims the most urgent ready job: pending, or processing with an expired lease,
+    /// with attempts left. Two workers never claim the same job.
+    async fn claim_job(
+        &self,
+        now: NaiveDateTime,
+        lease_until: NaiveDateTime,
+        max_attempts: i32,
+    ) -> Result<Option<MediaJob>>;
+    /// Records the outcome on the item (variants counted in its owner's usage) and marks
+    /// the job completed, in one transaction. Returns redundant object keys to delete.
+    async fn finish_job(
+        &self,
+        job: &MediaJob,
+        processed: ProcessedMedia,
+        now: NaiveDateTime,
+        duration_ms: i64,
+    ) -> Result<Vec<String>>;
+    /// Records a failure: retried later while attempts remain, else failed for good.
+    async fn fail_job(
+        &self,
+        job: &MediaJob,
+        error: &str,
+        give_up: bool,
+        now: NaiveDateTime,
+    ) -> Result<()>;
+    /// Queues a job for an existing item (backfill, regeneration).
+    async fn enqueue_job(&self, item: &ItemId, priority: i32, now: NaiveDateTime) -> Result<()>;
+    /// Items of any user: all of them, or only those without a thumb.
+    async fn items_for_regeneration(&self, missing_only: bool) -> Result<Vec<ItemId>>;
 }
 
 #[derive(Debug, Clone)]

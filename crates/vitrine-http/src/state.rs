@@ -10,8 +10,8 @@ use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::organise::{Collections, Folders};
 use vitrine_domain::ports::{
-    BlobStore, CollectionRepository, FolderRepository, Health, ItemRepository, MediaProber,
-    SettingsRepository, ShareRepository, UserRepository,
+    BlobStore, CollectionRepository, FolderRepository, Health, ItemRepository, JobRepository,
+    MediaProber, SettingsRepository, ShareRepository, UserRepository,
 };
 use vitrine_domain::shares::Shares;
 use vitrine_domain::Result;
@@ -53,6 +53,7 @@ pub trait Repositories:
     + CollectionRepository
     + SettingsRepository
     + ShareRepository
+    + JobRepository
     + Health
     + 'static
 {
@@ -64,6 +65,7 @@ impl<T> Repositories for T where
         + CollectionRepository
         + SettingsRepository
         + ShareRepository
+        + JobRepository
         + Health
         + 'static
 {
@@ -108,7 +110,7 @@ impl AppState {
             limits.shares.clone(),
         );
         Ok(AppState {
-            library: Library::new(db.clone(), blobs, prober, limits),
+            library: Library::new(db.clone(), db.clone(), blobs, prober, limits),
             shares,
             folders: Folders::new(db.clone()),
             collections: Collections::new(db.clone()),

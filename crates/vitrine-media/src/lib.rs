@@ -4,6 +4,7 @@ mod metadata;
 mod probe;
 mod render;
 mod strip;
+mod video;
 
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
 pub use probe::Prober;
@@ -11,3 +12,4 @@ pub use render::{
     check_limits, jpeg_preview, render_variants, Encoded, ImageLimits, Rendered, VariantSpec,
 };
 pub use strip::strip_metadata;
+pub use video::VideoTools;

@@ -24,8 +24,17 @@ const ACCEPTED: &[(&str, MediaKind, &str)] = &[
 /// What `render` decodes; AVIF, HEIF and videos wait for the media pipeline's workers.
 const RENDERED: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
 
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Prober;
+#[derive(Debug, Default, Clone)]
+pub struct Prober {
+    video: crate::VideoTools,
+}
+
+impl Prober {
+    /// A prober using these ffmpeg and ffprobe binaries.
+    pub fn with_video_tools(video: crate::VideoTools) -> Self {
+        Self { video }
+    }
+}
 
 #[async_trait::async_trait]
 impl MediaProber for Prober {
@@ -77,6 +86,13 @@ impl MediaProber for Prober {
         crate::jpeg_preview(bytes, max_side, &limits)
     }
 
+    async fn video(
+        &self,
+        bytes: vitrine_domain::ports::ByteStream,
+    ) -> Result<Option<vitrine_domain::ports::VideoInfo>> {
+        self.video.inspect(bytes).await
+    }
+
     async fn render(
         &self,
         bytes: Vec<u8>,
@@ -118,6 +134,7 @@ impl MediaProber for Prober {
             height: side(rendered.height)?,
             title: rendered.meta.title,
             description: rendered.meta.description,
+            is_animated: rendered.frames > 1,
         }))
     }
 
@@ -176,17 +193,19 @@ mod tests {
 
     #[test]
     fn a_png_is_recognised_with_its_dimensions() {
-        let probe = Prober.probe(&tiny_png()).unwrap();
+        let probe = Prober::default().probe(&tiny_png()).unwrap();
         assert_eq!(probe.mime, "image/png");
         assert_eq!((probe.width, probe.height), (Some(3), Some(2)));
-        assert!(Prober
+        assert!(Prober::default()
             .check_end(&probe, &tiny_png()[tiny_png().len() - 32..])
             .is_ok());
     }
 
     #[test]
     fn text_is_refused_whatever_it_is_called() {
-        let err = Prober.probe(b"hello, I am not a picture").unwrap_err();
+        let err = Prober::default()
+            .probe(b"hello, I am not a picture")
+            .unwrap_err();
         assert!(matches!(err, DomainError::UnsupportedMedia(_)));
     }
 
@@ -194,7 +213,9 @@ mod tests {
     fn a_png_without_its_end_is_truncated() {
         let png = tiny_png();
         let cut = &png[..png.len() - 12];
-        let probe = Prober.probe(cut).unwrap();
-        assert!(Prober.check_end(&probe, &cut[cut.len() - 16..]).is_err());
+        let probe = Prober::default().probe(cut).unwrap();
+        assert!(Prober::default()
+            .check_end(&probe, &cut[cut.len() - 16..])
+            .is_err());
     }
 }

@@ -41,6 +41,8 @@ pub(crate) struct ItemRow {
     trashed_at: Option<NaiveDateTime>,
     folder_id: Option<String>,
     placeholder: Option<String>,
+    duration_secs: Option<f64>,
+    is_animated: bool,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -90,6 +92,8 @@ pub(crate) fn to_item(
         collections: collections.into_iter().map(CollectionId::from).collect(),
         variants,
         placeholder: row.placeholder,
+        duration_secs: row.duration_secs,
+        is_animated: row.is_animated,
         created_at: row.created_at,
         updated_at: row.updated_at,
         trashed_at: row.trashed_at,
@@ -305,18 +309,28 @@ impl ItemRepository for Db {
                 original_filename: item.original_filename,
                 favorite: false,
                 status: ItemStatus::Active.to_string(),
-                processing: vitrine_domain::item::Processing::Completed.to_string(),
+                processing: item.processing.to_string(),
                 created_at: item.created_at,
                 updated_at: item.created_at,
                 trashed_at: None,
                 folder_id: None,
                 placeholder: item.placeholder,
+                duration_secs: None,
+                is_animated: item.is_animated,
             };
             diesel::insert_into(items::table)
                 .values(&row)
                 .execute(conn)
                 .map_err(query_err)?;
             set_tags(conn, &owner, &row.id, &item.tags)?;
+            if item.processing == vitrine_domain::item::Processing::Pending {
+                crate::jobs::insert_job(
+                    conn,
+                    &row.id,
+                    vitrine_domain::library::jobs::FRESH,
+                    item.created_at,
+                )?;
+            }
             redundant_blob_keys.extend(crate::variants::insert_variants(
                 conn,
                 &row.id,

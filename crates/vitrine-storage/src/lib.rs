@@ -8,6 +8,7 @@ mod db;
 mod error;
 mod folders;
 mod items;
+mod jobs;
 mod listing;
 mod schema;
 mod settings;

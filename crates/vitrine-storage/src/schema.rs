@@ -63,6 +63,24 @@ diesel::table! {
         trashed_at -> Nullable<Timestamp>,
         folder_id -> Nullable<Text>,
         placeholder -> Nullable<Text>,
+        duration_secs -> Nullable<Double>,
+        is_animated -> Bool,
+    }
+}
+
+diesel::table! {
+    media_jobs (id) {
+        id -> Text,
+        item_id -> Text,
+        kind -> Text,
+        priority -> Integer,
+        status -> Text,
+        attempts -> Integer,
+        lease_until -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        duration_ms -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -176,6 +194,7 @@ diesel::joinable!(items -> users (user_id));
 diesel::joinable!(items -> blobs (blob_id));
 diesel::joinable!(item_variants -> blobs (blob_id));
 diesel::joinable!(item_variants -> items (item_id));
+diesel::joinable!(media_jobs -> items (item_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
 
@@ -189,6 +208,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_tags,
     item_variants,
     items,
+    media_jobs,
     settings,
     share_failures,
     shares,

@@ -10,6 +10,7 @@ use reqwest::{Client, Response};
 use tempfile::TempDir;
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::clock::ShiftedClock;
+use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::user::{Plan, Role, Scopes};
@@ -48,6 +49,8 @@ pub struct TestAppBuilder {
     store: TestStore,
     limits: Limits,
     http: HttpSettings,
+    video_tools: vitrine_media::VideoTools,
+    media_workers: usize,
 }
 
 impl TestAppBuilder {
@@ -58,6 +61,18 @@ impl TestAppBuilder {
 
     pub fn with_limits(mut self, change: impl FnOnce(&mut Limits)) -> Self {
         change(&mut self.limits);
+        self
+    }
+
+    /// Other ffmpeg/ffprobe binaries, e.g. missing ones to test their absence.
+    pub fn with_video_tools(mut self, tools: vitrine_media::VideoTools) -> Self {
+        self.video_tools = tools;
+        self
+    }
+
+    /// No media workers: jobs stay queued for the test to claim itself.
+    pub fn without_media_workers(mut self) -> Self {
+        self.media_workers = 0;
         self
     }
 
@@ -109,10 +124,11 @@ impl TestAppBuilder {
         let mut http = self.http;
         http.public_url = base_url.clone();
         let clock = Arc::new(ShiftedClock::default());
+        let media_workers = self.media_workers;
         let state = AppState::build(
             db.clone(),
             Arc::new(store.clone()),
-            Arc::new(vitrine_media::Prober),
+            Arc::new(vitrine_media::Prober::with_video_tools(self.video_tools)),
             self.limits,
             http,
             clock.clone(),
@@ -125,6 +141,13 @@ impl TestAppBuilder {
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
+                // Media workers as `serve` runs them, polling often so tests wait little.
+                vitrine_http::spawn_media_workers(
+                    state.library.clone(),
+                    media_workers,
+                    JobSettings::default(),
+                    std::time::Duration::from_millis(20),
+                );
                 let server = vitrine_http::serve(listener, state, 2)
                     .unwrap_or_else(|err| panic!("serve: {err}"));
                 let _ = handle_tx.send(server.handle());
@@ -185,7 +208,14 @@ impl TestApp {
             store: TestStore::Local,
             limits: Limits::default(),
             http: HttpSettings::default(),
+            video_tools: vitrine_media::VideoTools::default(),
+            media_workers: 2,
         }
+    }
+
+    /// The database, for driving repositories directly.
+    pub fn db(&self) -> Arc<Db> {
+        self.db.clone()
     }
 
     /// Moves the server's clock forward, for expiry.

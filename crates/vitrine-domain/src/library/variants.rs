@@ -20,6 +20,9 @@ pub(super) struct Prepared {
     pub height: Option<i32>,
     pub title: Option<String>,
     pub description: Option<String>,
+    pub is_animated: bool,
+    /// Whether the fast path rendered it; if not, a media job will.
+    pub rendered: bool,
 }
 
 impl Prepared {
@@ -31,6 +34,8 @@ impl Prepared {
             height: probe.height,
             title: None,
             description: None,
+            is_animated: false,
+            rendered: false,
         }
     }
 }
@@ -67,7 +72,26 @@ impl Library {
             height,
             title,
             description,
+            is_animated,
         } = rendered;
+        let stored = self.store_variants(variants).await?;
+        Ok(Prepared {
+            variants: stored,
+            placeholder: Some(placeholder),
+            width: Some(width),
+            height: Some(height),
+            title,
+            description,
+            is_animated,
+            rendered: true,
+        })
+    }
+
+    /// Writes rendered variants as blobs; on failure none stays behind.
+    pub(super) async fn store_variants(
+        &self,
+        variants: Vec<(&'static str, Vec<u8>, i32, i32)>,
+    ) -> Result<Vec<NewVariant>> {
         let mut stored: Vec<NewVariant> = Vec::with_capacity(variants.len());
         for (name, jpeg, width, height) in variants {
             match self.store_bytes(Bytes::from(jpeg)).await {
@@ -84,14 +108,7 @@ impl Library {
                 }
             }
         }
-        Ok(Prepared {
-            variants: stored,
-            placeholder: Some(placeholder),
-            width: Some(width),
-            height: Some(height),
-            title,
-            description,
-        })
+        Ok(stored)
     }
 
     pub(super) async fn discard_variants(&self, variants: &[NewVariant]) {

@@ -77,9 +77,8 @@ impl ItemResponse {
             favorite: item.favorite,
             status: item.status.as_str(),
             processing: item.processing.as_str(),
-            // Animation and duration come from the media pipeline's workers.
-            is_animated: false,
-            duration: None,
+            is_animated: item.is_animated,
+            duration: item.duration_secs,
             folder_id: item.folder.map(|f| f.to_string()),
             collection_ids: item.collections.iter().map(ToString::to_string).collect(),
             expires_at: None,

@@ -1,0 +1,221 @@
+//! The media job queue: videos processed by the workers every server runs (ffprobe for
+//! duration and size, ffmpeg for a still and its thumb), life without ffmpeg, lease
+//! expiry and retries, and concurrent workers never sharing a job.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::time::Duration;
+
+use chrono::Duration as Span;
+use serde_json::Value;
+use vitrine_domain::ports::JobRepository;
+use vitrine_media::VideoTools;
+use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
+
+backend_tests!(a_video_gets_duration_a_still_and_a_thumb);
+
+/// A 2-second 320×240 H.264 MP4 made by ffmpeg; `None` where ffmpeg is not installed
+/// (CI installs it, so there the real path always runs).
+fn short_mp4() -> Option<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clip.mp4");
+    let made = Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=320x240:rate=10",
+        ])
+        .args(["-t", "2", "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
+        .arg(&path)
+        .status();
+    match made {
+        Ok(status) if status.success() => Some(std::fs::read(path).unwrap()),
+        _ => {
+            eprintln!("SKIPPED: ffmpeg is not installed (scripts/test-services.sh installs it)");
+            None
+        }
+    }
+}
+
+/// GETs the item until the pipeline has finished with it.
+async fn processed(app: &TestApp, key: &str, id: &str) -> Value {
+    for _ in 0..300 {
+        let item = app.get_ok(key, &format!("/api/v1/gallery/{id}")).await;
+        if item["processing"] == "completed" || item["processing"] == "failed" {
+            return item;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("item {id} was not processed in 15 s");
+}
+
+async fn jpeg_size(app: &TestApp, url: &Value) -> (u32, u32, usize) {
+    let bytes = app
+        .send(app.client().get(url.as_str().unwrap()))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    let image = image::load_from_memory(&bytes).unwrap();
+    (image.width(), image.height(), bytes.len())
+}
+
+async fn a_video_gets_duration_a_still_and_a_thumb(app: TestApp) {
+    let Some(video) = short_mp4() else { return };
+    let alice = app.user("alice").await;
+    let uploaded = app.upload_ok(&alice.key, "clip.mp4", video.clone()).await;
+    assert_ne!(
+        uploaded["processing"], "completed",
+        "videos go through the queue"
+    );
+    let id = uploaded["id"].as_str().unwrap();
+
+    let item = processed(&app, &alice.key, id).await;
+    assert_eq!(item["processing"], "completed", "{item}");
+    let duration = item["duration"].as_f64().unwrap();
+    assert!((duration - 2.0).abs() < 0.2, "duration {duration}");
+    assert_eq!(
+        (item["width"].clone(), item["height"].clone()),
+        (320.into(), 240.into())
+    );
+    let (fw, fh, frame_len) = jpeg_size(&app, &item["frameUrl"]).await;
+    assert_eq!((fw, fh), (320, 240));
+    let (tw, th, thumb_len) = jpeg_size(&app, &item["thumbnailUrl"]).await;
+    assert_eq!((tw, th), (256, 192));
+    assert!(item["placeholder"].is_string());
+    let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
+    assert_eq!(storage["used"], video.len() + frame_len + thumb_len);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_ffmpeg_a_video_is_kept_without_a_still() {
+    let app = TestApp::builder(TestBackend::Sqlite)
+        .with_video_tools(VideoTools {
+            ffmpeg: "/nonexistent/ffmpeg".into(),
+            ffprobe: "/nonexistent/ffprobe".into(),
+        })
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let uploaded = app
+        .upload_ok(&alice.key, "clip.mp4", fixtures::mp4_container(5000))
+        .await;
+    let item = processed(&app, &alice.key, uploaded["id"].as_str().unwrap()).await;
+    assert_eq!(item["processing"], "completed");
+    assert_eq!(item["duration"], Value::Null);
+    assert_eq!(item["frameUrl"], Value::Null);
+    assert_eq!(item["thumbnailUrl"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_leases_expire_and_jobs_retry() {
+    leases_expire_and_jobs_retry(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_leases_expire_and_jobs_retry() {
+    if let Some(backend) = TestBackend::postgres_from_env() {
+        leases_expire_and_jobs_retry(backend).await;
+    }
+}
+
+async fn leases_expire_and_jobs_retry(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    app.upload_ok(&alice.key, "clip.mp4", fixtures::mp4_container(5000))
+        .await;
+    let db = app.db();
+    let now = vitrine_domain::library::now();
+    let lease = Span::minutes(10);
+
+    let first = db.claim_job(now, now + lease, 3).await.unwrap().unwrap();
+    assert_eq!(first.attempts, 1);
+    assert_eq!(
+        db.claim_job(now, now + lease, 3).await.unwrap(),
+        None,
+        "leased"
+    );
+    // The worker died: after its lease another takes the job over.
+    let later = now + Span::minutes(11);
+    let second = db
+        .claim_job(later, later + lease, 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((second.id.clone(), second.attempts), (first.id.clone(), 2));
+    // It fails; it is retried while attempts remain, then left failed.
+    db.fail_job(&second, "decoder exploded", false, later)
+        .await
+        .unwrap();
+    let third = db
+        .claim_job(later, later + lease, 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(third.attempts, 3);
+    db.fail_job(&third, "decoder exploded again", true, later)
+        .await
+        .unwrap();
+    let much_later = later + Span::hours(1);
+    assert_eq!(
+        db.claim_job(much_later, much_later + lease, 3)
+            .await
+            .unwrap(),
+        None
+    );
+    let item = app.get_ok(&alice.key, "/api/v1/gallery").await;
+    assert_eq!(item["items"][0]["processing"], "failed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_concurrent_workers_never_share_a_job() {
+    concurrent_workers_never_share_a_job(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_concurrent_workers_never_share_a_job() {
+    if let Some(backend) = TestBackend::postgres_from_env() {
+        concurrent_workers_never_share_a_job(backend).await;
+    }
+}
+
+async fn concurrent_workers_never_share_a_job(backend: TestBackend) {
+    const JOBS: usize = 24;
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    for n in 0..JOBS {
+        app.upload_ok(&alice.key, "clip.mp4", fixtures::mp4_container(5000 + n))
+            .await;
+    }
+    let now = vitrine_domain::library::now();
+    let workers = (0..8).map(|_| {
+        let db = app.db();
+        tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while let Some(job) = db.claim_job(now, now + Span::minutes(10), 3).await.unwrap() {
+                mine.push(job.id);
+            }
+            mine
+        })
+    });
+    let claimed: Vec<String> = futures::future::join_all(workers)
+        .await
+        .into_iter()
+        .flat_map(Result::unwrap)
+        .collect();
+    let distinct: HashSet<&String> = claimed.iter().collect();
+    assert_eq!(claimed.len(), JOBS, "every job claimed");
+    assert_eq!(distinct.len(), JOBS, "and none twice");
+}

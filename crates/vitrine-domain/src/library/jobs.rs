@@ -1,0 +1,176 @@
+//! The media pipeline's workers: each `serve` process runs some, each claiming one job
+//! at a time from the database with a lease. Videos and images the upload's fast path
+//! left alone (types it does not render, sizes too big to render while the client waits)
+//! come through here, as does `vitrine media regenerate`.
+
+use std::time::Instant;
+
+use chrono::Duration;
+
+use super::{now, Library};
+use crate::item::{MediaJob, MediaKind, ProcessedMedia, StoredBlob};
+use crate::ports::Probe;
+use crate::{ItemId, Result};
+
+/// Queue priorities: lower runs first.
+pub const FRESH: i32 = 0;
+pub const BACKFILL: i32 = 10;
+
+#[derive(Debug, Clone)]
+pub struct JobSettings {
+    /// How long a claimed job is a worker's before another may take it over.
+    pub lease: Duration,
+    pub max_attempts: i32,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            lease: Duration::minutes(10),
+            max_attempts: 3,
+        }
+    }
+}
+
+impl Library {
+    /// Claims and runs one job; `false` when none was ready.
+    pub async fn run_one_job(&self, settings: &JobSettings) -> Result<bool> {
+        let claimed_at = now();
+        let Some(job) = self
+            .jobs
+            .claim_job(
+                claimed_at,
+                claimed_at + settings.lease,
+                settings.max_attempts,
+            )
+            .await?
+        else {
+            return Ok(false);
+        };
+        let started = Instant::now();
+        match self.process(&job).await {
+            Ok(processed) => {
+                let written = processed.variants.clone();
+                let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+                match self.jobs.finish_job(&job, processed, now(), elapsed).await {
+                    Ok(redundant) => {
+                        for key in redundant {
+                            self.discard_key(&key).await;
+                        }
+                    }
+                    Err(err) => {
+                        self.discard_variants(&written).await;
+                        self.record_failure(&job, settings, &err.to_string())
+                            .await?;
+                    }
+                }
+            }
+            Err(err) => {
+                self.record_failure(&job, settings, &err.to_string())
+                    .await?
+            }
+        }
+        Ok(true)
+    }
+
+    async fn record_failure(
+        &self,
+        job: &MediaJob,
+        settings: &JobSettings,
+        error: &str,
+    ) -> Result<()> {
+        let give_up = job.attempts >= settings.max_attempts;
+        tracing::warn!(job = %job.id, item = %job.item, attempt = job.attempts, give_up, %error, "media job failed");
+        self.jobs.fail_job(job, error, give_up, now()).await
+    }
+
+    async fn process(&self, job: &MediaJob) -> Result<ProcessedMedia> {
+        let item = self.items.item_unscoped(&job.item).await?;
+        match item.kind {
+            MediaKind::Image => {
+                let blob = StoredBlob {
+                    id: item.blob.clone(),
+                    key: item.blob_key.clone(),
+                    sha256: item.sha256.clone(),
+                    md5: item.md5.clone(),
+                    size: item.size,
+                };
+                let probe = Probe {
+                    kind: item.kind,
+                    mime: leak_free_mime(&item.mime),
+                    extension: "",
+                    width: item.width,
+                    height: item.height,
+                };
+                let prepared = self.prepare_variants(&blob, &probe).await?;
+                Ok(ProcessedMedia {
+                    variants: prepared.variants,
+                    width: prepared.width,
+                    height: prepared.height,
+                    duration_secs: None,
+                    placeholder: prepared.placeholder,
+                    is_animated: prepared.is_animated,
+                })
+            }
+            MediaKind::Video => self.process_video(&item.blob_key).await,
+        }
+    }
+
+    /// Probes the video and stores its still (`frame`) and the still's `thumb`.
+    async fn process_video(&self, key: &str) -> Result<ProcessedMedia> {
+        let bytes = self.blobs.open(key).await?;
+        let Some(info) = self.prober.video(bytes).await? else {
+            // No ffmpeg here: the item stays without a still; `serve` said so once.
+            return Ok(ProcessedMedia::default());
+        };
+        let mut processed = ProcessedMedia {
+            width: info.width,
+            height: info.height,
+            duration_secs: info.duration_secs,
+            ..ProcessedMedia::default()
+        };
+        let Some(frame) = info.frame else {
+            return Ok(processed);
+        };
+        let rendered = self
+            .prober
+            .render(frame.clone(), "image/jpeg", self.limits.max_image_pixels)
+            .await?;
+        let mut variants = Vec::new();
+        if let Some(rendered) = rendered {
+            variants.push(("frame", frame, rendered.width, rendered.height));
+            variants.extend(
+                rendered
+                    .variants
+                    .into_iter()
+                    .filter(|(name, ..)| *name == "thumb"),
+            );
+            processed.placeholder = Some(rendered.placeholder);
+        }
+        processed.variants = self.store_variants(variants).await?;
+        Ok(processed)
+    }
+
+    /// Queues every item (or those without a thumb) for new variants, behind fresh
+    /// uploads. Returns how many were queued.
+    pub async fn queue_regeneration(&self, missing_only: bool) -> Result<Vec<ItemId>> {
+        let items = self.jobs.items_for_regeneration(missing_only).await?;
+        for item in &items {
+            self.jobs.enqueue_job(item, BACKFILL, now()).await?;
+        }
+        Ok(items)
+    }
+}
+
+/// `Probe` wants a static MIME; the stored one is one of the few we accept.
+fn leak_free_mime(mime: &str) -> &'static str {
+    const KNOWN: &[&str] = &[
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "image/heif",
+    ];
+    KNOWN.iter().copied().find(|m| *m == mime).unwrap_or("")
+}

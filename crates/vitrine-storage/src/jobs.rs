@@ -1,0 +1,218 @@
+//! The media job queue. A claim is one UPDATE of the most urgent ready row: on PostgreSQL
+//! its subquery takes the row `FOR UPDATE SKIP LOCKED`, so concurrent workers pass over
+//! each other's rows; SQLite runs every write transaction alone (`BEGIN IMMEDIATE`).
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+use vitrine_domain::item::{MediaJob, ProcessedMedia, Processing};
+use vitrine_domain::ports::JobRepository;
+use vitrine_domain::{ItemId, Result};
+
+use crate::connection::AnyConnection;
+use crate::error::query_err;
+use crate::schema::{item_variants, items, media_jobs, users};
+use crate::Db;
+
+const VARIANTS: &str = "variants";
+
+pub(crate) fn insert_job(
+    conn: &mut AnyConnection,
+    item_id: &str,
+    priority: i32,
+    now: NaiveDateTime,
+) -> Result<()> {
+    diesel::insert_into(media_jobs::table)
+        .values((
+            media_jobs::id.eq(uuid::Uuid::new_v4().simple().to_string()),
+            media_jobs::item_id.eq(item_id),
+            media_jobs::kind.eq(VARIANTS),
+            media_jobs::priority.eq(priority),
+            media_jobs::status.eq(Processing::Pending.as_str()),
+            media_jobs::attempts.eq(0),
+            media_jobs::created_at.eq(now),
+            media_jobs::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map_err(query_err)?;
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Claimed {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    item_id: String,
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+}
+
+fn claim_sql(skip_locked: bool) -> String {
+    let lock = if skip_locked {
+        "FOR UPDATE SKIP LOCKED"
+    } else {
+        ""
+    };
+    format!(
+        "UPDATE media_jobs SET status = 'processing', attempts = attempts + 1, \
+         lease_until = $1, updated_at = $2 \
+         WHERE id = (SELECT id FROM media_jobs \
+           WHERE (status = 'pending' OR (status = 'processing' AND lease_until < $2)) \
+             AND attempts < $3 \
+           ORDER BY priority, created_at, id LIMIT 1 {lock}) \
+         RETURNING id, item_id, attempts"
+    )
+}
+
+fn set_item_processing(conn: &mut AnyConnection, item_id: &str, state: Processing) -> Result<()> {
+    diesel::update(items::table.find(item_id))
+        .set(items::processing.eq(state.as_str()))
+        .execute(conn)
+        .map_err(query_err)?;
+    Ok(())
+}
+
+#[async_trait]
+impl JobRepository for Db {
+    async fn claim_job(
+        &self,
+        now: NaiveDateTime,
+        lease_until: NaiveDateTime,
+        max_attempts: i32,
+    ) -> Result<Option<MediaJob>> {
+        self.write(move |conn| {
+            let sql = claim_sql(matches!(conn, AnyConnection::Pg(_)));
+            let claimed = diesel::sql_query(sql)
+                .bind::<Nullable<Timestamp>, _>(Some(lease_until))
+                .bind::<Timestamp, _>(now)
+                .bind::<Integer, _>(max_attempts)
+                .get_result::<Claimed>(conn)
+                .optional()
+                .map_err(query_err)?;
+            let Some(claimed) = claimed else {
+                return Ok(None);
+            };
+            set_item_processing(conn, &claimed.item_id, Processing::Processing)?;
+            Ok(Some(MediaJob {
+                id: claimed.id,
+                item: ItemId::from(claimed.item_id),
+                attempts: claimed.attempts,
+            }))
+        })
+        .await
+    }
+
+    async fn finish_job(
+        &self,
+        job: &MediaJob,
+        processed: ProcessedMedia,
+        now: NaiveDateTime,
+        duration_ms: i64,
+    ) -> Result<Vec<String>> {
+        let job = job.clone();
+        self.write(move |conn| {
+            let item_id = job.item.to_string();
+            let owner: String = items::table
+                .find(&item_id)
+                .select(items::user_id)
+                .first(conn)
+                .map_err(query_err)?;
+            // New variants replace old ones (regeneration); usage follows both ways.
+            let (released_bytes, mut freed) = crate::variants::release_variants(conn, &item_id)?;
+            let added: i64 = processed.variants.iter().map(|v| v.blob.size).sum();
+            freed.extend(crate::variants::insert_variants(
+                conn,
+                &item_id,
+                &processed.variants,
+            )?);
+            diesel::update(users::table.find(&owner))
+                .set(users::bytes_used.eq(users::bytes_used + added - released_bytes))
+                .execute(conn)
+                .map_err(query_err)?;
+            diesel::update(items::table.find(&item_id))
+                .set((
+                    items::processing.eq(Processing::Completed.as_str()),
+                    items::placeholder.eq(processed.placeholder),
+                    items::duration_secs.eq(processed.duration_secs),
+                    items::is_animated.eq(processed.is_animated),
+                ))
+                .execute(conn)
+                .map_err(query_err)?;
+            if let (Some(width), Some(height)) = (processed.width, processed.height) {
+                diesel::update(items::table.find(&item_id))
+                    .set((items::width.eq(width), items::height.eq(height)))
+                    .execute(conn)
+                    .map_err(query_err)?;
+            }
+            diesel::update(media_jobs::table.find(&job.id))
+                .set((
+                    media_jobs::status.eq(Processing::Completed.as_str()),
+                    media_jobs::lease_until.eq(None::<NaiveDateTime>),
+                    media_jobs::error.eq(None::<String>),
+                    media_jobs::duration_ms.eq(Some(duration_ms)),
+                    media_jobs::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .map_err(query_err)?;
+            Ok(freed)
+        })
+        .await
+    }
+
+    async fn fail_job(
+        &self,
+        job: &MediaJob,
+        error: &str,
+        give_up: bool,
+        now: NaiveDateTime,
+    ) -> Result<()> {
+        let (job, error) = (job.clone(), error.chars().take(2000).collect::<String>());
+        self.write(move |conn| {
+            let state = if give_up {
+                Processing::Failed
+            } else {
+                Processing::Pending
+            };
+            diesel::update(media_jobs::table.find(&job.id))
+                .set((
+                    media_jobs::status.eq(state.as_str()),
+                    media_jobs::lease_until.eq(None::<NaiveDateTime>),
+                    media_jobs::error.eq(Some(error)),
+                    media_jobs::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .map_err(query_err)?;
+            set_item_processing(conn, job.item.as_str(), state)
+        })
+        .await
+    }
+
+    async fn enqueue_job(&self, item: &ItemId, priority: i32, now: NaiveDateTime) -> Result<()> {
+        let item = item.to_string();
+        self.write(move |conn| {
+            insert_job(conn, &item, priority, now)?;
+            set_item_processing(conn, &item, Processing::Pending)
+        })
+        .await
+    }
+
+    async fn items_for_regeneration(&self, missing_only: bool) -> Result<Vec<ItemId>> {
+        self.run(move |conn| {
+            let mut query = items::table
+                .select(items::id)
+                .order(items::created_at.desc())
+                .into_boxed();
+            if missing_only {
+                let with_thumb = item_variants::table
+                    .filter(item_variants::variant.eq("thumb"))
+                    .select(item_variants::item_id);
+                query = query.filter(items::id.ne_all(with_thumb));
+            }
+            let ids: Vec<String> = query.load(conn).map_err(query_err)?;
+            Ok(ids.into_iter().map(ItemId::from).collect())
+        })
+        .await
+    }
+}

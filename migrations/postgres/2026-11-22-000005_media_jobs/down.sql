@@ -1,0 +1,3 @@
+DROP TABLE media_jobs;
+ALTER TABLE items DROP COLUMN duration_secs;
+ALTER TABLE items DROP COLUMN is_animated;
