@@ -1,6 +1,7 @@
 //! The `vitrine` command line.
 
 mod config;
+mod media;
 mod transfer;
 
 use std::path::PathBuf;
@@ -55,6 +56,9 @@ enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The media pipeline.
+    #[command(subcommand)]
+    Media(MediaCommand),
     /// Copy this installation (rows and blobs, verified by SHA-256) to another database
     /// and store, e.g. from the embedded default to PostgreSQL + S3.
     Transfer {
@@ -65,6 +69,19 @@ enum Command {
         /// Continue into a target that already holds data (an interrupted transfer).
         #[arg(long)]
         resume: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaCommand {
+    /// Rebuild variants (after changing their settings), with a progress bar.
+    Regenerate {
+        /// Every item.
+        #[arg(long, conflicts_with = "missing", required_unless_present = "missing")]
+        all: bool,
+        /// Only items without a thumb.
+        #[arg(long)]
+        missing: bool,
     },
 }
 
@@ -132,6 +149,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let db = Arc::new(connect(&config).await?);
     match command {
         Command::Serve { .. } => serve(config, db).await,
+        Command::Media(MediaCommand::Regenerate { missing, .. }) => {
+            media::regenerate(&config, db, missing).await
+        }
         Command::Migrate => {
             println!("database is up to date");
             Ok(())

@@ -176,3 +176,50 @@ async fn a_bad_database_url_fails_fast_with_the_real_reason() {
         .unwrap();
     assert!(String::from_utf8_lossy(&output.stderr).contains("unsupported database URL"));
 }
+
+#[tokio::test]
+async fn media_regenerate_rebuilds_variants_beside_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let cli = vitrine(dir.path());
+    cli.run(&["user", "add", "alice", "--password", "alice-secret"]);
+    let key = cli.run(&["key", "create", "--user", "alice"]);
+    let key = key.trim();
+    // The server's own workers would race the command for the jobs; here it has none.
+    let server = vitrine(dir.path())
+        .env("VITRINE_MEDIA_WORKERS", "0")
+        .serve()
+        .await;
+    let created = server
+        .upload(key, "wide.png", fixtures::png(1600, 400), &[])
+        .await;
+    let id = created["id"].as_str().unwrap();
+    assert!(created["mediumUrl"].is_string());
+
+    assert!(
+        !cli.output(&["media", "regenerate"]).status.success(),
+        "--all or --missing"
+    );
+    let missing = cli.run(&["media", "regenerate", "--missing"]);
+    assert!(missing.contains("0 items queued"), "{missing}");
+    let all = cli.run(&["media", "regenerate", "--all"]);
+    assert!(
+        all.contains("1 items queued") && all.contains("regenerated 1 items"),
+        "{all}"
+    );
+
+    let item =
+        vitrine_test_support::get_json(server.url(&format!("/api/v1/gallery/{id}")), key).await;
+    assert_eq!(item["processing"], "completed");
+    let medium = reqwest::get(item["mediumUrl"].as_str().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(medium.status(), 200);
+    let image = image::load_from_memory(&medium.bytes().await.unwrap()).unwrap();
+    assert_eq!((image.width(), image.height()), (1024, 256));
+    let storage = vitrine_test_support::get_json(server.url("/api/v1/gallery/storage"), key).await;
+    let expected = fixtures::quota_cost(&fixtures::png(1600, 400), "image/png");
+    assert_eq!(
+        storage["used"], expected,
+        "old variants released, new ones counted"
+    );
+}
