@@ -12,6 +12,7 @@ backend_tests!(
     an_upload_gets_thumb_medium_and_placeholder,
     exif_orientation_and_xmp_shape_the_item,
     bombs_and_corrupt_images_are_refused_cleanly,
+    near_duplicates_are_found_by_perceptual_hash,
 );
 
 async fn fetch_image(app: &TestApp, url: &Value) -> image::RgbImage {
@@ -151,4 +152,62 @@ async fn bombs_and_corrupt_images_are_refused_cleanly(app: TestApp) {
     );
     let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
     assert_eq!(storage["used"], 0);
+}
+
+/// The fixture picture mirrored: same colours, different picture.
+fn flipped_png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::load_from_memory(&fixtures::png(width, height)).unwrap();
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture
+        .fliph()
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+async fn near_duplicates_are_found_by_perceptual_hash(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let original = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(400, 300))
+        .await;
+    let reencoded = app
+        .upload_ok(&alice.key, "a.jpg", fixtures::jpeg(400, 300))
+        .await;
+    let smaller = app
+        .upload_ok(&alice.key, "a-small.png", fixtures::png(200, 150))
+        .await;
+    let other = app
+        .upload_ok(&alice.key, "b.png", flipped_png(400, 300))
+        .await;
+    app.upload_ok(&bob.key, "a.png", fixtures::png(400, 300))
+        .await;
+
+    let id = original["id"].as_str().unwrap();
+    let similar = app
+        .get_ok(&alice.key, &format!("/api/v1/gallery/{id}/similar"))
+        .await;
+    let found: Vec<&str> = similar["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        found.contains(&reencoded["id"].as_str().unwrap()),
+        "{similar}"
+    );
+    assert!(
+        found.contains(&smaller["id"].as_str().unwrap()),
+        "{similar}"
+    );
+    assert!(!found.contains(&other["id"].as_str().unwrap()), "{similar}");
+    assert!(!found.contains(&id), "not itself");
+    assert_eq!(found.len(), 2, "nothing of bob's: {similar}");
+    assert!(similar["items"][0]["distance"].as_u64().unwrap() <= 10);
+
+    let path = format!("/api/v1/gallery/{id}/similar?maxDistance=40");
+    assert_eq!(app.get(&alice.key, &path).await.status(), 400);
+    let theirs = format!("/api/v1/gallery/{id}/similar");
+    assert_eq!(app.get(&bob.key, &theirs).await.status(), 404);
 }

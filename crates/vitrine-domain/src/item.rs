@@ -69,6 +69,8 @@ pub struct Item {
     /// Seconds, for videos the pipeline has probed.
     pub duration_secs: Option<f64>,
     pub is_animated: bool,
+    /// Perceptual hash, 16 hex digits.
+    pub phash: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
@@ -119,6 +121,7 @@ pub struct NewItem {
     pub variants: Vec<NewVariant>,
     pub placeholder: Option<String>,
     pub is_animated: bool,
+    pub phash: Option<String>,
     /// `Pending` queues a media job with the item, in the same transaction.
     pub processing: Processing,
     pub created_at: NaiveDateTime,
@@ -133,6 +136,7 @@ pub struct ProcessedMedia {
     pub duration_secs: Option<f64>,
     pub placeholder: Option<String>,
     pub is_animated: bool,
+    pub phash: Option<String>,
 }
 
 /// A claimed media job.

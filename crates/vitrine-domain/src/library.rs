@@ -6,6 +6,7 @@
 //! so no blob outlives a failed upload.
 
 pub mod jobs;
+mod similar;
 mod variants;
 
 use std::sync::Arc;
@@ -230,6 +231,7 @@ impl Library {
             variants: prepared.variants.clone(),
             placeholder: prepared.placeholder,
             is_animated: prepared.is_animated,
+            phash: prepared.phash,
             processing: if prepared.rendered {
                 Processing::Completed
             } else {

@@ -60,6 +60,8 @@ pub struct RenderedImage {
     pub title: Option<String>,
     pub description: Option<String>,
     pub is_animated: bool,
+    /// Perceptual hash: 64 bits as 16 hex digits; near-duplicates differ in few bits.
+    pub phash: String,
 }
 
 /// What ffprobe and ffmpeg tell of a video.
@@ -207,6 +209,8 @@ pub trait ItemRepository: Send + Sync {
         limit: i64,
     ) -> Result<Vec<(UserId, ItemId)>>;
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
+    /// The perceptual hashes of the owner's active items that have one.
+    async fn perceptual_hashes(&self, owner: &UserId) -> Result<Vec<(ItemId, String)>>;
     /// Deletes the item's rows for good and releases its quota and its blob reference.
     /// Returns the object key to delete when no other item uses those bytes any more.
     /// Returns the object keys (original and variants) no other item uses any more.

@@ -135,6 +135,7 @@ impl MediaProber for Prober {
             title: rendered.meta.title,
             description: rendered.meta.description,
             is_animated: rendered.frames > 1,
+            phash: rendered.phash,
         }))
     }
 

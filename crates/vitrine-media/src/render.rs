@@ -69,6 +69,8 @@ pub struct Rendered {
     pub height: u32,
     pub frames: u32,
     pub meta: PhotoMeta,
+    /// 64-bit gradient hash of the upright picture, 16 hex digits.
+    pub phash: String,
 }
 
 /// Refuses what is too big to decode, from the header alone, naming the limit.
@@ -138,6 +140,7 @@ pub fn render_variants(
         thumb: encode(&thumb, spec.jpeg_quality)?,
         medium: medium.map(|m| encode(&m, spec.jpeg_quality)).transpose()?,
         placeholder: placeholder(&tiny),
+        phash: perceptual_hash(&tiny),
         width,
         height,
         frames,
@@ -281,6 +284,16 @@ fn encode(image: &RgbImage, quality: u8) -> Result<Encoded> {
         width,
         height,
     })
+}
+
+/// Near-duplicates (re-encoded, resized, lightly edited) differ in a few of the 64 bits.
+fn perceptual_hash(image: &RgbImage) -> String {
+    let hasher = image_hasher::HasherConfig::new()
+        .hash_size(8, 8)
+        .hash_alg(image_hasher::HashAlg::Gradient)
+        .to_hasher();
+    let hash = hasher.hash_image(&DynamicImage::ImageRgb8(image.clone()));
+    hex::encode(hash.as_bytes())
 }
 
 fn placeholder(tiny: &RgbImage) -> String {

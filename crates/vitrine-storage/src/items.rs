@@ -43,6 +43,7 @@ pub(crate) struct ItemRow {
     placeholder: Option<String>,
     duration_secs: Option<f64>,
     is_animated: bool,
+    phash: Option<String>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -94,6 +95,7 @@ pub(crate) fn to_item(
         placeholder: row.placeholder,
         duration_secs: row.duration_secs,
         is_animated: row.is_animated,
+        phash: row.phash,
         created_at: row.created_at,
         updated_at: row.updated_at,
         trashed_at: row.trashed_at,
@@ -317,6 +319,7 @@ impl ItemRepository for Db {
                 placeholder: item.placeholder,
                 duration_secs: None,
                 is_animated: item.is_animated,
+                phash: item.phash,
             };
             diesel::insert_into(items::table)
                 .values(&row)
@@ -540,6 +543,24 @@ impl ItemRepository for Db {
                 .map_err(query_err)?;
             freed.extend(release_blob(conn, &blob_id)?);
             Ok(freed)
+        })
+        .await
+    }
+
+    async fn perceptual_hashes(&self, owner: &UserId) -> Result<Vec<(ItemId, String)>> {
+        let owner = owner.to_string();
+        self.run(move |conn| {
+            let rows: Vec<(String, Option<String>)> = items::table
+                .filter(items::user_id.eq(owner))
+                .filter(items::status.eq(ItemStatus::Active.as_str()))
+                .filter(items::phash.is_not_null())
+                .select((items::id, items::phash))
+                .load(conn)
+                .map_err(query_err)?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|(id, hash)| Some((ItemId::from(id), hash?)))
+                .collect())
         })
         .await
     }

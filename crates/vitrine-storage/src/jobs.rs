@@ -137,6 +137,7 @@ impl JobRepository for Db {
                     items::placeholder.eq(processed.placeholder),
                     items::duration_secs.eq(processed.duration_secs),
                     items::is_animated.eq(processed.is_animated),
+                    items::phash.eq(processed.phash),
                 ))
                 .execute(conn)
                 .map_err(query_err)?;

@@ -65,6 +65,7 @@ diesel::table! {
         placeholder -> Nullable<Text>,
         duration_secs -> Nullable<Double>,
         is_animated -> Bool,
+        phash -> Nullable<Text>,
     }
 }
 

@@ -110,6 +110,7 @@ impl Library {
                     duration_secs: None,
                     placeholder: prepared.placeholder,
                     is_animated: prepared.is_animated,
+                    phash: prepared.phash,
                 })
             }
             MediaKind::Video => self.process_video(&item.blob_key).await,
@@ -146,6 +147,7 @@ impl Library {
                     .filter(|(name, ..)| *name == "thumb"),
             );
             processed.placeholder = Some(rendered.placeholder);
+            processed.phash = Some(rendered.phash);
         }
         processed.variants = self.store_variants(variants).await?;
         Ok(processed)

@@ -21,6 +21,7 @@ pub(super) struct Prepared {
     pub title: Option<String>,
     pub description: Option<String>,
     pub is_animated: bool,
+    pub phash: Option<String>,
     /// Whether the fast path rendered it; if not, a media job will.
     pub rendered: bool,
 }
@@ -35,6 +36,7 @@ impl Prepared {
             title: None,
             description: None,
             is_animated: false,
+            phash: None,
             rendered: false,
         }
     }
@@ -73,6 +75,7 @@ impl Library {
             title,
             description,
             is_animated,
+            phash,
         } = rendered;
         let stored = self.store_variants(variants).await?;
         Ok(Prepared {
@@ -83,6 +86,7 @@ impl Library {
             title,
             description,
             is_animated,
+            phash: Some(phash),
             rendered: true,
         })
     }

@@ -41,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{id}", web::patch().to(patch))
             .route("/{id}", web::delete().to(delete))
             .route("/{id}/restore", web::post().to(restore))
+            .route("/{id}/similar", web::get().to(similar))
             .configure(shares::configure_items)
             .route("/{id}/download", get_or_head().to(download)),
     );
@@ -139,6 +140,54 @@ async fn download(
         Disposition::Attachment,
     )
     .await
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SimilarQuery {
+    /// Bits of the 64-bit hash that may differ; default 10.
+    max_distance: Option<u32>,
+    limit: Option<u32>,
+}
+
+/// `GET /api/v1/gallery/{id}/similar`: the caller's near-duplicates of an item, closest
+/// first, each with its `distance` in bits.
+async fn similar(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+    query: web::Query<SimilarQuery>,
+) -> ApiResult<HttpResponse> {
+    let max = state.library.limits().max_page_size;
+    let limit = query.limit.unwrap_or(20);
+    if limit == 0 || limit > max {
+        return Err(crate::error::invalid(
+            "Invalid limit parameter",
+            "limit",
+            format!("must be between 1 and {max}"),
+            "query",
+        ));
+    }
+    let found = state
+        .library
+        .similar(
+            &who,
+            &ItemId::from(id.into_inner()),
+            query.max_distance.unwrap_or(10),
+            limit as usize,
+        )
+        .await?;
+    let now = now();
+    let items: Vec<serde_json::Value> = found
+        .into_iter()
+        .map(|(item, distance)| {
+            let mut json = serde_json::to_value(ItemResponse::new(item, &state.signer, now))
+                .unwrap_or_default();
+            json["distance"] = distance.into();
+            json
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "total": items.len(), "items": items })))
 }
 
 async fn storage(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {

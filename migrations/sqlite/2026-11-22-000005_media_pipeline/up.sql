@@ -20,3 +20,5 @@ CREATE INDEX media_jobs_item ON media_jobs (item_id);
 -- What the pipeline learns of videos (seconds) and animations.
 ALTER TABLE items ADD COLUMN duration_secs DOUBLE PRECISION;
 ALTER TABLE items ADD COLUMN is_animated BOOLEAN NOT NULL DEFAULT FALSE;
+-- A 64-bit gradient hash (16 hex digits) of the picture, for near-duplicate search.
+ALTER TABLE items ADD COLUMN phash TEXT;

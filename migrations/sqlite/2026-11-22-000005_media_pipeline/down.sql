@@ -1,3 +1,4 @@
 DROP TABLE media_jobs;
 ALTER TABLE items DROP COLUMN duration_secs;
 ALTER TABLE items DROP COLUMN is_animated;
+ALTER TABLE items DROP COLUMN phash;
