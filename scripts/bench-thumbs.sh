@@ -8,11 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-20}"
 
-if ! command -v vipsthumbnail > /dev/null || ! command -v mogrify > /dev/null; then
-    apt-get update -qq > /dev/null && apt-get install -y -qq libvips-tools imagemagick > /dev/null
+if ! command -v vipsthumbnail > /dev/null || ! command -v mogrify > /dev/null \
+    || ! command -v cmake > /dev/null || ! command -v nasm > /dev/null; then
+    apt-get update -qq > /dev/null
+    apt-get install -y -qq libvips-tools imagemagick cmake nasm > /dev/null
 fi
 cargo build --release -q --example thumbs -p vitrine-media
 ours="$PWD/target/release/examples/thumbs"
+# The turbojpeg build in a target folder of its own, so neither evicts the other.
+cargo build --release -q --example thumbs -p vitrine-media --features turbojpeg --target-dir target/turbojpeg
+turbo="$PWD/target/turbojpeg/release/examples/thumbs"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -31,14 +36,17 @@ magick_ms=$(ms_per_file one_core mogrify -path "$work/magick" -quality 80 -thumb
 # Ours prints its own per-file time (reading, decoding, resizing, encoding, writing).
 thumb_ms=$(one_core "$ours" run "$work/corpus" "$work/ours")
 both_ms=$(one_core "$ours" run "$work/corpus" "$work/ours2" --medium)
+turbo_thumb_ms=$(one_core "$turbo" run "$work/corpus" "$work/turbo")
+turbo_both_ms=$(one_core "$turbo" run "$work/corpus" "$work/turbo2" --medium)
 
-python3 - "$count" "$vips_ms" "$magick_ms" "$thumb_ms" "$both_ms" <<'PY'
+python3 - "$count" "$vips_ms" "$magick_ms" "$thumb_ms" "$both_ms" "$turbo_thumb_ms" "$turbo_both_ms" <<'PY'
 import sys
-count, vips, magick, thumb, both = sys.argv[1], *map(float, sys.argv[2:])
+count, vips, magick, thumb, both, turbo_thumb, turbo_both = sys.argv[1], *map(float, sys.argv[2:])
 print(f"{count} JPEGs of 4000×3000, one core")
 print("| engine | ms per file | × vipsthumbnail | ImageMagick ÷ this |")
 print("|---|---|---|---|")
 for name, ms in [("vipsthumbnail -s 256", vips), ("ImageMagick mogrify -thumbnail 256x256", magick),
-                 ("Vitrine thumb", thumb), ("Vitrine thumb + medium", both)]:
+                 ("Vitrine thumb", thumb), ("Vitrine thumb + medium", both),
+                 ("Vitrine thumb, turbojpeg", turbo_thumb), ("Vitrine thumb + medium, turbojpeg", turbo_both)]:
     print(f"| {name} | {ms:.1f} | {ms / vips:.2f}× | {magick / ms:.1f}× |")
 PY

@@ -5,13 +5,10 @@
 //! 1/4 or 1/8: the smallest that keeps 1.5× the largest wanted size), then
 //! resized with fast_image_resize's SIMD convolution and encoded as 4:2:0 JPEG.
 
-use std::io::Cursor;
-
 use base64::Engine;
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, RgbImage};
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 use vitrine_domain::{DomainError, Result};
 
 use crate::metadata::{frame_count, photo_meta, PhotoMeta};
@@ -183,39 +180,13 @@ fn decode_side(side: u32) -> u32 {
 /// RGB pixels whose longest side is at least `at_least` (or the whole image when smaller).
 fn decode(bytes: &[u8], mime: &str, at_least: u32) -> Result<RgbImage> {
     if mime == "image/jpeg" {
-        if let Some(image) = decode_jpeg_scaled(bytes, at_least)? {
+        if let Some(image) = crate::jpeg::decode_scaled(bytes, at_least)? {
             return Ok(image);
         }
     }
     let image = image::load_from_memory(bytes)
         .map_err(|err| DomainError::Unprocessable(format!("the image cannot be decoded: {err}")))?;
     Ok(flatten(image))
-}
-
-/// `None` for JPEGs the fast path does not handle (CMYK, 16-bit): the generic decoder
-/// takes those.
-fn decode_jpeg_scaled(bytes: &[u8], at_least: u32) -> Result<Option<RgbImage>> {
-    let corrupt = |err: jpeg_decoder::Error| {
-        DomainError::Unprocessable(format!("the JPEG cannot be decoded: {err}"))
-    };
-    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    decoder.read_info().map_err(corrupt)?;
-    let Some(info) = decoder.info() else {
-        return Ok(None);
-    };
-    let (w, h) = (u32::from(info.width), u32::from(info.height));
-    let ratio = (f64::from(at_least) / f64::from(w.max(h))).min(1.0);
-    let want =
-        |side: u32| ((f64::from(side) * ratio).ceil() as u32).clamp(1, u32::from(u16::MAX)) as u16;
-    let (sw, sh) = decoder.scale(want(w), want(h)).map_err(corrupt)?;
-    let pixels = decoder.decode().map_err(corrupt)?;
-    let (sw, sh) = (u32::from(sw), u32::from(sh));
-    let rgb = match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => pixels,
-        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
-        _ => return Ok(None),
-    };
-    Ok(RgbImage::from_raw(sw, sh, rgb))
 }
 
 /// Transparent pixels over white, which is how a thumbnail of a logo should look.
@@ -272,13 +243,7 @@ fn fit(image: &RgbImage, side: u32) -> RgbImage {
 
 fn encode(image: &RgbImage, quality: u8) -> Result<Encoded> {
     let (width, height) = image.dimensions();
-    let mut jpeg = Vec::new();
-    let mut encoder = Encoder::new(&mut jpeg, quality);
-    encoder.set_sampling_factor(SamplingFactor::R_4_2_0);
-    let side = |v: u32| u16::try_from(v).map_err(DomainError::internal);
-    encoder
-        .encode(image.as_raw(), side(width)?, side(height)?, ColorType::Rgb)
-        .map_err(DomainError::internal)?;
+    let jpeg = crate::jpeg::encode(image, quality)?;
     Ok(Encoded {
         jpeg,
         width,
@@ -308,6 +273,8 @@ fn placeholder(tiny: &RgbImage) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Cursor;
+
     use super::*;
 
     const RED: [u8; 3] = [255, 0, 0];
