@@ -34,10 +34,10 @@ mkdir -p "$work/vips" "$work/magick"
 vips_ms=$(ms_per_file one_core vipsthumbnail "$work"/corpus/*.jpg -s 256 -o "$work/vips/%s.jpg[Q=80]")
 magick_ms=$(ms_per_file one_core mogrify -path "$work/magick" -quality 80 -thumbnail 256x256 "$work"/corpus/*.jpg)
 # Ours prints its own per-file time (reading, decoding, resizing, encoding, writing).
-thumb_ms=$(one_core "$ours" run "$work/corpus" "$work/ours")
-both_ms=$(one_core "$ours" run "$work/corpus" "$work/ours2" --medium)
-turbo_thumb_ms=$(one_core "$turbo" run "$work/corpus" "$work/turbo")
-turbo_both_ms=$(one_core "$turbo" run "$work/corpus" "$work/turbo2" --medium)
+read -r thumb_ms thumb_mib < <(one_core "$ours" run "$work/corpus" "$work/ours")
+read -r both_ms both_mib < <(one_core "$ours" run "$work/corpus" "$work/ours2" --medium)
+read -r turbo_thumb_ms turbo_thumb_mib < <(one_core "$turbo" run "$work/corpus" "$work/turbo")
+read -r turbo_both_ms turbo_both_mib < <(one_core "$turbo" run "$work/corpus" "$work/turbo2" --medium)
 
 python3 - "$count" "$vips_ms" "$magick_ms" "$thumb_ms" "$both_ms" "$turbo_thumb_ms" "$turbo_both_ms" <<'PY'
 import sys
@@ -50,3 +50,5 @@ for name, ms in [("vipsthumbnail -s 256", vips), ("ImageMagick mogrify -thumbnai
                  ("Vitrine thumb, turbojpeg", turbo_thumb), ("Vitrine thumb + medium, turbojpeg", turbo_both)]:
     print(f"| {name} | {ms:.1f} | {ms / vips:.2f}× | {magick / ms:.1f}× |")
 PY
+echo "peak memory of one process rendering one photo at a time (MiB): thumb $thumb_mib," \
+    "thumb + medium $both_mib, turbojpeg thumb $turbo_thumb_mib, turbojpeg thumb + medium $turbo_both_mib"

@@ -45,6 +45,8 @@ pub struct Config {
     pub trash_purge_interval_secs: u64,
     /// Largest image decoded or rewritten on request (share previews, metadata removal).
     pub max_render_bytes: u64,
+    /// Images up to this size get variants before the upload answers; bigger ones queue.
+    pub fast_path_max_bytes: u64,
     pub max_image_pixels: u64,
     /// Wrong share passwords allowed per link and per client address in each window.
     pub share_attempts_per_link: i64,
@@ -83,6 +85,7 @@ impl Default for Config {
             trash_retention_days: limits.trash_retention_days,
             trash_purge_interval_secs: 3600,
             max_render_bytes: limits.max_render_bytes,
+            fast_path_max_bytes: limits.fast_path_max_bytes,
             max_image_pixels: limits.max_image_pixels,
             share_attempts_per_link: limits.shares.attempts_per_link,
             share_attempts_per_client: limits.shares.attempts_per_client,
@@ -148,6 +151,7 @@ impl Config {
             },
             trash_retention_days: self.trash_retention_days,
             max_render_bytes: self.max_render_bytes,
+            fast_path_max_bytes: self.fast_path_max_bytes,
             max_image_pixels: self.max_image_pixels,
             shares: ShareLimits {
                 attempts_per_link: self.share_attempts_per_link,

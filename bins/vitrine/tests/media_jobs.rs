@@ -219,3 +219,36 @@ async fn concurrent_workers_never_share_a_job(backend: TestBackend) {
     assert_eq!(claimed.len(), JOBS, "every job claimed");
     assert_eq!(distinct.len(), JOBS, "and none twice");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_big_images_get_their_variants_from_the_queue() {
+    big_images_get_their_variants_from_the_queue(TestBackend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_big_images_get_their_variants_from_the_queue() {
+    if let Some(backend) = TestBackend::postgres_from_env() {
+        big_images_get_their_variants_from_the_queue(backend).await;
+    }
+}
+
+/// Over `fast_path_max_bytes` the upload answers at once and a worker makes the variants.
+async fn big_images_get_their_variants_from_the_queue(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .with_limits(|limits| limits.fast_path_max_bytes = 1_000)
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let png = fixtures::png(1200, 300);
+    let uploaded = app.upload_ok(&alice.key, "wide.png", png.clone()).await;
+    assert_eq!(uploaded["processing"], "pending");
+    assert_eq!(uploaded["thumbnailUrl"], Value::Null);
+
+    let item = processed(&app, &alice.key, uploaded["id"].as_str().unwrap()).await;
+    assert_eq!(item["processing"], "completed");
+    assert_eq!(jpeg_size(&app, &item["thumbnailUrl"]).await.0, 256);
+    assert_eq!(jpeg_size(&app, &item["mediumUrl"]).await.0, 1024);
+    assert!(item["placeholder"].is_string());
+    let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
+    assert_eq!(storage["used"], fixtures::quota_cost(&png, "image/png"));
+}

@@ -206,7 +206,9 @@ impl Library {
     ) -> Result<Item> {
         let tags = normalize_tags(&meta.tags)?;
         let StagedUpload { blob, probe } = staged;
-        let prepared = self.prepare_variants(&blob, &probe).await?;
+        let prepared = self
+            .prepare_variants(&blob, &probe, variants::Path::Fast)
+            .await?;
         let title = clean_text(meta.title, "title", 1000)?;
         let description = clean_text(meta.description, "description", 10_000)?;
         let original_filename = meta

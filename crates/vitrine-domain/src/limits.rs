@@ -12,8 +12,12 @@ pub struct Limits {
     pub quotas: PlanQuotas,
     /// Days an item stays in the trash before it is purged for good.
     pub trash_retention_days: u32,
-    /// Largest image decoded or rewritten in memory (previews, metadata removal).
+    /// Largest image decoded or rewritten in memory (previews, metadata removal, the
+    /// media workers' variants).
     pub max_render_bytes: u64,
+    /// Largest image whose variants are made while the upload waits; bigger ones go
+    /// through the media queue.
+    pub fast_path_max_bytes: u64,
     /// Largest image, in pixels, decoded for a preview; checked from the header first.
     pub max_image_pixels: u64,
     pub shares: crate::shares::ShareLimits,
@@ -28,6 +32,7 @@ impl Default for Limits {
             quotas: PlanQuotas::default(),
             trash_retention_days: 30,
             max_render_bytes: 128 * 1024 * 1024,
+            fast_path_max_bytes: 32 * 1024 * 1024,
             max_image_pixels: 100_000_000,
             shares: crate::shares::ShareLimits::default(),
         }

@@ -4,7 +4,7 @@
 //!     thumbs corpus DIR COUNT       write COUNT 12 MP camera-like JPEGs into DIR
 //!     thumbs run DIR OUT [--medium] thumb (and medium) of every .jpg in DIR, one thread
 //!
-//! `run` prints the mean milliseconds per file.
+//! `run` prints the mean milliseconds per file and the process's peak memory in MiB.
 
 use std::path::Path;
 use std::time::Instant;
@@ -76,6 +76,12 @@ fn run(dir: &Path, out: &Path, medium: bool) -> Result<(), Box<dyn std::error::E
         }
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0 / files.len().max(1) as f64;
-    println!("{ms:.1}");
+    // One file at a time, so the peak is what one worker needs for one photo.
+    let peak_kib: f64 = std::fs::read_to_string("/proc/self/status")?
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    println!("{ms:.1} {:.1}", peak_kib / 1024.0);
     Ok(())
 }

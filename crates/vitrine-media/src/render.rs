@@ -6,7 +6,7 @@
 //! resized with fast_image_resize's SIMD convolution and encoded as 4:2:0 JPEG.
 
 use base64::Engine;
-use fast_image_resize::images::Image;
+use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, RgbImage};
 use vitrine_domain::{DomainError, Result};
@@ -218,19 +218,17 @@ fn fit(image: &RgbImage, side: u32) -> RgbImage {
         ((f64::from(w) * scale).round() as u32).max(1),
         ((f64::from(h) * scale).round() as u32).max(1),
     );
-    let resized =
-        Image::from_vec_u8(w, h, image.as_raw().clone(), PixelType::U8x3).and_then(|src| {
-            let mut dst = Image::new(tw, th, PixelType::U8x3);
-            Resizer::new()
-                .resize(
-                    &src,
-                    &mut dst,
-                    &ResizeOptions::new()
-                        .resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom)),
-                )
-                .map(|()| dst)
-                .map_err(|_| fast_image_resize::ImageBufferError::InvalidBufferSize)
-        });
+    let resized = ImageRef::new(w, h, image.as_raw(), PixelType::U8x3).and_then(|src| {
+        let mut dst = Image::new(tw, th, PixelType::U8x3);
+        Resizer::new()
+            .resize(
+                &src,
+                &mut dst,
+                &ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom)),
+            )
+            .map(|()| dst)
+            .map_err(|_| fast_image_resize::ImageBufferError::InvalidBufferSize)
+    });
     match resized
         .ok()
         .and_then(|dst| RgbImage::from_raw(tw, th, dst.into_vec()))

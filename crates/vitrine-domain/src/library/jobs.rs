@@ -102,7 +102,9 @@ impl Library {
                     width: item.width,
                     height: item.height,
                 };
-                let prepared = self.prepare_variants(&blob, &probe).await?;
+                let prepared = self
+                    .prepare_variants(&blob, &probe, super::variants::Path::Queue)
+                    .await?;
                 Ok(ProcessedMedia {
                     variants: prepared.variants,
                     width: prepared.width,

@@ -12,6 +12,15 @@ use crate::item::{MediaKind, NewVariant, StoredBlob};
 use crate::ports::{Probe, RenderedImage};
 use crate::{BlobId, DomainError, Result};
 
+/// Where rendering runs: while the upload waits, or in a media worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Path {
+    /// Ordinary images, up to `fast_path_max_bytes`.
+    Fast,
+    /// Anything up to `max_render_bytes`.
+    Queue,
+}
+
 /// What rendering added to an upload.
 pub(super) struct Prepared {
     pub variants: Vec<NewVariant>,
@@ -49,9 +58,14 @@ impl Library {
         &self,
         blob: &StoredBlob,
         probe: &Probe,
+        path: Path,
     ) -> Result<Prepared> {
+        let max_bytes = match path {
+            Path::Fast => self.limits.fast_path_max_bytes,
+            Path::Queue => self.limits.max_render_bytes,
+        };
         let renderable = probe.kind == MediaKind::Image
-            && u64::try_from(blob.size).is_ok_and(|size| size <= self.limits.max_render_bytes);
+            && u64::try_from(blob.size).is_ok_and(|size| size <= max_bytes);
         if !renderable {
             return Ok(Prepared::nothing(probe));
         }
