@@ -18,6 +18,7 @@ backend_tests!(
     links_expire_and_revoke_everywhere,
     a_shared_collection_shows_its_members_only,
     hidden_metadata_is_stripped_from_served_bytes,
+    hidden_metadata_is_stripped_from_videos_too,
     share_requests_are_validated,
 );
 
@@ -544,4 +545,68 @@ async fn password_guessing_is_limited(backend: TestBackend) {
     );
     app.advance_clock(chrono::Duration::minutes(16));
     assert_eq!(visitor.unlock(&pages[1], "right one").await.status(), 303);
+}
+
+/// A one-second MP4 whose metadata names a place and its coordinates; `None` without ffmpeg (CI has it).
+fn video_with_location() -> Option<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.mp4");
+    let made = std::process::Command::new("ffmpeg")
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=160x120:rate=10",
+            "-t",
+            "1",
+        ])
+        .args(["-pix_fmt", "yuv420p", "-metadata", "title=Secret harbour"])
+        .args(["-metadata", "comment=52.3700N 4.8900E"])
+        .arg(&path)
+        .status();
+    match made {
+        Ok(status) if status.success() => Some(std::fs::read(path).unwrap()),
+        _ => {
+            eprintln!("SKIPPED: ffmpeg is not installed");
+            None
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+async fn hidden_metadata_is_stripped_from_videos_too(app: TestApp) {
+    let Some(video) = video_with_location() else {
+        return;
+    };
+    assert!(contains(&video, "Secret harbour") && contains(&video, "52.3700"));
+    let alice = app.user("alice").await;
+    let item = app.upload_ok(&alice.key, "trip.mp4", video.clone()).await;
+    let id = item["id"].as_str().unwrap();
+    let hidden = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{id}/share"),
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let page = share_path(&app, &hidden);
+    let visitor = Visitor::new(&app);
+    let served = visitor.get(&format!("{page}/items/{id}/original")).await;
+    assert_eq!(served.status(), 200);
+    let served = served.bytes().await.unwrap();
+    assert!(!contains(&served, "Secret harbour") && !contains(&served, "52.3700"));
+    assert!(
+        contains(&served, "ftyp") && served.len() > video.len() / 2,
+        "still a video"
+    );
+    let zip = visitor.get(&format!("{page}/zip")).await;
+    let entries = unzip(&zip.bytes().await.unwrap());
+    assert!(!contains(&entries[0].1, "Secret harbour"));
 }

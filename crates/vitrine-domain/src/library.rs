@@ -6,6 +6,7 @@
 //! so no blob outlives a failed upload.
 
 pub mod jobs;
+mod private;
 mod similar;
 mod variants;
 

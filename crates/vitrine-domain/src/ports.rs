@@ -101,6 +101,9 @@ pub trait MediaProber: Send + Sync {
     ) -> Result<Option<RenderedImage>>;
     /// Probes a video and takes a still; `None` where ffmpeg is not installed.
     async fn video(&self, bytes: ByteStream) -> Result<Option<VideoInfo>>;
+    /// The video remuxed without its metadata (titles, locations, dates, chapters), the
+    /// streams copied as they are; at most `max_bytes` of output.
+    async fn strip_video(&self, bytes: ByteStream, max_bytes: u64) -> Result<Vec<u8>>;
 }
 
 /// The media pipeline's queue. Jobs are claimed with a lease; a job whose lease has run

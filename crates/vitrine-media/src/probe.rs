@@ -93,6 +93,14 @@ impl MediaProber for Prober {
         self.video.inspect(bytes).await
     }
 
+    async fn strip_video(
+        &self,
+        bytes: vitrine_domain::ports::ByteStream,
+        max_bytes: u64,
+    ) -> Result<Vec<u8>> {
+        self.video.strip(bytes, max_bytes).await
+    }
+
     async fn render(
         &self,
         bytes: Vec<u8>,

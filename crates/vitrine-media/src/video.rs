@@ -49,19 +49,61 @@ struct Format {
     duration: Option<String>,
 }
 
+/// The stream in a temporary file: ffmpeg wants to seek.
+async fn to_temp_file(mut bytes: ByteStream) -> Result<tempfile::NamedTempFile> {
+    let file = tempfile::NamedTempFile::new().map_err(DomainError::internal)?;
+    let mut out = tokio::fs::File::from_std(file.reopen().map_err(DomainError::internal)?);
+    while let Some(chunk) = bytes.next().await {
+        out.write_all(&chunk?)
+            .await
+            .map_err(DomainError::internal)?;
+    }
+    out.flush().await.map_err(DomainError::internal)?;
+    Ok(file)
+}
+
 impl VideoTools {
-    pub async fn inspect(&self, mut bytes: ByteStream) -> Result<Option<VideoInfo>> {
-        let file = tempfile::NamedTempFile::new().map_err(DomainError::internal)?;
-        {
-            let std_file = file.reopen().map_err(DomainError::internal)?;
-            let mut out = tokio::fs::File::from_std(std_file);
-            while let Some(chunk) = bytes.next().await {
-                out.write_all(&chunk?)
-                    .await
-                    .map_err(DomainError::internal)?;
-            }
-            out.flush().await.map_err(DomainError::internal)?;
+    /// Remuxes without global, stream and chapter metadata; the streams are copied.
+    pub async fn strip(&self, bytes: ByteStream, max_bytes: u64) -> Result<Vec<u8>> {
+        let input = to_temp_file(bytes).await?;
+        let dir = tempfile::tempdir().map_err(DomainError::internal)?;
+        let output_path = dir.path().join("stripped.mp4");
+        let output = tokio::process::Command::new(&self.ffmpeg)
+            .args(["-v", "error", "-i"])
+            .arg(input.path())
+            .args(["-map", "0", "-map_metadata", "-1", "-map_chapters", "-1"])
+            .args(["-map_metadata:s", "-1", "-c", "copy", "-f", "mp4"])
+            .arg(&output_path)
+            .output()
+            .await
+            .map_err(|err| {
+                DomainError::Unprocessable(format!(
+                    "this server cannot remove a video's metadata ({}: {err})",
+                    self.ffmpeg
+                ))
+            })?;
+        if !output.status.success() {
+            return Err(DomainError::Unprocessable(format!(
+                "the video's metadata cannot be removed: {}",
+                stderr(&output)
+            )));
         }
+        let size = tokio::fs::metadata(&output_path)
+            .await
+            .map_err(DomainError::internal)?
+            .len();
+        if size > max_bytes {
+            return Err(DomainError::TooLarge(format!(
+                "the video is over the {max_bytes} bytes that can be rewritten on request"
+            )));
+        }
+        tokio::fs::read(&output_path)
+            .await
+            .map_err(DomainError::internal)
+    }
+
+    pub async fn inspect(&self, bytes: ByteStream) -> Result<Option<VideoInfo>> {
+        let file = to_temp_file(bytes).await?;
         let path = file.path();
         let Some(probed) = self.run_ffprobe(path).await? else {
             return Ok(None);

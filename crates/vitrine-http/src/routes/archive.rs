@@ -12,7 +12,7 @@ use async_zip::{Compression, ZipDateTime, ZipEntryBuilder};
 use futures::{AsyncWriteExt, StreamExt};
 use tokio_util::io::ReaderStream;
 use vitrine_domain::archive::entry_names;
-use vitrine_domain::item::{Item, MediaKind};
+use vitrine_domain::item::Item;
 use vitrine_domain::library::Library;
 use vitrine_domain::{DomainError, Result};
 
@@ -27,7 +27,7 @@ const BODY_CHUNK: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ZipOptions {
-    /// Images go in with their EXIF/XMP removed (a share that hides metadata).
+    /// Files go in without their metadata (a share that hides it).
     pub strip_metadata: bool,
 }
 
@@ -79,9 +79,8 @@ async fn write_zip(
         let entry = ZipEntryBuilder::new(name.into(), Compression::Stored)
             .last_modification_date(ZipDateTime::from_chrono(&modified))
             .unix_permissions(0o644);
-        if options.strip_metadata && item.kind == MediaKind::Image {
-            let original = library.original_in_memory(item).await?;
-            let stripped = library.prober().strip_metadata(&item.mime, &original)?;
+        if options.strip_metadata {
+            let stripped = library.original_without_metadata(item).await?;
             zip.write_entry_whole(entry, &stripped)
                 .await
                 .map_err(zip_err)?;

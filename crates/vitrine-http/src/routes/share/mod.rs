@@ -330,16 +330,16 @@ async fn original(
     kind: Disposition,
 ) -> PageResult {
     downloads_allowed(share)?;
-    if !(share.hide_metadata && item.kind == MediaKind::Image) {
+    if !share.hide_metadata {
         return serve(req, &state.library, &Served::original(item), kind)
             .await
             .map_err(|err| refusal(err.0));
     }
-    let mime = item.mime.clone();
-    let stripped = rewrite(state, item, move |prober, bytes| {
-        prober.strip_metadata(&mime, &bytes)
-    })
-    .await?;
+    let stripped = state
+        .library
+        .original_without_metadata(item)
+        .await
+        .map_err(refusal)?;
     Ok(respond(StatusCode::OK)
         .content_type(item.mime.as_str())
         .insert_header((
