@@ -13,9 +13,15 @@ use chrono::Duration as Span;
 use serde_json::Value;
 use vitrine_domain::ports::JobRepository;
 use vitrine_media::VideoTools;
-use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
+use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(a_video_gets_duration_a_still_and_a_thumb);
+
+database_tests!(
+    leases_expire_and_jobs_retry,
+    concurrent_workers_never_share_a_job,
+    big_images_get_their_variants_from_the_queue,
+);
 
 /// A 2-second 320×240 H.264 MP4 made by ffmpeg; `None` where ffmpeg is not installed
 /// (CI installs it, so there the real path always runs).
@@ -113,18 +119,6 @@ async fn without_ffmpeg_a_video_is_kept_without_a_still() {
     assert_eq!(item["thumbnailUrl"], Value::Null);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_leases_expire_and_jobs_retry() {
-    leases_expire_and_jobs_retry(TestBackend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_leases_expire_and_jobs_retry() {
-    if let Some(backend) = TestBackend::postgres_from_env() {
-        leases_expire_and_jobs_retry(backend).await;
-    }
-}
-
 async fn leases_expire_and_jobs_retry(backend: TestBackend) {
     let app = TestApp::builder(backend)
         .without_media_workers()
@@ -176,18 +170,6 @@ async fn leases_expire_and_jobs_retry(backend: TestBackend) {
     assert_eq!(item["items"][0]["processing"], "failed");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_concurrent_workers_never_share_a_job() {
-    concurrent_workers_never_share_a_job(TestBackend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_concurrent_workers_never_share_a_job() {
-    if let Some(backend) = TestBackend::postgres_from_env() {
-        concurrent_workers_never_share_a_job(backend).await;
-    }
-}
-
 async fn concurrent_workers_never_share_a_job(backend: TestBackend) {
     const JOBS: usize = 24;
     let app = TestApp::builder(backend)
@@ -218,18 +200,6 @@ async fn concurrent_workers_never_share_a_job(backend: TestBackend) {
     let distinct: HashSet<&String> = claimed.iter().collect();
     assert_eq!(claimed.len(), JOBS, "every job claimed");
     assert_eq!(distinct.len(), JOBS, "and none twice");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_big_images_get_their_variants_from_the_queue() {
-    big_images_get_their_variants_from_the_queue(TestBackend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_big_images_get_their_variants_from_the_queue() {
-    if let Some(backend) = TestBackend::postgres_from_env() {
-        big_images_get_their_variants_from_the_queue(backend).await;
-    }
 }
 
 /// Over `fast_path_max_bytes` the upload answers at once and a worker makes the variants.

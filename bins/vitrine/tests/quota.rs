@@ -6,34 +6,12 @@
 
 use serde_json::{json, Value};
 use vitrine_domain::user::{Plan, Role};
-use vitrine_test_support::{fixtures, TestApp, TestBackend};
+use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend};
 
 const PARALLEL: usize = 50;
 const FIT: usize = 7;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sqlite_parallel_uploads_never_pass_the_quota() {
-    parallel_uploads_never_pass_the_quota(TestBackend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_parallel_uploads_never_pass_the_quota() {
-    if let Some(backend) = TestBackend::postgres_from_env() {
-        parallel_uploads_never_pass_the_quota(backend).await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_admins_change_plans() {
-    admins_change_plans(TestBackend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_admins_change_plans() {
-    if let Some(backend) = TestBackend::postgres_from_env() {
-        admins_change_plans(backend).await;
-    }
-}
+database_tests!(parallel_uploads_never_pass_the_quota, admins_change_plans);
 
 /// Room for exactly `FIT` copies of the file and a bit: every upload races for it.
 async fn parallel_uploads_never_pass_the_quota(backend: TestBackend) {

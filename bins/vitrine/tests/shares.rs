@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 
 use reqwest::{header, redirect, Client, Response};
 use serde_json::{json, Value};
-use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
+use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(
     a_password_share_opens_only_with_its_cookie,
@@ -21,6 +21,8 @@ backend_tests!(
     hidden_metadata_is_stripped_from_videos_too,
     share_requests_are_validated,
 );
+
+database_tests!(password_guessing_is_limited,);
 
 /// A browser without JavaScript: follows nothing on its own, keeps one cookie.
 struct Visitor {
@@ -494,18 +496,6 @@ async fn share_requests_are_validated(app: TestApp) {
         .await;
     assert_eq!(app.post(&alice.key, &api, json!({})).await.status(), 409);
     assert_eq!(app.count_rows("shares").await, 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_password_guessing_is_limited() {
-    password_guessing_is_limited(TestBackend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_password_guessing_is_limited() {
-    if let Some(backend) = TestBackend::postgres_from_env() {
-        password_guessing_is_limited(backend).await;
-    }
 }
 
 /// Three wrong guesses shut one link, even to the right password; five from one

@@ -275,6 +275,15 @@ mod tests {
 
     use super::*;
 
+    fn render(bytes: &[u8], mime: &str) -> Result<Rendered> {
+        render_variants(
+            bytes,
+            mime,
+            &VariantSpec::default(),
+            &ImageLimits::default(),
+        )
+    }
+
     const RED: [u8; 3] = [255, 0, 0];
     const GREEN: [u8; 3] = [0, 255, 0];
     const BLUE: [u8; 3] = [0, 0, 255];
@@ -334,13 +343,7 @@ mod tests {
         let plain = quadrants();
         for (orientation, corners) in (1u8..=8).zip(expected) {
             let jpeg = with_orientation(&plain, orientation);
-            let rendered = render_variants(
-                &jpeg,
-                "image/jpeg",
-                &VariantSpec::default(),
-                &ImageLimits::default(),
-            )
-            .unwrap();
+            let rendered = render(&jpeg, "image/jpeg").unwrap();
             let thumb = image::load_from_memory(&rendered.thumb.jpeg)
                 .unwrap()
                 .into_rgb8();
@@ -371,24 +374,12 @@ mod tests {
         let mut jpeg = Vec::new();
         big.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
             .unwrap();
-        let rendered = render_variants(
-            &jpeg,
-            "image/jpeg",
-            &VariantSpec::default(),
-            &ImageLimits::default(),
-        )
-        .unwrap();
+        let rendered = render(&jpeg, "image/jpeg").unwrap();
         let medium = rendered.medium.unwrap();
         assert_eq!((medium.width, medium.height), (1024, 683));
         assert_eq!((rendered.thumb.width, rendered.thumb.height), (256, 171));
         assert!(!rendered.placeholder.is_empty());
-        let small = render_variants(
-            &quadrants(),
-            "image/jpeg",
-            &VariantSpec::default(),
-            &ImageLimits::default(),
-        )
-        .unwrap();
+        let small = render(&quadrants(), "image/jpeg").unwrap();
         assert!(small.medium.is_none());
     }
 
@@ -410,13 +401,7 @@ mod tests {
             matches!(&err, DomainError::TooLarge(m) if m.contains("100000000")),
             "{err}"
         );
-        let err = render_variants(
-            &png,
-            "image/png",
-            &VariantSpec::default(),
-            &ImageLimits::default(),
-        )
-        .unwrap_err();
+        let err = render(&png, "image/png").unwrap_err();
         assert!(
             matches!(&err, DomainError::TooLarge(m) if m.contains("per side")),
             "{err}"
@@ -427,23 +412,12 @@ mod tests {
     fn truncated_and_corrupt_images_are_refused_without_panicking() {
         let jpeg = quadrants();
         for cut in [jpeg.len() / 2, 200, 30] {
-            let result = render_variants(
-                &jpeg[..cut],
-                "image/jpeg",
-                &VariantSpec::default(),
-                &ImageLimits::default(),
-            );
+            let result = render(&jpeg[..cut], "image/jpeg");
             if let Err(err) = result {
                 assert!(matches!(err, DomainError::Unprocessable(_)), "{err}");
             }
         }
-        assert!(render_variants(
-            b"\xFF\xD8garbage",
-            "image/jpeg",
-            &VariantSpec::default(),
-            &ImageLimits::default()
-        )
-        .is_err());
+        assert!(render(b"\xFF\xD8garbage", "image/jpeg").is_err());
     }
 
     #[test]
@@ -452,13 +426,7 @@ mod tests {
         let mut png = Vec::new();
         logo.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        let rendered = render_variants(
-            &png,
-            "image/png",
-            &VariantSpec::default(),
-            &ImageLimits::default(),
-        )
-        .unwrap();
+        let rendered = render(&png, "image/png").unwrap();
         let thumb = image::load_from_memory(&rendered.thumb.jpeg)
             .unwrap()
             .into_rgb8();
@@ -491,13 +459,7 @@ mod tests {
             matches!(&err, DomainError::TooLarge(m) if m.contains("5 frames")),
             "{err}"
         );
-        let rendered = render_variants(
-            &gif,
-            "image/gif",
-            &VariantSpec::default(),
-            &ImageLimits::default(),
-        )
-        .unwrap();
+        let rendered = render(&gif, "image/gif").unwrap();
         assert_eq!(rendered.frames, 5);
     }
 

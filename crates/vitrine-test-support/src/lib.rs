@@ -35,3 +35,26 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// Runs each async scenario `fn(TestBackend)` once per database, as `sqlite::NAME` and
+/// `postgres::NAME`: for scenarios that build their own `TestApp` (custom limits, no
+/// media workers) or need no blob store. The PostgreSQL run needs `VITRINE_TEST_PG_URL`.
+#[macro_export]
+macro_rules! database_tests {
+    ($($name:ident),+ $(,)?) => {
+        $crate::database_tests!(@run sqlite, Some($crate::TestBackend::Sqlite), $($name),+);
+        $crate::database_tests!(@run postgres, $crate::TestBackend::postgres_from_env(), $($name),+);
+    };
+    (@run $module:ident, $database:expr, $($name:ident),+) => {
+        mod $module {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(database) = $database {
+                        super::$name(database).await;
+                    }
+                }
+            )+
+        }
+    };
+}
