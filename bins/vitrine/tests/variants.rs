@@ -73,7 +73,7 @@ fn with_metadata(jpeg: &[u8], orientation: u8, xmp_title: &str) -> Vec<u8> {
     let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0".to_vec();
     exif.extend_from_slice(&[orientation, 0, 0, 0, 0, 0, 0]);
     let xmp = format!(
-        "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description>\
+        "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF><rdf:Description GPano:ProjectionType=\"equirectangular\">\
          <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{xmp_title}</rdf:li></rdf:Alt></dc:title>\
          </rdf:Description></rdf:RDF></x:xmpmeta>"
     );

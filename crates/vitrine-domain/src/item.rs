@@ -71,6 +71,7 @@ pub struct Item {
     pub is_animated: bool,
     /// Perceptual hash, 16 hex digits.
     pub phash: Option<String>,
+    pub facts: PhotoFacts,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
@@ -80,6 +81,16 @@ impl Item {
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)
     }
+}
+
+/// What a photo's metadata says of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PhotoFacts {
+    /// `DateTimeOriginal` as the camera wrote it: `YYYY:MM:DD HH:MM:SS`, local time.
+    pub taken_at: Option<String>,
+    /// Make and model, e.g. `Canon EOS R`.
+    pub camera: Option<String>,
+    pub is_360: bool,
 }
 
 /// A stored rendition of an item.
@@ -122,6 +133,7 @@ pub struct NewItem {
     pub placeholder: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,
+    pub facts: PhotoFacts,
     /// `Pending` queues a media job with the item, in the same transaction.
     pub processing: Processing,
     pub created_at: NaiveDateTime,
@@ -137,6 +149,7 @@ pub struct ProcessedMedia {
     pub placeholder: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,
+    pub facts: PhotoFacts,
 }
 
 /// A claimed media job.

@@ -235,6 +235,7 @@ impl Library {
             placeholder: prepared.placeholder,
             is_animated: prepared.is_animated,
             phash: prepared.phash,
+            facts: prepared.facts,
             processing: if prepared.rendered {
                 Processing::Completed
             } else {

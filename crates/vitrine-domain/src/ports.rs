@@ -62,6 +62,7 @@ pub struct RenderedImage {
     pub is_animated: bool,
     /// Perceptual hash: 64 bits as 16 hex digits; near-duplicates differ in few bits.
     pub phash: String,
+    pub facts: crate::item::PhotoFacts,
 }
 
 /// What ffprobe and ffmpeg tell of a video.

@@ -21,6 +21,15 @@ const ACCEPTED: &[(&str, MediaKind, &str)] = &[
     ("video/webm", MediaKind::Video, "webm"),
 ];
 
+/// `Canon EOS R` from make and model; models often repeat the make already.
+fn camera(make: Option<String>, model: Option<String>) -> Option<String> {
+    match (make, model) {
+        (Some(make), Some(model)) if model.starts_with(&make) => Some(model),
+        (Some(make), Some(model)) => Some(format!("{make} {model}")),
+        (make, model) => make.or(model),
+    }
+}
+
 /// What `render` decodes; AVIF, HEIF and videos wait for the media pipeline's workers.
 const RENDERED: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
 
@@ -144,6 +153,11 @@ impl MediaProber for Prober {
             description: rendered.meta.description,
             is_animated: rendered.frames > 1,
             phash: rendered.phash,
+            facts: vitrine_domain::item::PhotoFacts {
+                camera: camera(rendered.meta.make, rendered.meta.model),
+                taken_at: rendered.meta.taken_at,
+                is_360: rendered.meta.is_360,
+            },
         }))
     }
 
@@ -198,6 +212,15 @@ mod tests {
         png.extend_from_slice(&[0, 0, 0, 0]); // CRC, not checked by probing
         png.extend_from_slice(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]);
         png
+    }
+
+    #[test]
+    fn cameras_read_naturally() {
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(camera(s("Canon"), s("Canon EOS R")), s("Canon EOS R"));
+        assert_eq!(camera(s("SONY"), s("ILCE-7M3")), s("SONY ILCE-7M3"));
+        assert_eq!(camera(None, s("Pixel 8")), s("Pixel 8"));
+        assert_eq!(camera(None, None), None);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub(crate) struct ItemRow {
     duration_secs: Option<f64>,
     is_animated: bool,
     phash: Option<String>,
+    taken_at: Option<String>,
+    camera: Option<String>,
+    is_360: bool,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -96,6 +99,11 @@ pub(crate) fn to_item(
         duration_secs: row.duration_secs,
         is_animated: row.is_animated,
         phash: row.phash,
+        facts: vitrine_domain::item::PhotoFacts {
+            taken_at: row.taken_at,
+            camera: row.camera,
+            is_360: row.is_360,
+        },
         created_at: row.created_at,
         updated_at: row.updated_at,
         trashed_at: row.trashed_at,
@@ -320,6 +328,9 @@ impl ItemRepository for Db {
                 duration_secs: None,
                 is_animated: item.is_animated,
                 phash: item.phash,
+                taken_at: item.facts.taken_at,
+                camera: item.facts.camera,
+                is_360: item.facts.is_360,
             };
             diesel::insert_into(items::table)
                 .values(&row)

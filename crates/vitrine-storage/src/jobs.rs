@@ -138,6 +138,9 @@ impl JobRepository for Db {
                     items::duration_secs.eq(processed.duration_secs),
                     items::is_animated.eq(processed.is_animated),
                     items::phash.eq(processed.phash),
+                    items::taken_at.eq(processed.facts.taken_at),
+                    items::camera.eq(processed.facts.camera),
+                    items::is_360.eq(processed.facts.is_360),
                 ))
                 .execute(conn)
                 .map_err(query_err)?;

@@ -66,6 +66,9 @@ diesel::table! {
         duration_secs -> Nullable<Double>,
         is_animated -> Bool,
         phash -> Nullable<Text>,
+        taken_at -> Nullable<Text>,
+        camera -> Nullable<Text>,
+        is_360 -> Bool,
     }
 }
 

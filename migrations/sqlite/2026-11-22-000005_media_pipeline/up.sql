@@ -22,3 +22,8 @@ ALTER TABLE items ADD COLUMN duration_secs DOUBLE PRECISION;
 ALTER TABLE items ADD COLUMN is_animated BOOLEAN NOT NULL DEFAULT FALSE;
 -- A 64-bit gradient hash (16 hex digits) of the picture, for near-duplicate search.
 ALTER TABLE items ADD COLUMN phash TEXT;
+-- What a photo says of itself: when (camera-local `YYYY:MM:DD HH:MM:SS`), with what, and
+-- whether it is a 360° panorama.
+ALTER TABLE items ADD COLUMN taken_at TEXT;
+ALTER TABLE items ADD COLUMN camera TEXT;
+ALTER TABLE items ADD COLUMN is_360 BOOLEAN NOT NULL DEFAULT FALSE;

@@ -113,6 +113,7 @@ impl Library {
                     placeholder: prepared.placeholder,
                     is_animated: prepared.is_animated,
                     phash: prepared.phash,
+                    facts: prepared.facts,
                 })
             }
             MediaKind::Video => self.process_video(&item.blob_key).await,

@@ -31,6 +31,7 @@ pub(super) struct Prepared {
     pub description: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,
+    pub facts: crate::item::PhotoFacts,
     /// Whether the fast path rendered it; if not, a media job will.
     pub rendered: bool,
 }
@@ -46,6 +47,7 @@ impl Prepared {
             description: None,
             is_animated: false,
             phash: None,
+            facts: Default::default(),
             rendered: false,
         }
     }
@@ -90,6 +92,7 @@ impl Library {
             description,
             is_animated,
             phash,
+            facts,
         } = rendered;
         let stored = self.store_variants(variants).await?;
         Ok(Prepared {
@@ -101,6 +104,7 @@ impl Library {
             description,
             is_animated,
             phash: Some(phash),
+            facts,
             rendered: true,
         })
     }

@@ -36,6 +36,11 @@ pub struct ItemResponse {
     status: &'static str,
     processing: &'static str,
     is_animated: bool,
+    /// When the photo was taken, as its camera wrote it (`YYYY:MM:DD HH:MM:SS`).
+    taken_at: Option<String>,
+    camera: Option<String>,
+    #[serde(rename = "is360")]
+    is_360: bool,
     duration: Option<f64>,
     folder_id: Option<String>,
     collection_ids: Vec<String>,
@@ -78,6 +83,9 @@ impl ItemResponse {
             status: item.status.as_str(),
             processing: item.processing.as_str(),
             is_animated: item.is_animated,
+            taken_at: item.facts.taken_at,
+            camera: item.facts.camera,
+            is_360: item.facts.is_360,
             duration: item.duration_secs,
             folder_id: item.folder.map(|f| f.to_string()),
             collection_ids: item.collections.iter().map(ToString::to_string).collect(),
