@@ -8,9 +8,11 @@
 
 use std::io::{Cursor, Read};
 
-use reqwest::{header, redirect, Client, Response};
+use reqwest::header;
 use serde_json::{json, Value};
-use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
+use vitrine_test_support::{
+    backend_tests, database_tests, fixtures, TestApp, TestBackend, Visitor,
+};
 
 backend_tests!(
     a_password_share_opens_only_with_its_cookie,
@@ -23,55 +25,6 @@ backend_tests!(
 );
 
 database_tests!(password_guessing_is_limited,);
-
-/// A browser without JavaScript: follows nothing on its own, keeps one cookie.
-struct Visitor {
-    client: Client,
-    base: String,
-    cookie: Option<String>,
-}
-
-impl Visitor {
-    fn new(app: &TestApp) -> Self {
-        Visitor {
-            client: Client::builder()
-                .redirect(redirect::Policy::none())
-                .build()
-                .unwrap(),
-            base: app.url(""),
-            cookie: None,
-        }
-    }
-
-    async fn get(&self, path: &str) -> Response {
-        let mut request = self.client.get(format!("{}{path}", self.base));
-        if let Some(cookie) = &self.cookie {
-            request = request.header(header::COOKIE, cookie);
-        }
-        request.send().await.unwrap()
-    }
-
-    async fn text(&self, path: &str) -> (u16, String) {
-        let response = self.get(path).await;
-        (response.status().as_u16(), response.text().await.unwrap())
-    }
-
-    /// Submits the password form; keeps the cookie it sets.
-    async fn unlock(&mut self, path: &str, password: &str) -> Response {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(&[("password", password)])
-            .send()
-            .await
-            .unwrap();
-        if let Some(set) = response.headers().get(header::SET_COOKIE) {
-            let set = set.to_str().unwrap();
-            self.cookie = Some(set.split(';').next().unwrap().to_owned());
-        }
-        response
-    }
-}
 
 async fn share(app: &TestApp, key: &str, path: &str, body: Value) -> Value {
     let response = app.post(key, path, body).await;

@@ -208,7 +208,17 @@ impl Library {
         let tags = normalize_tags(&meta.tags)?;
         let StagedUpload { blob, probe } = staged;
         let prepared = self
-            .prepare_variants(&blob, &probe, variants::Path::Fast)
+            .prepare_variants(
+                &variants::Original {
+                    key: &blob.key,
+                    size: blob.size,
+                    kind: probe.kind,
+                    mime: probe.mime,
+                    width: probe.width,
+                    height: probe.height,
+                },
+                variants::Path::Fast,
+            )
             .await?;
         let title = clean_text(meta.title, "title", 1000)?;
         let description = clean_text(meta.description, "description", 10_000)?;

@@ -4,10 +4,12 @@ mod app;
 mod backend;
 pub mod fixtures;
 mod process;
+mod visitor;
 
 pub use app::{s3_test_settings, TestApp, TestAppBuilder, TestUser};
 pub use backend::{PgSchema, TestBackend, TestStore, PG_VAR, S3_TEST_BUCKET, S3_VAR};
 pub use process::{get_json, ServerProcess, Vitrine};
+pub use visitor::Visitor;
 
 /// Runs each async scenario `fn(TestApp)` once per database and blob store, as separate
 /// tests: `sqlite_local`, `sqlite_s3`, `postgres_local`, `postgres_s3`. The PostgreSQL and

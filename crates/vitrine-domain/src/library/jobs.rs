@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use chrono::Duration;
 
+use super::variants::{Original, Path};
 use super::{now, Library};
-use crate::item::{MediaJob, MediaKind, ProcessedMedia, StoredBlob};
-use crate::ports::Probe;
+use crate::item::{MediaJob, MediaKind, ProcessedMedia};
 use crate::{ItemId, Result};
 
 /// Queue priorities: lower runs first.
@@ -88,23 +88,15 @@ impl Library {
         let item = self.items.item_unscoped(&job.item).await?;
         match item.kind {
             MediaKind::Image => {
-                let blob = StoredBlob {
-                    id: item.blob.clone(),
-                    key: item.blob_key.clone(),
-                    sha256: item.sha256.clone(),
-                    md5: item.md5.clone(),
+                let original = Original {
+                    key: &item.blob_key,
                     size: item.size,
-                };
-                let probe = Probe {
                     kind: item.kind,
-                    mime: leak_free_mime(&item.mime),
-                    extension: "",
+                    mime: &item.mime,
                     width: item.width,
                     height: item.height,
                 };
-                let prepared = self
-                    .prepare_variants(&blob, &probe, super::variants::Path::Queue)
-                    .await?;
+                let prepared = self.prepare_variants(&original, Path::Queue).await?;
                 Ok(ProcessedMedia {
                     variants: prepared.variants,
                     width: prepared.width,
@@ -165,17 +157,4 @@ impl Library {
         }
         Ok(items)
     }
-}
-
-/// `Probe` wants a static MIME; the stored one is one of the few we accept.
-fn leak_free_mime(mime: &str) -> &'static str {
-    const KNOWN: &[&str] = &[
-        "image/jpeg",
-        "image/png",
-        "image/gif",
-        "image/webp",
-        "image/avif",
-        "image/heif",
-    ];
-    KNOWN.iter().copied().find(|m| *m == mime).unwrap_or("")
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::Library;
 use crate::item::{MediaKind, NewVariant, StoredBlob};
-use crate::ports::{Probe, RenderedImage};
+use crate::ports::RenderedImage;
 use crate::{BlobId, DomainError, Result};
 
 /// Where rendering runs: while the upload waits, or in a media worker.
@@ -19,6 +19,16 @@ pub(super) enum Path {
     Fast,
     /// Anything up to `max_render_bytes`.
     Queue,
+}
+
+/// The stored original to render: a staged upload or an existing item.
+pub(super) struct Original<'a> {
+    pub key: &'a str,
+    pub size: i64,
+    pub kind: MediaKind,
+    pub mime: &'a str,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 /// What rendering added to an upload.
@@ -37,12 +47,12 @@ pub(super) struct Prepared {
 }
 
 impl Prepared {
-    fn nothing(probe: &Probe) -> Self {
+    fn nothing(original: &Original<'_>) -> Self {
         Prepared {
             variants: Vec::new(),
             placeholder: None,
-            width: probe.width,
-            height: probe.height,
+            width: original.width,
+            height: original.height,
             title: None,
             description: None,
             is_animated: false,
@@ -58,30 +68,29 @@ impl Library {
     /// does not render and images too big to render on request get none here.
     pub(super) async fn prepare_variants(
         &self,
-        blob: &StoredBlob,
-        probe: &Probe,
+        original: &Original<'_>,
         path: Path,
     ) -> Result<Prepared> {
         let max_bytes = match path {
             Path::Fast => self.limits.fast_path_max_bytes,
             Path::Queue => self.limits.max_render_bytes,
         };
-        let renderable = probe.kind == MediaKind::Image
-            && u64::try_from(blob.size).is_ok_and(|size| size <= max_bytes);
+        let renderable = original.kind == MediaKind::Image
+            && u64::try_from(original.size).is_ok_and(|size| size <= max_bytes);
         if !renderable {
-            return Ok(Prepared::nothing(probe));
+            return Ok(Prepared::nothing(original));
         }
-        let mut original = Vec::with_capacity(usize::try_from(blob.size).unwrap_or_default());
-        let mut stream = self.blobs.open(&blob.key).await?;
+        let mut bytes = Vec::with_capacity(usize::try_from(original.size).unwrap_or_default());
+        let mut stream = self.blobs.open(original.key).await?;
         while let Some(chunk) = stream.next().await {
-            original.extend_from_slice(&chunk?);
+            bytes.extend_from_slice(&chunk?);
         }
         let Some(rendered) = self
             .prober
-            .render(original, probe.mime, self.limits.max_image_pixels)
+            .render(bytes, original.mime, self.limits.max_image_pixels)
             .await?
         else {
-            return Ok(Prepared::nothing(probe));
+            return Ok(Prepared::nothing(original));
         };
         let RenderedImage {
             variants,

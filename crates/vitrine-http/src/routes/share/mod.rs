@@ -8,7 +8,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use vitrine_domain::item::{Item, MediaKind};
-use vitrine_domain::ports::MediaProber;
 use vitrine_domain::shares::{Share, ShareTarget};
 use vitrine_domain::{DomainError, ItemId};
 
@@ -354,33 +353,23 @@ async fn preview(state: &AppState, item: &Item, side: u32) -> PageResult {
     if item.kind != MediaKind::Image {
         return Err(refusal(DomainError::NotFound("preview")));
     }
-    let max_pixels = state.library.limits().max_image_pixels;
-    let jpeg = rewrite(state, item, move |prober, bytes| {
-        prober.preview(&bytes, side, max_pixels)
-    })
-    .await?;
-    Ok(respond(StatusCode::OK)
-        .content_type("image/jpeg")
-        .body(jpeg))
-}
-
-/// Runs `change` over the whole original on the blocking pool: decoding and rewriting
-/// images must not stall the workers that serve everyone else.
-async fn rewrite(
-    state: &AppState,
-    item: &Item,
-    change: impl FnOnce(&dyn MediaProber, Vec<u8>) -> vitrine_domain::Result<Vec<u8>> + Send + 'static,
-) -> Result<Vec<u8>, Refusal> {
     let bytes = state
         .library
         .original_in_memory(item)
         .await
         .map_err(refusal)?;
-    let prober = state.library.prober();
-    web::block(move || change(prober.as_ref(), bytes))
+    let (prober, max_pixels) = (
+        state.library.prober(),
+        state.library.limits().max_image_pixels,
+    );
+    // Decoding runs on the blocking pool: it must not stall the workers serving others.
+    let jpeg = web::block(move || prober.preview(&bytes, side, max_pixels))
         .await
         .map_err(|err| refusal(DomainError::internal(err)))?
-        .map_err(refusal)
+        .map_err(refusal)?;
+    Ok(respond(StatusCode::OK)
+        .content_type("image/jpeg")
+        .body(jpeg))
 }
 
 async fn zip(req: HttpRequest, state: web::Data<AppState>, token: web::Path<String>) -> PageResult {
