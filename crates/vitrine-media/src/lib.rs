@@ -1,16 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+mod jpeg;
 mod metadata;
 mod probe;
 mod render;
 mod strip;
-// One JPEG codec pair or the other, behind the same two functions.
-#[cfg(not(feature = "turbojpeg"))]
-#[path = "jpeg_rust.rs"]
-mod jpeg;
-#[cfg(feature = "turbojpeg")]
-#[path = "jpeg_turbo.rs"]
-mod jpeg;
 mod video;
 
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
