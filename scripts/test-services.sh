@@ -11,9 +11,11 @@ if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
 fi
 pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
 
-# ffmpeg and ffprobe: the media pipeline's video path is tested for real.
-if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
-    { apt-get update -qq && apt-get install -y -qq ffmpeg; } >&2
+# ffmpeg and ffprobe (videos), heif-convert and heif-enc (AVIF and HEIC): the media
+# pipeline's external decoders are tested for real.
+if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1 \
+    || ! command -v heif-convert >/dev/null 2>&1 || ! command -v heif-enc >/dev/null 2>&1; then
+    { apt-get update -qq && apt-get install -y -qq ffmpeg libheif-examples; } >&2
 fi
 
 # S3: moto's server, an S3-compatible endpoint from PyPI that keeps objects in memory.

@@ -10,7 +10,7 @@ use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::limits::{Limits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
 use vitrine_http::HttpSettings;
-use vitrine_media::VideoTools;
+use vitrine_media::{VariantFormat, VariantSpec, VideoTools};
 
 const GIB: i64 = 1024 * 1024 * 1024;
 
@@ -48,6 +48,10 @@ pub struct Config {
     /// Images up to this size get variants before the upload answers; bigger ones queue.
     pub fast_path_max_bytes: u64,
     pub max_image_pixels: u64,
+    /// `jpeg` (the faster to make) or `webp` (smaller files) for thumbs and mediums.
+    pub variant_format: VariantFormat,
+    /// Encoder quality of the variants, 1–100.
+    pub variant_quality: u8,
     /// Wrong share passwords allowed per link and per client address in each window.
     pub share_attempts_per_link: i64,
     pub share_attempts_per_client: i64,
@@ -61,6 +65,8 @@ pub struct Config {
     pub media_job_max_attempts: i32,
     pub ffmpeg_path: String,
     pub ffprobe_path: String,
+    /// libheif's decoder for AVIF and HEIC; without it they are kept without variants.
+    pub heif_convert_path: String,
 }
 
 impl Default for Config {
@@ -87,6 +93,8 @@ impl Default for Config {
             max_render_bytes: limits.max_render_bytes,
             fast_path_max_bytes: limits.fast_path_max_bytes,
             max_image_pixels: limits.max_image_pixels,
+            variant_format: VariantFormat::default(),
+            variant_quality: VariantSpec::default().quality,
             share_attempts_per_link: limits.shares.attempts_per_link,
             share_attempts_per_client: limits.shares.attempts_per_client,
             share_attempt_window_secs: limits.shares.window.num_seconds() as u64,
@@ -96,6 +104,7 @@ impl Default for Config {
             media_job_max_attempts: 3,
             ffmpeg_path: "ffmpeg".to_owned(),
             ffprobe_path: "ffprobe".to_owned(),
+            heif_convert_path: "heif-convert".to_owned(),
         }
     }
 }
@@ -169,11 +178,18 @@ impl Config {
         }
     }
 
-    pub fn video_tools(&self) -> VideoTools {
-        VideoTools {
+    pub fn prober(&self) -> vitrine_media::Prober {
+        let video = VideoTools {
             ffmpeg: self.ffmpeg_path.clone(),
             ffprobe: self.ffprobe_path.clone(),
-        }
+        };
+        vitrine_media::Prober::with_video_tools(video)
+            .with_heif_convert(&self.heif_convert_path)
+            .with_variants(VariantSpec {
+                format: self.variant_format,
+                quality: self.variant_quality.clamp(1, 100),
+                ..VariantSpec::default()
+            })
     }
 
     pub fn http(&self) -> HttpSettings {

@@ -214,9 +214,7 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     let state = vitrine_http::AppState::build(
         db,
         Arc::new(store),
-        Arc::new(vitrine_media::Prober::with_video_tools(
-            config.video_tools(),
-        )),
+        Arc::new(config.prober()),
         config.limits(),
         config.http(),
         Arc::new(vitrine_domain::clock::SystemClock),

@@ -16,9 +16,7 @@ pub async fn regenerate(config: &Config, db: Arc<Db>, missing_only: bool) -> any
         db.clone(),
         db,
         Arc::new(store),
-        Arc::new(vitrine_media::Prober::with_video_tools(
-            config.video_tools(),
-        )),
+        Arc::new(config.prober()),
         config.limits(),
     );
     let queued = library.queue_regeneration(missing_only).await?;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::Duration as Span;
 use serde_json::Value;
 use vitrine_domain::ports::JobRepository;
-use vitrine_media::VideoTools;
+use vitrine_media::{Prober, VideoTools};
 use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(a_video_gets_duration_a_still_and_a_thumb);
@@ -102,10 +102,10 @@ async fn a_video_gets_duration_a_still_and_a_thumb(app: TestApp) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_ffmpeg_a_video_is_kept_without_a_still() {
     let app = TestApp::builder(TestBackend::Sqlite)
-        .with_video_tools(VideoTools {
+        .with_prober(Prober::with_video_tools(VideoTools {
             ffmpeg: "/nonexistent/ffmpeg".into(),
             ffprobe: "/nonexistent/ffprobe".into(),
-        })
+        }))
         .spawn()
         .await;
     let alice = app.user("alice").await;
@@ -117,6 +117,34 @@ async fn without_ffmpeg_a_video_is_kept_without_a_still() {
     assert_eq!(item["duration"], Value::Null);
     assert_eq!(item["frameUrl"], Value::Null);
     assert_eq!(item["thumbnailUrl"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_heif_convert_avif_is_kept_without_variants() {
+    let app = TestApp::builder(TestBackend::Sqlite)
+        .with_prober(Prober::default().with_heif_convert("/nonexistent/heif-convert"))
+        .spawn()
+        .await;
+    let Some(avif) = fixtures::avif(320, 240) else {
+        return;
+    };
+    let alice = app.user("alice").await;
+    let uploaded = app.upload_ok(&alice.key, "web.avif", avif).await;
+    let item = processed(&app, &alice.key, uploaded["id"].as_str().unwrap()).await;
+    assert_eq!(item["processing"], "completed");
+    assert_eq!(item["thumbnailUrl"], Value::Null);
+    assert_eq!(item["mediumUrl"], Value::Null);
+    let download = app
+        .send(
+            app.client()
+                .get(app.url(&format!(
+                    "/api/v1/gallery/{}/download",
+                    item["id"].as_str().unwrap()
+                )))
+                .bearer_auth(&alice.key),
+        )
+        .await;
+    assert_eq!(download.status(), 200);
 }
 
 async fn leases_expire_and_jobs_retry(backend: TestBackend) {

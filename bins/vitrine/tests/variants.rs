@@ -6,14 +6,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::Value;
-use vitrine_test_support::{backend_tests, fixtures, TestApp};
+use vitrine_media::{Prober, VariantFormat, VariantSpec};
+use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(
     an_upload_gets_thumb_medium_and_placeholder,
     exif_orientation_and_xmp_shape_the_item,
     bombs_and_corrupt_images_are_refused_cleanly,
     near_duplicates_are_found_by_perceptual_hash,
+    avif_and_heic_get_variants,
 );
+database_tests!(webp_variants_when_configured);
 
 async fn fetch_image(app: &TestApp, url: &Value) -> image::RgbImage {
     let response = app.send(app.client().get(url.as_str().unwrap())).await;
@@ -66,6 +69,68 @@ async fn an_upload_gets_thumb_medium_and_placeholder(app: TestApp) {
         .unwrap()
         .replace("/thumb?", "/medium?");
     assert_eq!(app.send(app.client().get(forged)).await.status(), 403);
+}
+
+async fn avif_and_heic_get_variants(app: TestApp) {
+    let alice = app.user("alice").await;
+    for (name, bytes) in [
+        ("phone.heic", fixtures::heic(1600, 1200)),
+        ("web.avif", fixtures::avif(1600, 1200)),
+    ] {
+        let Some(bytes) = bytes else { continue };
+        let item = app.upload_ok(&alice.key, name, bytes).await;
+        assert_eq!(item["processing"], "completed", "{name}: {item}");
+        assert_eq!(
+            (item["width"].clone(), item["height"].clone()),
+            (1600.into(), 1200.into())
+        );
+        assert!(item["placeholder"].is_string(), "{name}: {item}");
+        let thumb = fetch_image(&app, &item["thumbnailUrl"]).await;
+        assert_eq!(thumb.dimensions(), (256, 192), "{name}");
+        // The fixture's red grows left to right and its green top to bottom.
+        let pixel = thumb.get_pixel(64, 144);
+        assert!(
+            pixel[0].abs_diff(64) < 24 && pixel[1].abs_diff(191) < 24,
+            "{name}: {pixel:?}"
+        );
+        assert_eq!(
+            fetch_image(&app, &item["mediumUrl"]).await.dimensions(),
+            (1024, 768),
+            "{name}"
+        );
+    }
+}
+
+async fn webp_variants_when_configured(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .with_prober(Prober::default().with_variants(VariantSpec {
+            format: VariantFormat::Webp,
+            ..VariantSpec::default()
+        }))
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let photo = fixtures::jpeg(2000, 1500);
+    let item = app.upload_ok(&alice.key, "big.jpg", photo.clone()).await;
+    let mut variant_bytes = 0;
+    for (url, name, size) in [
+        (&item["thumbnailUrl"], "big-thumb.webp", (256, 192)),
+        (&item["mediumUrl"], "big-medium.webp", (1024, 768)),
+    ] {
+        let response = app.send(app.client().get(url.as_str().unwrap())).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "image/webp");
+        let disposition = response.headers()["content-disposition"].to_str().unwrap();
+        assert!(disposition.contains(name), "{disposition}");
+        let bytes = response.bytes().await.unwrap();
+        let decoded =
+            image::load_from_memory_with_format(&bytes, image::ImageFormat::WebP).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), size);
+        variant_bytes += bytes.len();
+    }
+    // The quota counts the WebP variants as they are stored.
+    let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
+    assert_eq!(storage["used"], photo.len() + variant_bytes);
 }
 
 /// APP1 segments inserted after SOI: EXIF with one Orientation entry, and an XMP packet.

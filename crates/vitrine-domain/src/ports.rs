@@ -48,11 +48,22 @@ pub struct Probe {
     pub height: Option<i32>,
 }
 
+/// One rendition of an image, encoded, not yet stored.
+#[derive(Debug, Clone)]
+pub struct RenderedVariant {
+    /// `thumb`, `medium` or `frame`.
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
+    pub width: i32,
+    pub height: i32,
+}
+
 /// Variants rendered from an image, with what its metadata says.
 #[derive(Debug, Clone)]
 pub struct RenderedImage {
-    /// `(name, JPEG bytes, width, height)`: `thumb`, and `medium` when the image is larger.
-    pub variants: Vec<(&'static str, Vec<u8>, i32, i32)>,
+    /// `thumb`, and `medium` when the image is larger.
+    pub variants: Vec<RenderedVariant>,
     pub placeholder: String,
     /// Upright dimensions, after the EXIF orientation.
     pub width: i32,

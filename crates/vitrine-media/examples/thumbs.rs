@@ -2,14 +2,16 @@
 //! ImageMagick).
 //!
 //!     thumbs corpus DIR COUNT       write COUNT 12 MP camera-like JPEGs into DIR
-//!     thumbs run DIR OUT [--medium] thumb (and medium) of every .jpg in DIR, one thread
+//!     thumbs run DIR OUT [--medium] [--webp]
+//!                                   thumb (and medium) of every .jpg in DIR, one thread,
+//!                                   as JPEG (or WebP)
 //!
 //! `run` prints the mean milliseconds per file and the process's peak memory in MiB.
 
 use std::path::Path;
 use std::time::Instant;
 
-use vitrine_media::{render_variants, ImageLimits, VariantSpec};
+use vitrine_media::{render_variants, ImageLimits, VariantFormat, VariantSpec};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,8 +22,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_slice()
     {
         ["corpus", dir, count] => corpus(Path::new(dir), count.parse()?),
-        ["run", dir, out, rest @ ..] => run(Path::new(dir), Path::new(out), rest == ["--medium"]),
-        _ => Err("usage: thumbs corpus DIR COUNT | thumbs run DIR OUT [--medium]".into()),
+        ["run", dir, out, flags @ ..] => run(
+            Path::new(dir),
+            Path::new(out),
+            flags.contains(&"--medium"),
+            flags.contains(&"--webp"),
+        ),
+        _ => Err("usage: thumbs corpus DIR COUNT | thumbs run DIR OUT [--medium] [--webp]".into()),
     }
 }
 
@@ -53,10 +60,15 @@ fn corpus(dir: &Path, count: u32) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn run(dir: &Path, out: &Path, medium: bool) -> Result<(), Box<dyn std::error::Error>> {
+fn run(dir: &Path, out: &Path, medium: bool, webp: bool) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(out)?;
     let spec = VariantSpec {
         medium_side: if medium { 1024 } else { u32::MAX },
+        format: if webp {
+            VariantFormat::Webp
+        } else {
+            VariantFormat::Jpeg
+        },
         ..VariantSpec::default()
     };
     let limits = ImageLimits::default();
@@ -70,9 +82,16 @@ fn run(dir: &Path, out: &Path, medium: bool) -> Result<(), Box<dyn std::error::E
         let bytes = std::fs::read(path)?;
         let rendered = render_variants(&bytes, "image/jpeg", &spec, &limits)?;
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
-        std::fs::write(out.join(format!("{stem}_thumb.jpg")), &rendered.thumb.jpeg)?;
+        let extension = if webp { "webp" } else { "jpg" };
+        std::fs::write(
+            out.join(format!("{stem}_thumb.{extension}")),
+            &rendered.thumb.bytes,
+        )?;
         if let Some(medium) = &rendered.medium {
-            std::fs::write(out.join(format!("{stem}_medium.jpg")), &medium.jpeg)?;
+            std::fs::write(
+                out.join(format!("{stem}_medium.{extension}")),
+                &medium.bytes,
+            )?;
         }
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0 / files.len().max(1) as f64;

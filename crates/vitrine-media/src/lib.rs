@@ -1,16 +1,19 @@
 #![doc = include_str!("../README.md")]
 
+mod heif;
 mod jpeg;
 mod metadata;
 mod probe;
 mod render;
 mod strip;
 mod video;
+mod webp;
 
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
 pub use probe::Prober;
 pub use render::{
-    check_limits, jpeg_preview, render_variants, Encoded, ImageLimits, Rendered, VariantSpec,
+    check_limits, jpeg_preview, render_variants, Encoded, ImageLimits, Rendered, VariantFormat,
+    VariantSpec,
 };
 pub use strip::strip_metadata;
 pub use video::VideoTools;

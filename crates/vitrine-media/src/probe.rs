@@ -1,7 +1,7 @@
 //! Type detection and header probing.
 
 use vitrine_domain::item::MediaKind;
-use vitrine_domain::ports::{MediaProber, Probe, RenderedImage};
+use vitrine_domain::ports::{MediaProber, Probe, RenderedImage, RenderedVariant};
 use vitrine_domain::{DomainError, Result};
 
 /// Enough for JPEG headers behind large EXIF/ICC segments, small enough to buffer per upload.
@@ -30,18 +30,43 @@ fn camera(make: Option<String>, model: Option<String>) -> Option<String> {
     }
 }
 
-/// What `render` decodes; AVIF, HEIF and videos wait for the media pipeline's workers.
+/// What `render` decodes in process; AVIF and HEIC go through `heif-convert` first.
 const RENDERED: &[&str] = &["image/jpeg", "image/png", "image/gif", "image/webp"];
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Prober {
     video: crate::VideoTools,
+    variants: crate::VariantSpec,
+    heif_convert: String,
+}
+
+impl Default for Prober {
+    fn default() -> Self {
+        Self::with_video_tools(crate::VideoTools::default())
+    }
 }
 
 impl Prober {
     /// A prober using these ffmpeg and ffprobe binaries.
     pub fn with_video_tools(video: crate::VideoTools) -> Self {
-        Self { video }
+        Self {
+            video,
+            variants: crate::VariantSpec::default(),
+            heif_convert: "heif-convert".to_owned(),
+        }
+    }
+
+    /// Renders variants this way instead of the default (JPEG, quality 80).
+    pub fn with_variants(self, variants: crate::VariantSpec) -> Self {
+        Self { variants, ..self }
+    }
+
+    /// Decodes AVIF and HEIC with this `heif-convert` instead of the one on the PATH.
+    pub fn with_heif_convert(self, program: impl Into<String>) -> Self {
+        Self {
+            heif_convert: program.into(),
+            ..self
+        }
     }
 }
 
@@ -116,33 +141,40 @@ impl MediaProber for Prober {
         mime: &str,
         max_pixels: u64,
     ) -> Result<Option<RenderedImage>> {
-        if !RENDERED.contains(&mime) {
-            return Ok(None);
-        }
-        let mime = mime.to_owned();
         let limits = crate::ImageLimits {
             max_pixels,
             ..crate::ImageLimits::default()
         };
+        let (bytes, mime) = if crate::heif::HEIF_TYPES.contains(&mime) {
+            crate::check_limits(&bytes, mime, &limits)?;
+            match crate::heif::to_jpeg(&self.heif_convert, &bytes).await? {
+                Some(jpeg) => (jpeg, "image/jpeg".to_owned()),
+                None => return Ok(None),
+            }
+        } else if RENDERED.contains(&mime) {
+            (bytes, mime.to_owned())
+        } else {
+            return Ok(None);
+        };
+        let spec = self.variants.clone();
         let rendered = tokio::task::spawn_blocking(move || {
-            crate::render_variants(&bytes, &mime, &crate::VariantSpec::default(), &limits)
+            crate::render_variants(&bytes, &mime, &spec, &limits)
         })
         .await
         .map_err(DomainError::internal)??;
         let side = |v: u32| i32::try_from(v).map_err(DomainError::internal);
-        let mut variants = vec![(
-            "thumb",
-            rendered.thumb.jpeg,
-            side(rendered.thumb.width)?,
-            side(rendered.thumb.height)?,
-        )];
+        let variant = |name: &'static str, encoded: crate::Encoded| {
+            Ok::<_, DomainError>(RenderedVariant {
+                name,
+                mime: encoded.mime,
+                width: side(encoded.width)?,
+                height: side(encoded.height)?,
+                bytes: encoded.bytes,
+            })
+        };
+        let mut variants = vec![variant("thumb", rendered.thumb)?];
         if let Some(medium) = rendered.medium {
-            variants.push((
-                "medium",
-                medium.jpeg,
-                side(medium.width)?,
-                side(medium.height)?,
-            ));
+            variants.push(variant("medium", medium)?);
         }
         Ok(Some(RenderedImage {
             variants,

@@ -3,12 +3,14 @@
 //!
 //! Decoding is 80–95 % of the cost, so JPEGs are decoded at a reduced DCT scale (M/8: the
 //! smallest that keeps 1.4× the largest wanted size), then resized with
-//! fast_image_resize's SIMD convolution and encoded as 4:2:0 JPEG.
+//! fast_image_resize's SIMD convolution and encoded as 4:2:0 JPEG or, when configured,
+//! lossy WebP.
 
 use base64::Engine;
 use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, RgbImage};
+use serde::{Deserialize, Serialize};
 use vitrine_domain::{DomainError, Result};
 
 use crate::metadata::{frame_count, photo_meta, PhotoMeta};
@@ -17,7 +19,9 @@ use crate::metadata::{frame_count, photo_meta, PhotoMeta};
 pub struct VariantSpec {
     pub thumb_side: u32,
     pub medium_side: u32,
-    pub jpeg_quality: u8,
+    pub format: VariantFormat,
+    /// 1–100, as libjpeg and libwebp read it.
+    pub quality: u8,
 }
 
 impl Default for VariantSpec {
@@ -25,7 +29,27 @@ impl Default for VariantSpec {
         Self {
             thumb_side: 256,
             medium_side: 1024,
-            jpeg_quality: 80,
+            format: VariantFormat::Jpeg,
+            quality: 80,
+        }
+    }
+}
+
+/// How `thumb` and `medium` are encoded. JPEG is the faster to write; WebP files are
+/// smaller for the same look.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VariantFormat {
+    #[default]
+    Jpeg,
+    Webp,
+}
+
+impl VariantFormat {
+    pub fn mime(self) -> &'static str {
+        match self {
+            VariantFormat::Jpeg => "image/jpeg",
+            VariantFormat::Webp => "image/webp",
         }
     }
 }
@@ -50,7 +74,8 @@ impl Default for ImageLimits {
 
 #[derive(Debug, Clone)]
 pub struct Encoded {
-    pub jpeg: Vec<u8>,
+    pub bytes: Vec<u8>,
+    pub mime: &'static str,
     pub width: u32,
     pub height: u32,
 }
@@ -134,8 +159,8 @@ pub fn render_variants(
         (width, height)
     };
     Ok(Rendered {
-        thumb: encode(&thumb, spec.jpeg_quality)?,
-        medium: medium.map(|m| encode(&m, spec.jpeg_quality)).transpose()?,
+        thumb: encode(&thumb, spec)?,
+        medium: medium.map(|m| encode(&m, spec)).transpose()?,
         placeholder: placeholder(&tiny),
         phash: perceptual_hash(&tiny),
         width,
@@ -156,7 +181,7 @@ pub fn jpeg_preview(bytes: &[u8], side: u32, limits: &ImageLimits) -> Result<Vec
     check_limits(bytes, mime, limits)?;
     let meta = photo_meta(bytes);
     let image = upright(fit(&decode(bytes, mime, decode_side(side))?, side), &meta);
-    Ok(encode(&image, VariantSpec::default().jpeg_quality)?.jpeg)
+    crate::jpeg::encode(&image, VariantSpec::default().quality)
 }
 
 fn upright(image: RgbImage, meta: &PhotoMeta) -> RgbImage {
@@ -240,11 +265,15 @@ fn fit(image: &RgbImage, side: u32) -> RgbImage {
     }
 }
 
-fn encode(image: &RgbImage, quality: u8) -> Result<Encoded> {
+fn encode(image: &RgbImage, spec: &VariantSpec) -> Result<Encoded> {
     let (width, height) = image.dimensions();
-    let jpeg = crate::jpeg::encode(image, quality)?;
+    let bytes = match spec.format {
+        VariantFormat::Jpeg => crate::jpeg::encode(image, spec.quality)?,
+        VariantFormat::Webp => crate::webp::encode(image, spec.quality)?,
+    };
     Ok(Encoded {
-        jpeg,
+        bytes,
+        mime: spec.format.mime(),
         width,
         height,
     })
@@ -345,7 +374,7 @@ mod tests {
         for (orientation, corners) in (1u8..=8).zip(expected) {
             let jpeg = with_orientation(&plain, orientation);
             let rendered = render(&jpeg, "image/jpeg").unwrap();
-            let thumb = image::load_from_memory(&rendered.thumb.jpeg)
+            let thumb = image::load_from_memory(&rendered.thumb.bytes)
                 .unwrap()
                 .into_rgb8();
             let (w, h) = thumb.dimensions();
@@ -402,7 +431,7 @@ mod tests {
         for (jpeg, expected) in [(grey, [128, 128, 128]), (cmyk, [0, 255, 255])] {
             let rendered = render(&jpeg, "image/jpeg").unwrap();
             assert_eq!((rendered.thumb.width, rendered.thumb.height), (256, 128));
-            let thumb = image::load_from_memory(&rendered.thumb.jpeg)
+            let thumb = image::load_from_memory(&rendered.thumb.bytes)
                 .unwrap()
                 .into_rgb8();
             let seen = thumb.get_pixel(128, 64);
@@ -412,6 +441,33 @@ mod tests {
                     "{seen:?} vs {expected:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn webp_variants_when_configured() {
+        let photo = RgbImage::from_fn(2000, 1500, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+        });
+        let mut jpeg = Vec::new();
+        photo
+            .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+            .unwrap();
+        let spec = VariantSpec {
+            format: VariantFormat::Webp,
+            ..VariantSpec::default()
+        };
+        let rendered =
+            render_variants(&jpeg, "image/jpeg", &spec, &ImageLimits::default()).unwrap();
+        let medium = rendered.medium.unwrap();
+        for (variant, size) in [(&rendered.thumb, (256, 192)), (&medium, (1024, 768))] {
+            assert_eq!(variant.mime, "image/webp");
+            assert_eq!(&variant.bytes[8..12], b"WEBP");
+            let decoded =
+                image::load_from_memory_with_format(&variant.bytes, image::ImageFormat::WebP)
+                    .unwrap();
+            assert_eq!((decoded.width(), decoded.height()), size);
+            assert_eq!((variant.width, variant.height), size);
         }
     }
 
@@ -459,7 +515,7 @@ mod tests {
         logo.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
         let rendered = render(&png, "image/png").unwrap();
-        let thumb = image::load_from_memory(&rendered.thumb.jpeg)
+        let thumb = image::load_from_memory(&rendered.thumb.bytes)
             .unwrap()
             .into_rgb8();
         assert!(thumb.get_pixel(5, 5)[0] > 240);

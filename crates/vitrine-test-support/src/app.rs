@@ -49,7 +49,7 @@ pub struct TestAppBuilder {
     store: TestStore,
     limits: Limits,
     http: HttpSettings,
-    video_tools: vitrine_media::VideoTools,
+    prober: vitrine_media::Prober,
     media_workers: usize,
 }
 
@@ -64,9 +64,10 @@ impl TestAppBuilder {
         self
     }
 
-    /// Other ffmpeg/ffprobe binaries, e.g. missing ones to test their absence.
-    pub fn with_video_tools(mut self, tools: vitrine_media::VideoTools) -> Self {
-        self.video_tools = tools;
+    /// Another media prober: other variant settings, or missing ffmpeg/heif-convert
+    /// binaries to test their absence.
+    pub fn with_prober(mut self, prober: vitrine_media::Prober) -> Self {
+        self.prober = prober;
         self
     }
 
@@ -128,7 +129,7 @@ impl TestAppBuilder {
         let state = AppState::build(
             db.clone(),
             Arc::new(store.clone()),
-            Arc::new(vitrine_media::Prober::with_video_tools(self.video_tools)),
+            Arc::new(self.prober),
             self.limits,
             http,
             clock.clone(),
@@ -208,7 +209,7 @@ impl TestApp {
             store: TestStore::Local,
             limits: Limits::default(),
             http: HttpSettings::default(),
-            video_tools: vitrine_media::VideoTools::default(),
+            prober: vitrine_media::Prober::default(),
             media_workers: 2,
         }
     }

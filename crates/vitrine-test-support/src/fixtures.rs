@@ -37,6 +37,68 @@ pub fn gif(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, ImageFormat::Gif)
 }
 
+/// The picture as HEIC, by libheif's `heif-enc` (x265); `None` where it is not installed
+/// (CI installs it, so there the real path always runs).
+pub fn heic(width: u32, height: u32) -> Option<Vec<u8>> {
+    converted(width, height, "heic", |png, out| {
+        std::process::Command::new("heif-enc")
+            .args(["-q", "80", "-o"])
+            .arg(out)
+            .arg(png)
+            .output()
+    })
+}
+
+/// The picture as AVIF, by ffmpeg's libaom (a still picture); `None` without ffmpeg.
+pub fn avif(width: u32, height: u32) -> Option<Vec<u8>> {
+    converted(width, height, "avif", |png, out| {
+        std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(png)
+            .args([
+                "-c:v",
+                "libaom-av1",
+                "-still-picture",
+                "1",
+                "-cpu-used",
+                "8",
+            ])
+            .arg(out)
+            .output()
+    })
+}
+
+/// The picture written as PNG, then turned into `extension` by an external encoder.
+fn converted(
+    width: u32,
+    height: u32,
+    extension: &str,
+    run: impl FnOnce(&std::path::Path, &std::path::Path) -> std::io::Result<std::process::Output>,
+) -> Option<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
+    let (png, out) = (
+        dir.path().join("in.png"),
+        dir.path().join(format!("out.{extension}")),
+    );
+    std::fs::write(&png, self::png(width, height)).unwrap_or_else(|err| panic!("{err}"));
+    let output = match run(&png, &out) {
+        Ok(output) => output,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "SKIPPED: no {extension} encoder is installed (scripts/test-services.sh installs it)"
+            );
+            return None;
+        }
+        Err(err) => panic!("running the {extension} encoder: {err}"),
+    };
+    assert!(
+        output.status.success(),
+        "encoding {extension}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(std::fs::read(&out).unwrap_or_else(|err| panic!("{err}")))
+}
+
 /// The start of an MP4 (an `ftyp` box) followed by filler: enough for type detection.
 /// Real, playable video comes with the media pipeline, which needs ffmpeg.
 pub fn mp4_container(len: usize) -> Vec<u8> {
@@ -69,5 +131,5 @@ pub fn quota_cost(bytes: &[u8], mime: &str) -> usize {
         &vitrine_media::ImageLimits::default(),
     )
     .unwrap_or_else(|err| panic!("rendering a fixture: {err}"));
-    bytes.len() + rendered.thumb.jpeg.len() + rendered.medium.map_or(0, |m| m.jpeg.len())
+    bytes.len() + rendered.thumb.bytes.len() + rendered.medium.map_or(0, |m| m.bytes.len())
 }

@@ -10,6 +10,7 @@ use chrono::Duration;
 use super::variants::{Original, Path};
 use super::{now, Library};
 use crate::item::{MediaJob, MediaKind, ProcessedMedia};
+use crate::ports::RenderedVariant;
 use crate::{ItemId, Result};
 
 /// Queue priorities: lower runs first.
@@ -134,12 +135,18 @@ impl Library {
             .await?;
         let mut variants = Vec::new();
         if let Some(rendered) = rendered {
-            variants.push(("frame", frame, rendered.width, rendered.height));
+            variants.push(RenderedVariant {
+                name: "frame",
+                bytes: frame,
+                mime: "image/jpeg",
+                width: rendered.width,
+                height: rendered.height,
+            });
             variants.extend(
                 rendered
                     .variants
                     .into_iter()
-                    .filter(|(name, ..)| *name == "thumb"),
+                    .filter(|variant| variant.name == "thumb"),
             );
             processed.placeholder = Some(rendered.placeholder);
             processed.phash = Some(rendered.phash);

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::Library;
 use crate::item::{MediaKind, NewVariant, StoredBlob};
-use crate::ports::RenderedImage;
+use crate::ports::{RenderedImage, RenderedVariant};
 use crate::{BlobId, DomainError, Result};
 
 /// Where rendering runs: while the upload waits, or in a media worker.
@@ -121,17 +121,17 @@ impl Library {
     /// Writes rendered variants as blobs; on failure none stays behind.
     pub(super) async fn store_variants(
         &self,
-        variants: Vec<(&'static str, Vec<u8>, i32, i32)>,
+        variants: Vec<RenderedVariant>,
     ) -> Result<Vec<NewVariant>> {
         let mut stored: Vec<NewVariant> = Vec::with_capacity(variants.len());
-        for (name, jpeg, width, height) in variants {
-            match self.store_bytes(Bytes::from(jpeg)).await {
+        for variant in variants {
+            match self.store_bytes(Bytes::from(variant.bytes)).await {
                 Ok(blob) => stored.push(NewVariant {
-                    name,
+                    name: variant.name,
                     blob,
-                    mime: "image/jpeg",
-                    width,
-                    height,
+                    mime: variant.mime,
+                    width: variant.width,
+                    height: variant.height,
                 }),
                 Err(err) => {
                     self.discard_variants(&stored).await;

@@ -59,7 +59,7 @@ impl<'a> Served<'a> {
         }
     }
 
-    /// `cat-thumb.jpg` for the thumb of `cat.png`.
+    /// `cat-thumb.jpg` for the JPEG thumb of `cat.png`.
     pub(crate) fn variant(item: &'a Item, variant: &'a Variant) -> Self {
         let name = &item.original_filename;
         let stem = name
@@ -70,7 +70,15 @@ impl<'a> Served<'a> {
             mime: &variant.mime,
             size: variant.size,
             sha256: &variant.sha256,
-            filename: format!("{stem}-{}.jpg", variant.name),
+            filename: format!(
+                "{stem}-{}.{}",
+                variant.name,
+                if variant.mime == "image/webp" {
+                    "webp"
+                } else {
+                    "jpg"
+                }
+            ),
         }
     }
 }
