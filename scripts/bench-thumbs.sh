@@ -4,11 +4,12 @@
 # of a corpus of 12 MP camera-like JPEGs. Prints ms per file and the ratios.
 # ImageMagick's thumb + medium is its cheapest way to make both: the medium from the
 # original, then the thumb from the medium.
-# Usage: scripts/bench-thumbs.sh [COUNT]   (default 20; installs libvips-tools,
+# Usage: scripts/bench-thumbs.sh [COUNT] [ROUNDS]   (defaults 20 and 3; installs libvips-tools,
 # imagemagick and nasm from Debian when missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-20}"
+rounds="${2:-3}"
 
 if ! command -v vipsthumbnail > /dev/null || ! command -v mogrify > /dev/null \
     || ! command -v nasm > /dev/null; then
@@ -33,35 +34,51 @@ ms_per_file() { # command...; prints the mean wall milliseconds per corpus file
 }
 
 mkdir -p "$work/vips" "$work/magick" "$work/magick-medium" "$work/magick-thumb"
-vips_ms=$(ms_per_file one_core vipsthumbnail "$work"/corpus/*.jpg -s 256 -o "$work/vips/%s.jpg[Q=80]")
-magick_ms=$(ms_per_file one_core mogrify -path "$work/magick" -quality 80 -thumbnail 256x256 "$work"/corpus/*.jpg)
 magick_both() {
     one_core mogrify -path "$work/magick-medium" -quality 80 -thumbnail 1024x1024 "$work"/corpus/*.jpg
     one_core mogrify -path "$work/magick-thumb" -quality 80 -thumbnail 256x256 "$work"/magick-medium/*.jpg
 }
-magick_both_ms=$(ms_per_file magick_both)
-# Ours prints its own per-file time (reading, decoding, resizing, encoding, writing).
-read -r thumb_ms thumb_mib < <(one_core "$ours" run "$work/corpus" "$work/ours")
-read -r both_ms both_mib < <(one_core "$ours" run "$work/corpus" "$work/ours2" --medium)
-read -r turbo_thumb_ms turbo_thumb_mib < <(one_core "$turbo" run "$work/corpus" "$work/turbo")
-read -r turbo_both_ms turbo_both_mib < <(one_core "$turbo" run "$work/corpus" "$work/turbo2" --medium)
+# Rounds interleave the engines, so a slow minute of the machine hits all of them; the
+# table shows each engine's median round. Ours prints its own per-file time (reading,
+# decoding, resizing, encoding, writing) and peak memory.
+results="$work/results"
+for _ in $(seq "$rounds"); do
+    echo "vips $(ms_per_file one_core vipsthumbnail "$work"/corpus/*.jpg -s 256 -o "$work/vips/%s.jpg[Q=80]") -"
+    echo "magick $(ms_per_file one_core mogrify -path "$work/magick" -quality 80 -thumbnail 256x256 "$work"/corpus/*.jpg) -"
+    echo "magick_both $(ms_per_file magick_both) -"
+    echo "thumb $(one_core "$ours" run "$work/corpus" "$work/ours")"
+    echo "both $(one_core "$ours" run "$work/corpus" "$work/ours2" --medium)"
+    echo "webp $(one_core "$ours" run "$work/corpus" "$work/webp" --medium --webp)"
+    echo "turbo_thumb $(one_core "$turbo" run "$work/corpus" "$work/turbo")"
+    echo "turbo_both $(one_core "$turbo" run "$work/corpus" "$work/turbo2" --medium)"
+done > "$results"
 
-python3 - "$count" "$vips_ms" "$magick_ms" "$magick_both_ms" "$thumb_ms" "$both_ms" \
-    "$turbo_thumb_ms" "$turbo_both_ms" <<'PY'
-import sys
-count, vips, magick, magick_both, thumb, both, turbo_thumb, turbo_both = \
-    sys.argv[1], *map(float, sys.argv[2:])
-print(f"{count} JPEGs of 4000×3000, one core")
+python3 - "$count" "$rounds" "$results" <<'PY'
+import statistics, sys
+count, rounds, path = sys.argv[1:]
+runs, peaks = {}, {}
+for line in open(path):
+    name, ms, mib = line.split()
+    runs.setdefault(name, []).append(float(ms))
+    if mib != "-":
+        peaks[name] = max(peaks.get(name, 0.0), float(mib))
+ms = {name: statistics.median(times) for name, times in runs.items()}
+print(f"{count} JPEGs of 4000×3000, one core, median of {rounds} rounds")
 print("| engine | work | ms per file | × vipsthumbnail's thumb | ImageMagick's same work ÷ this |")
 print("|---|---|---|---|---|")
-for name, work, ms, magick_same in [
-        ("vipsthumbnail -s 256", "thumb", vips, magick),
-        ("ImageMagick mogrify -thumbnail", "thumb", magick, magick),
-        ("ImageMagick mogrify -thumbnail", "thumb + medium", magick_both, magick_both),
-        ("Vitrine", "thumb", thumb, magick), ("Vitrine", "thumb + medium", both, magick_both),
-        ("Vitrine, turbojpeg", "thumb", turbo_thumb, magick),
-        ("Vitrine, turbojpeg", "thumb + medium", turbo_both, magick_both)]:
-    print(f"| {name} | {work} | {ms:.1f} | {ms / vips:.2f}× | {magick_same / ms:.1f}× |")
+for label, work, name, magick_same in [
+        ("vipsthumbnail -s 256", "thumb", "vips", "magick"),
+        ("ImageMagick mogrify -thumbnail", "thumb", "magick", "magick"),
+        ("ImageMagick mogrify -thumbnail", "thumb + medium", "magick_both", "magick_both"),
+        ("Vitrine", "thumb", "thumb", "magick"),
+        ("Vitrine", "thumb + medium", "both", "magick_both"),
+        ("Vitrine, WebP variants", "thumb + medium", "webp", "magick_both"),
+        ("Vitrine, turbojpeg", "thumb", "turbo_thumb", "magick"),
+        ("Vitrine, turbojpeg", "thumb + medium", "turbo_both", "magick_both")]:
+    print(f"| {label} | {work} | {ms[name]:.1f} | {ms[name] / ms['vips']:.2f}× "
+          f"| {ms[magick_same] / ms[name]:.1f}× |")
+print("vipsthumbnail's rounds:", ", ".join(f"{t:.1f}" for t in runs["vips"]), "ms;",
+      "ours, thumb + medium:", ", ".join(f"{t:.1f}" for t in runs["both"]), "ms")
+print("peak memory of one process rendering one photo at a time (MiB):",
+      ", ".join(f"{name} {mib:.1f}" for name, mib in peaks.items()))
 PY
-echo "peak memory of one process rendering one photo at a time (MiB): thumb $thumb_mib," \
-    "thumb + medium $both_mib, turbojpeg thumb $turbo_thumb_mib, turbojpeg thumb + medium $turbo_both_mib"

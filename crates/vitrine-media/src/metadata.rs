@@ -30,6 +30,7 @@ impl PhotoMeta {
 
 /// Reads what it can and ignores the rest: metadata is optional and often malformed.
 pub fn photo_meta(bytes: &[u8]) -> PhotoMeta {
+    let bytes = jpeg_segments(bytes);
     let mut meta = PhotoMeta::default();
     if let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) {
         let text = |tag: Tag| {
@@ -72,6 +73,30 @@ pub fn photo_meta(bytes: &[u8]) -> PhotoMeta {
     meta
 }
 
+/// A JPEG's marker segments before its image data, where EXIF and XMP live; other files
+/// whole. Without EXIF, kamadak-exif reads a JPEG to its end: 1.7 ms for a 12 MP photo.
+fn jpeg_segments(bytes: &[u8]) -> &[u8] {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return bytes;
+    }
+    let mut at = 2;
+    while let (Some(0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) {
+        match marker {
+            // Fill bytes before a marker.
+            0xFF => at += 1,
+            // Start of scan: entropy-coded pixels follow.
+            0xDA => return &bytes[..at],
+            _ => {
+                let Some(len) = bytes.get(at + 2..at + 4) else {
+                    break;
+                };
+                at += 2 + usize::from(u16::from_be_bytes([len[0], len[1]]));
+            }
+        }
+    }
+    bytes
+}
+
 fn ucs2(raw: &[u8]) -> String {
     let units: Vec<u16> = raw
         .chunks_exact(2)
@@ -88,8 +113,9 @@ fn xmp_packet(bytes: &[u8]) -> Option<&str> {
     std::str::from_utf8(&bytes[start..end]).ok()
 }
 
+/// memchr's SIMD search: a photo is megabytes, and a naive scan of one took 3 ms.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The first `rdf:li` of an `rdf:Alt` property such as `dc:title`.
