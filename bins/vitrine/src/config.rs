@@ -7,7 +7,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 use vitrine_domain::library::jobs::JobSettings;
-use vitrine_domain::limits::{Limits, PlanQuotas};
+use vitrine_domain::limits::{ImageLimits, Limits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
 use vitrine_http::HttpSettings;
 use vitrine_media::{VariantFormat, VariantSpec, VideoTools};
@@ -47,7 +47,10 @@ pub struct Config {
     pub max_render_bytes: u64,
     /// Images up to this size get variants before the upload answers; bigger ones queue.
     pub fast_path_max_bytes: u64,
+    /// Largest image decoded, checked from its header: pixels, pixels per side, frames.
     pub max_image_pixels: u64,
+    pub max_image_side: u32,
+    pub max_image_frames: u32,
     /// `jpeg` (the faster to make) or `webp` (smaller files) for thumbs and mediums.
     pub variant_format: VariantFormat,
     /// Encoder quality of the variants, 1–100.
@@ -92,7 +95,9 @@ impl Default for Config {
             trash_purge_interval_secs: 3600,
             max_render_bytes: limits.max_render_bytes,
             fast_path_max_bytes: limits.fast_path_max_bytes,
-            max_image_pixels: limits.max_image_pixels,
+            max_image_pixels: limits.image.max_pixels,
+            max_image_side: limits.image.max_side,
+            max_image_frames: limits.image.max_frames,
             variant_format: VariantFormat::default(),
             variant_quality: VariantSpec::default().quality,
             share_attempts_per_link: limits.shares.attempts_per_link,
@@ -161,7 +166,11 @@ impl Config {
             trash_retention_days: self.trash_retention_days,
             max_render_bytes: self.max_render_bytes,
             fast_path_max_bytes: self.fast_path_max_bytes,
-            max_image_pixels: self.max_image_pixels,
+            image: ImageLimits {
+                max_pixels: self.max_image_pixels,
+                max_side: self.max_image_side,
+                max_frames: self.max_image_frames,
+            },
             shares: ShareLimits {
                 attempts_per_link: self.share_attempts_per_link,
                 attempts_per_client: self.share_attempts_per_client,

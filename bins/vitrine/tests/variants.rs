@@ -16,7 +16,7 @@ backend_tests!(
     near_duplicates_are_found_by_perceptual_hash,
     avif_and_heic_get_variants,
 );
-database_tests!(webp_variants_when_configured);
+database_tests!(webp_variants_when_configured, image_limits_are_configurable);
 
 async fn fetch_image(app: &TestApp, url: &Value) -> image::RgbImage {
     let response = app.send(app.client().get(url.as_str().unwrap())).await;
@@ -185,10 +185,10 @@ async fn exif_orientation_and_xmp_shape_the_item(app: TestApp) {
 
 async fn bombs_and_corrupt_images_are_refused_cleanly(app: TestApp) {
     let alice = app.user("alice").await;
-    // A PNG header claiming 100000×100000 pixels (10 G), then an ordinary body and end.
+    // A PNG header claiming 40000×40000 pixels (1.6 G), then an ordinary body and end.
     let mut bomb = fixtures::png(10, 10);
-    bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
-    bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+    bomb[16..20].copy_from_slice(&40_000u32.to_be_bytes());
+    bomb[20..24].copy_from_slice(&40_000u32.to_be_bytes());
     let started = std::time::Instant::now();
     let refused = app.upload(&alice.key, "bomb.png", bomb, &[]).await;
     assert_eq!(refused.status(), 413);
@@ -217,6 +217,45 @@ async fn bombs_and_corrupt_images_are_refused_cleanly(app: TestApp) {
     );
     let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
     assert_eq!(storage["used"], 0);
+}
+
+async fn image_limits_are_configurable(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .with_limits(|limits| {
+            limits.image.max_side = 1_500;
+            limits.image.max_frames = 3;
+        })
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let wide = app
+        .upload(&alice.key, "wide.png", fixtures::png(1_600, 10), &[])
+        .await;
+    assert_eq!(wide.status(), 413);
+    let body: Value = wide.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("1500 pixels per side"),
+        "{body}"
+    );
+    let animation = app
+        .upload(&alice.key, "long.gif", fixtures::animated_gif(4), &[])
+        .await;
+    assert_eq!(animation.status(), 413);
+    let body: Value = animation.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("4 frames"),
+        "{body}"
+    );
+    assert_eq!(app.count_rows("items").await, 0);
+    assert_eq!(app.blob_objects().await, 0);
+
+    let short = app
+        .upload_ok(&alice.key, "short.gif", fixtures::animated_gif(3))
+        .await;
+    assert_eq!(short["isAnimated"], true);
 }
 
 /// The fixture picture mirrored: same colours, different picture.

@@ -19,7 +19,7 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredBlob};
-use crate::limits::Limits;
+use crate::limits::{ImageLimits, Limits};
 use crate::organise::check_bulk;
 use crate::ports::{
     BlobStore, BlobWriter, ByteStream, ItemRepository, JobRepository, MediaProber, Probe,
@@ -169,8 +169,17 @@ impl Library {
 
     /// Refuses a decompression bomb from its header, before the rest of it is stored.
     fn check_pixels(&self, probe: Probe) -> Result<Probe> {
-        let max = self.limits.max_image_pixels;
+        let ImageLimits {
+            max_pixels: max,
+            max_side,
+            ..
+        } = self.limits.image;
         if let (Some(w), Some(h)) = (probe.width, probe.height) {
+            if u32::try_from(w.max(h)).unwrap_or(0) > max_side {
+                return Err(DomainError::TooLarge(format!(
+                    "the image is {w}×{h}, over the limit of {max_side} pixels per side"
+                )));
+            }
             let pixels = u64::try_from(w).unwrap_or(0) * u64::try_from(h).unwrap_or(0);
             if pixels > max {
                 return Err(DomainError::TooLarge(format!(

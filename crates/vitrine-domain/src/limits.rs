@@ -18,8 +18,8 @@ pub struct Limits {
     /// Largest image whose variants are made while the upload waits; bigger ones go
     /// through the media queue.
     pub fast_path_max_bytes: u64,
-    /// Largest image, in pixels, decoded for a preview; checked from the header first.
-    pub max_image_pixels: u64,
+    /// What an image may be before anything decodes it.
+    pub image: ImageLimits,
     pub shares: crate::shares::ShareLimits,
 }
 
@@ -33,8 +33,28 @@ impl Default for Limits {
             trash_retention_days: 30,
             max_render_bytes: 128 * 1024 * 1024,
             fast_path_max_bytes: 32 * 1024 * 1024,
-            max_image_pixels: 100_000_000,
+            image: ImageLimits::default(),
             shares: crate::shares::ShareLimits::default(),
+        }
+    }
+}
+
+/// Checked from an image's header, before anything large is allocated: a decompression
+/// bomb is refused in milliseconds with a message naming the limit.
+#[derive(Debug, Clone, Copy)]
+pub struct ImageLimits {
+    pub max_pixels: u64,
+    pub max_side: u32,
+    /// Frames of an animated GIF, APNG or WebP.
+    pub max_frames: u32,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        Self {
+            max_pixels: 100_000_000,
+            max_side: 65_535,
+            max_frames: 1_000,
         }
     }
 }

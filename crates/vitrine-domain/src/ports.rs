@@ -12,6 +12,7 @@ use crate::item::{
     Inserted, Item, ItemPatch, ItemQuery, MediaJob, MediaKind, NewItem, Page, ProcessedMedia,
     StoredBlob,
 };
+use crate::limits::ImageLimits;
 use crate::organise::{Collection, CollectionChange, Folder, FolderChange, FolderDelete};
 use crate::shares::{Share, ShareTarget};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
@@ -100,8 +101,8 @@ pub trait MediaProber: Send + Sync {
     fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()>;
     /// The image without EXIF/XMP/IPTC and text metadata, pixels untouched.
     fn strip_metadata(&self, mime: &str, bytes: &[u8]) -> Result<Vec<u8>>;
-    /// A JPEG of the image fitting `max_side`, refused above `max_pixels`.
-    fn preview(&self, bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<u8>>;
+    /// A JPEG of the image fitting `side`, refused beyond `limits`.
+    fn preview(&self, bytes: &[u8], side: u32, limits: &ImageLimits) -> Result<Vec<u8>>;
     /// Thumb, medium and placeholder from one decode, off the async threads; `None` for
     /// types it does not render. Refuses images over the limits (413) and images that do
     /// not decode (422).
@@ -109,7 +110,7 @@ pub trait MediaProber: Send + Sync {
         &self,
         bytes: Vec<u8>,
         mime: &str,
-        max_pixels: u64,
+        limits: &ImageLimits,
     ) -> Result<Option<RenderedImage>>;
     /// Probes a video and takes a still; `None` where ffmpeg is not installed.
     async fn video(&self, bytes: ByteStream) -> Result<Option<VideoInfo>>;

@@ -12,8 +12,8 @@ mod webp;
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
 pub use probe::Prober;
 pub use render::{
-    check_limits, jpeg_preview, render_variants, Encoded, ImageLimits, Rendered, VariantFormat,
-    VariantSpec,
+    check_limits, jpeg_preview, render_variants, Encoded, Rendered, VariantFormat, VariantSpec,
 };
 pub use strip::strip_metadata;
 pub use video::VideoTools;
+pub use vitrine_domain::limits::ImageLimits;

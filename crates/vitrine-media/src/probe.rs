@@ -1,6 +1,7 @@
 //! Type detection and header probing.
 
 use vitrine_domain::item::MediaKind;
+use vitrine_domain::limits::ImageLimits;
 use vitrine_domain::ports::{MediaProber, Probe, RenderedImage, RenderedVariant};
 use vitrine_domain::{DomainError, Result};
 
@@ -112,12 +113,8 @@ impl MediaProber for Prober {
         crate::strip_metadata(mime, bytes)
     }
 
-    fn preview(&self, bytes: &[u8], max_side: u32, max_pixels: u64) -> Result<Vec<u8>> {
-        let limits = crate::ImageLimits {
-            max_pixels,
-            ..crate::ImageLimits::default()
-        };
-        crate::jpeg_preview(bytes, max_side, &limits)
+    fn preview(&self, bytes: &[u8], side: u32, limits: &ImageLimits) -> Result<Vec<u8>> {
+        crate::jpeg_preview(bytes, side, limits)
     }
 
     async fn video(
@@ -139,12 +136,9 @@ impl MediaProber for Prober {
         &self,
         bytes: Vec<u8>,
         mime: &str,
-        max_pixels: u64,
+        limits: &ImageLimits,
     ) -> Result<Option<RenderedImage>> {
-        let limits = crate::ImageLimits {
-            max_pixels,
-            ..crate::ImageLimits::default()
-        };
+        let limits = *limits;
         let (bytes, mime) = if crate::heif::HEIF_TYPES.contains(&mime) {
             crate::check_limits(&bytes, mime, &limits)?;
             match crate::heif::to_jpeg(&self.heif_convert, &bytes).await? {

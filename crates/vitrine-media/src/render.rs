@@ -11,6 +11,7 @@ use fast_image_resize::images::{Image, ImageRef};
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, RgbImage};
 use serde::{Deserialize, Serialize};
+use vitrine_domain::limits::ImageLimits;
 use vitrine_domain::{DomainError, Result};
 
 use crate::metadata::{frame_count, photo_meta, PhotoMeta};
@@ -50,24 +51,6 @@ impl VariantFormat {
         match self {
             VariantFormat::Jpeg => "image/jpeg",
             VariantFormat::Webp => "image/webp",
-        }
-    }
-}
-
-/// Checked from the header before anything large is allocated.
-#[derive(Debug, Clone)]
-pub struct ImageLimits {
-    pub max_pixels: u64,
-    pub max_side: u32,
-    pub max_frames: u32,
-}
-
-impl Default for ImageLimits {
-    fn default() -> Self {
-        Self {
-            max_pixels: 100_000_000,
-            max_side: 65_535,
-            max_frames: 1_000,
         }
     }
 }

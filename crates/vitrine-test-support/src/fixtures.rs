@@ -37,6 +37,22 @@ pub fn gif(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, ImageFormat::Gif)
 }
 
+/// An animated GIF of `frames` 8×8 frames.
+pub fn animated_gif(frames: u32) -> Vec<u8> {
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        for n in 0..frames {
+            let frame =
+                image::RgbaImage::from_pixel(8, 8, image::Rgba([(n * 60) as u8, 0, 0, 255]));
+            encoder
+                .encode_frame(image::Frame::new(frame))
+                .unwrap_or_else(|err| panic!("encoding a GIF frame: {err}"));
+        }
+    }
+    gif
+}
+
 /// The picture as HEIC, by libheif's `heif-enc` (x265); `None` where it is not installed
 /// (CI installs it, so there the real path always runs).
 pub fn heic(width: u32, height: u32) -> Option<Vec<u8>> {

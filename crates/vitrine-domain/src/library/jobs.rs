@@ -131,7 +131,7 @@ impl Library {
         };
         let rendered = self
             .prober
-            .render(frame.clone(), "image/jpeg", self.limits.max_image_pixels)
+            .render(frame.clone(), "image/jpeg", &self.limits.image)
             .await?;
         let mut variants = Vec::new();
         if let Some(rendered) = rendered {

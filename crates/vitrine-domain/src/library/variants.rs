@@ -87,7 +87,7 @@ impl Library {
         }
         let Some(rendered) = self
             .prober
-            .render(bytes, original.mime, self.limits.max_image_pixels)
+            .render(bytes, original.mime, &self.limits.image)
             .await?
         else {
             return Ok(Prepared::nothing(original));

@@ -358,12 +358,9 @@ async fn preview(state: &AppState, item: &Item, side: u32) -> PageResult {
         .original_in_memory(item)
         .await
         .map_err(refusal)?;
-    let (prober, max_pixels) = (
-        state.library.prober(),
-        state.library.limits().max_image_pixels,
-    );
+    let (prober, limits) = (state.library.prober(), state.library.limits().image);
     // Decoding runs on the blocking pool: it must not stall the workers serving others.
-    let jpeg = web::block(move || prober.preview(&bytes, side, max_pixels))
+    let jpeg = web::block(move || prober.preview(&bytes, side, &limits))
         .await
         .map_err(|err| refusal(DomainError::internal(err)))?
         .map_err(refusal)?;
