@@ -86,6 +86,7 @@ async fn a_video_gets_duration_a_still_and_a_thumb(app: TestApp) {
     assert_eq!(item["processing"], "completed", "{item}");
     let duration = item["duration"].as_f64().unwrap();
     assert!((duration - 2.0).abs() < 0.2, "duration {duration}");
+    assert_eq!(item["codec"], "h264");
     assert_eq!(
         (item["width"].clone(), item["height"].clone()),
         (320.into(), 240.into())
@@ -115,6 +116,7 @@ async fn without_ffmpeg_a_video_is_kept_without_a_still() {
     let item = processed(&app, &alice.key, uploaded["id"].as_str().unwrap()).await;
     assert_eq!(item["processing"], "completed");
     assert_eq!(item["duration"], Value::Null);
+    assert_eq!(item["codec"], Value::Null);
     assert_eq!(item["frameUrl"], Value::Null);
     assert_eq!(item["thumbnailUrl"], Value::Null);
 }

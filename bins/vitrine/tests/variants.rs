@@ -15,6 +15,7 @@ backend_tests!(
     bombs_and_corrupt_images_are_refused_cleanly,
     near_duplicates_are_found_by_perceptual_hash,
     avif_and_heic_get_variants,
+    gif_png_and_webp_get_variants,
 );
 database_tests!(webp_variants_when_configured, image_limits_are_configurable);
 
@@ -99,6 +100,32 @@ async fn avif_and_heic_get_variants(app: TestApp) {
             "{name}"
         );
     }
+}
+
+async fn gif_png_and_webp_get_variants(app: TestApp) {
+    let alice = app.user("alice").await;
+    for (name, bytes) in [
+        ("still.gif", fixtures::gif(600, 400)),
+        ("still.png", fixtures::png(600, 400)),
+        ("still.webp", fixtures::webp(600, 400)),
+    ] {
+        let item = app.upload_ok(&alice.key, name, bytes).await;
+        assert_eq!(item["processing"], "completed", "{name}: {item}");
+        assert_eq!(item["isAnimated"], false, "{name}");
+        let thumb = fetch_image(&app, &item["thumbnailUrl"]).await;
+        assert_eq!(thumb.dimensions(), (256, 171), "{name}");
+        // The fixture's red grows left to right (GIF's palette rounds it).
+        let pixel = thumb.get_pixel(192, 85);
+        assert!(pixel[0].abs_diff(191) < 32, "{name}: {pixel:?}");
+    }
+    let animated = app
+        .upload_ok(&alice.key, "loop.gif", fixtures::animated_gif(3))
+        .await;
+    assert_eq!(animated["isAnimated"], true);
+    // The first frame: black in the fixture.
+    let thumb = fetch_image(&app, &animated["thumbnailUrl"]).await;
+    assert_eq!(thumb.dimensions(), (8, 8));
+    assert!(thumb.get_pixel(4, 4)[0] < 24, "{:?}", thumb.get_pixel(4, 4));
 }
 
 async fn webp_variants_when_configured(backend: TestBackend) {

@@ -68,6 +68,8 @@ pub struct Item {
     pub placeholder: Option<String>,
     /// Seconds, for videos the pipeline has probed.
     pub duration_secs: Option<f64>,
+    /// The video codec ffprobe reports (`h264`, `hevc`, `vp9`…).
+    pub codec: Option<String>,
     pub is_animated: bool,
     /// Perceptual hash, 16 hex digits.
     pub phash: Option<String>,
@@ -146,6 +148,7 @@ pub struct ProcessedMedia {
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub duration_secs: Option<f64>,
+    pub codec: Option<String>,
     pub placeholder: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,

@@ -42,6 +42,7 @@ pub(crate) struct ItemRow {
     folder_id: Option<String>,
     placeholder: Option<String>,
     duration_secs: Option<f64>,
+    codec: Option<String>,
     is_animated: bool,
     phash: Option<String>,
     taken_at: Option<String>,
@@ -97,6 +98,7 @@ pub(crate) fn to_item(
         variants,
         placeholder: row.placeholder,
         duration_secs: row.duration_secs,
+        codec: row.codec,
         is_animated: row.is_animated,
         phash: row.phash,
         facts: vitrine_domain::item::PhotoFacts {
@@ -326,6 +328,7 @@ impl ItemRepository for Db {
                 folder_id: None,
                 placeholder: item.placeholder,
                 duration_secs: None,
+                codec: None,
                 is_animated: item.is_animated,
                 phash: item.phash,
                 taken_at: item.facts.taken_at,

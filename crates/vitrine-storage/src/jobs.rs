@@ -136,6 +136,7 @@ impl JobRepository for Db {
                     items::processing.eq(Processing::Completed.as_str()),
                     items::placeholder.eq(processed.placeholder),
                     items::duration_secs.eq(processed.duration_secs),
+                    items::codec.eq(processed.codec),
                     items::is_animated.eq(processed.is_animated),
                     items::phash.eq(processed.phash),
                     items::taken_at.eq(processed.facts.taken_at),

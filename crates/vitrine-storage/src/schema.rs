@@ -64,6 +64,7 @@ diesel::table! {
         folder_id -> Nullable<Text>,
         placeholder -> Nullable<Text>,
         duration_secs -> Nullable<Double>,
+        codec -> Nullable<Text>,
         is_animated -> Bool,
         phash -> Nullable<Text>,
         taken_at -> Nullable<Text>,

@@ -37,6 +37,11 @@ pub fn gif(width: u32, height: u32) -> Vec<u8> {
     encode(width, height, ImageFormat::Gif)
 }
 
+/// Lossless WebP, as `image` writes it.
+pub fn webp(width: u32, height: u32) -> Vec<u8> {
+    encode(width, height, ImageFormat::WebP)
+}
+
 /// An animated GIF of `frames` 8×8 frames.
 pub fn animated_gif(frames: u32) -> Vec<u8> {
     let mut gif = Vec::new();

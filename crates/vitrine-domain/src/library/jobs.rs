@@ -103,6 +103,7 @@ impl Library {
                     width: prepared.width,
                     height: prepared.height,
                     duration_secs: None,
+                    codec: None,
                     placeholder: prepared.placeholder,
                     is_animated: prepared.is_animated,
                     phash: prepared.phash,
@@ -124,6 +125,7 @@ impl Library {
             width: info.width,
             height: info.height,
             duration_secs: info.duration_secs,
+            codec: info.codec,
             ..ProcessedMedia::default()
         };
         let Some(frame) = info.frame else {

@@ -42,6 +42,8 @@ pub struct ItemResponse {
     #[serde(rename = "is360")]
     is_360: bool,
     duration: Option<f64>,
+    /// The video codec (`h264`, `hevc`, `vp9`…); null for images.
+    codec: Option<String>,
     folder_id: Option<String>,
     collection_ids: Vec<String>,
     expires_at: Option<String>,
@@ -87,6 +89,7 @@ impl ItemResponse {
             camera: item.facts.camera,
             is_360: item.facts.is_360,
             duration: item.duration_secs,
+            codec: item.codec,
             folder_id: item.folder.map(|f| f.to_string()),
             collection_ids: item.collections.iter().map(ToString::to_string).collect(),
             expires_at: None,
