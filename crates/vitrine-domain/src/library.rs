@@ -18,7 +18,7 @@ use futures::{Stream, StreamExt};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
-use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredBlob};
+use crate::item::{Item, ItemPatch, ItemQuery, MediaKind, NewItem, Page, Processing, StoredBlob};
 use crate::limits::{ImageLimits, Limits};
 use crate::organise::check_bulk;
 use crate::ports::{
@@ -42,6 +42,18 @@ pub struct Library {
 pub struct StagedUpload {
     pub blob: StoredBlob,
     pub probe: Probe,
+    /// The bytes themselves when the fast path will render them, so they are not read
+    /// back from the store (a second GET on S3).
+    kept: Option<Vec<u8>>,
+}
+
+/// What staging learned while copying an upload into the store.
+struct Copied {
+    probe: Probe,
+    sha256: String,
+    md5: String,
+    size: i64,
+    kept: Option<Vec<u8>>,
 }
 
 /// The text that comes with an upload.
@@ -94,7 +106,13 @@ impl Library {
         let key = format!("objects/{}", id.as_str());
         let mut writer = self.blobs.create(&key).await?;
         match self.copy_probed(body, writer.as_mut()).await {
-            Ok((probe, sha256, md5, size)) => {
+            Ok(Copied {
+                probe,
+                sha256,
+                md5,
+                size,
+                kept,
+            }) => {
                 writer.finish().await?;
                 let blob = StoredBlob {
                     id,
@@ -103,7 +121,7 @@ impl Library {
                     md5,
                     size,
                 };
-                Ok(StagedUpload { blob, probe })
+                Ok(StagedUpload { blob, probe, kept })
             }
             Err(err) => {
                 writer.abort().await;
@@ -112,14 +130,12 @@ impl Library {
         }
     }
 
-    async fn copy_probed<S>(
-        &self,
-        mut body: S,
-        writer: &mut dyn BlobWriter,
-    ) -> Result<(Probe, String, String, i64)>
+    async fn copy_probed<S>(&self, mut body: S, writer: &mut dyn BlobWriter) -> Result<Copied>
     where
         S: Stream<Item = Result<Bytes>> + Unpin,
     {
+        let keep_max = self.limits.fast_path_max_bytes;
+        let mut kept: Option<Vec<u8>> = Some(Vec::new());
         let head_len = self.prober.head_len();
         let tail_len = self.prober.tail_len();
         let max = self.limits.max_upload_bytes;
@@ -148,6 +164,14 @@ impl Library {
                     probe = Some(self.check_pixels(self.prober.probe(&head)?)?);
                 }
             }
+            // Only images the fast path renders are worth keeping.
+            let keeps =
+                size <= keep_max && probe.as_ref().is_none_or(|p| p.kind == MediaKind::Image);
+            match (&mut kept, keeps) {
+                (Some(bytes), true) => bytes.extend_from_slice(&chunk),
+                (Some(_), false) => kept = None,
+                (None, _) => {}
+            }
             writer.write(chunk).await?;
         }
         if size == 0 {
@@ -158,13 +182,13 @@ impl Library {
             None => self.check_pixels(self.prober.probe(&head)?)?,
         };
         self.prober.check_end(&probe, &tail)?;
-        let size = i64::try_from(size).map_err(DomainError::internal)?;
-        Ok((
+        Ok(Copied {
+            kept: kept.filter(|_| probe.kind == MediaKind::Image),
             probe,
-            hex::encode(sha.finalize()),
-            hex::encode(md5.finalize()),
-            size,
-        ))
+            sha256: hex::encode(sha.finalize()),
+            md5: hex::encode(md5.finalize()),
+            size: i64::try_from(size).map_err(DomainError::internal)?,
+        })
     }
 
     /// Refuses a decompression bomb from its header, before the rest of it is stored.
@@ -215,16 +239,17 @@ impl Library {
         meta: UploadMeta,
     ) -> Result<Item> {
         let tags = normalize_tags(&meta.tags)?;
-        let StagedUpload { blob, probe } = staged;
+        let StagedUpload { blob, probe, kept } = staged;
         let prepared = self
             .prepare_variants(
-                &variants::Original {
+                variants::Original {
                     key: &blob.key,
                     size: blob.size,
                     kind: probe.kind,
                     mime: probe.mime,
                     width: probe.width,
                     height: probe.height,
+                    kept,
                 },
                 variants::Path::Fast,
             )
@@ -441,8 +466,13 @@ impl Library {
                 "the file is over the {max} bytes that can be processed on request"
             )));
         }
-        let mut bytes = Vec::with_capacity(item.size as usize);
-        let mut stream = self.blobs.open(&item.blob_key).await?;
+        self.read_whole(&item.blob_key, item.size).await
+    }
+
+    /// A blob of `size` bytes read into memory.
+    async fn read_whole(&self, key: &str, size: i64) -> Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or_default());
+        let mut stream = self.blobs.open(key).await?;
         while let Some(chunk) = stream.next().await {
             bytes.extend_from_slice(&chunk?);
         }

@@ -96,8 +96,9 @@ impl Library {
                     mime: &item.mime,
                     width: item.width,
                     height: item.height,
+                    kept: None,
                 };
-                let prepared = self.prepare_variants(&original, Path::Queue).await?;
+                let prepared = self.prepare_variants(original, Path::Queue).await?;
                 Ok(ProcessedMedia {
                     variants: prepared.variants,
                     width: prepared.width,

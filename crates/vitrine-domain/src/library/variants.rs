@@ -1,9 +1,8 @@
 //! Variants made while the upload waits (the fast path for ordinary images): the staged
-//! original is read back, rendered off the async threads, and each variant is written as
+//! original, kept in memory while it was stored, is rendered off the async threads, and each variant is written as
 //! a blob of its own, recorded and counted in the quota with the item.
 
 use bytes::Bytes;
-use futures::StreamExt;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
@@ -29,6 +28,8 @@ pub(super) struct Original<'a> {
     pub mime: &'a str,
     pub width: Option<i32>,
     pub height: Option<i32>,
+    /// The bytes, when staging kept them; otherwise they are read from the store.
+    pub kept: Option<Vec<u8>>,
 }
 
 /// What rendering added to an upload.
@@ -68,7 +69,7 @@ impl Library {
     /// does not render and images too big to render on request get none here.
     pub(super) async fn prepare_variants(
         &self,
-        original: &Original<'_>,
+        mut original: Original<'_>,
         path: Path,
     ) -> Result<Prepared> {
         let max_bytes = match path {
@@ -78,19 +79,18 @@ impl Library {
         let renderable = original.kind == MediaKind::Image
             && u64::try_from(original.size).is_ok_and(|size| size <= max_bytes);
         if !renderable {
-            return Ok(Prepared::nothing(original));
+            return Ok(Prepared::nothing(&original));
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(original.size).unwrap_or_default());
-        let mut stream = self.blobs.open(original.key).await?;
-        while let Some(chunk) = stream.next().await {
-            bytes.extend_from_slice(&chunk?);
-        }
+        let bytes = match original.kept.take() {
+            Some(bytes) => bytes,
+            None => self.read_whole(original.key, original.size).await?,
+        };
         let Some(rendered) = self
             .prober
             .render(bytes, original.mime, &self.limits.image)
             .await?
         else {
-            return Ok(Prepared::nothing(original));
+            return Ok(Prepared::nothing(&original));
         };
         let RenderedImage {
             variants,
