@@ -73,6 +73,9 @@ async fn an_upload_gets_thumb_medium_and_placeholder(app: TestApp) {
 }
 
 async fn avif_and_heic_get_variants(app: TestApp) {
+    if !fixtures::installed("heif-convert") {
+        return;
+    }
     let alice = app.user("alice").await;
     for (name, bytes) in [
         ("phone.heic", fixtures::heic(1600, 1200)),

@@ -89,6 +89,18 @@ pub fn avif(width: u32, height: u32) -> Option<Vec<u8>> {
     })
 }
 
+/// Whether `program` is on the PATH; prints a SKIPPED line when it is not.
+pub fn installed(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--help")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("SKIPPED: {program} is not installed (scripts/test-services.sh installs it)");
+    }
+    found
+}
+
 /// The picture written as PNG, then turned into `extension` by an external encoder.
 fn converted(
     width: u32,
