@@ -1,6 +1,7 @@
 //! Variants made while the upload waits (the fast path for ordinary images): the staged
-//! original, kept in memory while it was stored, is rendered off the async threads, and each variant is written as
-//! a blob of its own, recorded and counted in the quota with the item.
+//! original, kept in memory while it was stored, is rendered off the async threads, and
+//! each variant is written as a blob of its own, recorded and counted in the quota with
+//! the item.
 
 use bytes::Bytes;
 use md5::Md5;
