@@ -32,8 +32,8 @@ bench: bench-listing bench-zip bench-thumbs
     scripts/bench-backends.sh
 
 # Thumbnails: ours beside vipsthumbnail and ImageMagick, one core.
-bench-thumbs count="20":
-    scripts/bench-thumbs.sh {{count}}
+bench-thumbs count="20" rounds="5":
+    scripts/bench-thumbs.sh {{count}} {{rounds}}
 
 # Bulk ZIP of COUNT files of SIZE MiB against cat (and S3 when VITRINE_BENCH_S3_URL is set).
 bench-zip count="20" size="100":
