@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
-use std::process::Command;
 use std::time::Duration;
 
 use chrono::Duration as Span;
@@ -22,32 +21,6 @@ database_tests!(
     concurrent_workers_never_share_a_job,
     big_images_get_their_variants_from_the_queue,
 );
-
-/// A 2-second 320×240 H.264 MP4 made by ffmpeg; `None` where ffmpeg is not installed
-/// (CI installs it, so there the real path always runs).
-fn short_mp4() -> Option<Vec<u8>> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("clip.mp4");
-    let made = Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=320x240:rate=10",
-        ])
-        .args(["-t", "2", "-pix_fmt", "yuv420p", "-movflags", "+faststart"])
-        .arg(&path)
-        .status();
-    match made {
-        Ok(status) if status.success() => Some(std::fs::read(path).unwrap()),
-        _ => {
-            eprintln!("SKIPPED: ffmpeg is not installed (scripts/test-services.sh installs it)");
-            None
-        }
-    }
-}
 
 /// GETs the item until the pipeline has finished with it.
 async fn processed(app: &TestApp, key: &str, id: &str) -> Value {
@@ -73,7 +46,9 @@ async fn jpeg_size(app: &TestApp, url: &Value) -> (u32, u32, usize) {
 }
 
 async fn a_video_gets_duration_a_still_and_a_thumb(app: TestApp) {
-    let Some(video) = short_mp4() else { return };
+    let Some(video) = fixtures::mp4(320, 240, 2, &[]) else {
+        return;
+    };
     let alice = app.user("alice").await;
     let uploaded = app.upload_ok(&alice.key, "clip.mp4", video.clone()).await;
     assert_ne!(

@@ -490,34 +490,6 @@ async fn password_guessing_is_limited(backend: TestBackend) {
     assert_eq!(visitor.unlock(&pages[1], "right one").await.status(), 303);
 }
 
-/// A one-second MP4 whose metadata names a place and its coordinates; `None` without ffmpeg (CI has it).
-fn video_with_location() -> Option<Vec<u8>> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("v.mp4");
-    let made = std::process::Command::new("ffmpeg")
-        .args([
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=160x120:rate=10",
-            "-t",
-            "1",
-        ])
-        .args(["-pix_fmt", "yuv420p", "-metadata", "title=Secret harbour"])
-        .args(["-metadata", "comment=52.3700N 4.8900E"])
-        .arg(&path)
-        .status();
-    match made {
-        Ok(status) if status.success() => Some(std::fs::read(path).unwrap()),
-        _ => {
-            eprintln!("SKIPPED: ffmpeg is not installed");
-            None
-        }
-    }
-}
-
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -525,7 +497,8 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 async fn hidden_metadata_is_stripped_from_videos_too(app: TestApp) {
-    let Some(video) = video_with_location() else {
+    let metadata = ["title=Secret harbour", "comment=52.3700N 4.8900E"];
+    let Some(video) = fixtures::mp4(160, 120, 1, &metadata) else {
         return;
     };
     assert!(contains(&video, "Secret harbour") && contains(&video, "52.3700"));

@@ -1,6 +1,8 @@
 //! Real media files, made in memory.
 
 use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use image::{ImageFormat, Rgb, RgbImage};
 
@@ -61,21 +63,21 @@ pub fn animated_gif(frames: u32) -> Vec<u8> {
 /// The picture as HEIC, by libheif's `heif-enc` (x265); `None` where it is not installed
 /// (CI installs it, so there the real path always runs).
 pub fn heic(width: u32, height: u32) -> Option<Vec<u8>> {
-    converted(width, height, "heic", |png, out| {
-        std::process::Command::new("heif-enc")
+    made_by("heic", |dir, out| {
+        Command::new("heif-enc")
             .args(["-q", "80", "-o"])
             .arg(out)
-            .arg(png)
+            .arg(png_file(dir, width, height))
             .output()
     })
 }
 
 /// The picture as AVIF, by ffmpeg's libaom (a still picture); `None` without ffmpeg.
 pub fn avif(width: u32, height: u32) -> Option<Vec<u8>> {
-    converted(width, height, "avif", |png, out| {
-        std::process::Command::new("ffmpeg")
+    made_by("avif", |dir, out| {
+        Command::new("ffmpeg")
             .args(["-v", "error", "-i"])
-            .arg(png)
+            .arg(png_file(dir, width, height))
             .args([
                 "-c:v",
                 "libaom-av1",
@@ -86,6 +88,23 @@ pub fn avif(width: u32, height: u32) -> Option<Vec<u8>> {
             ])
             .arg(out)
             .output()
+    })
+}
+
+/// An H.264 MP4 of ffmpeg's test pattern at 10 frames a second, with `key=value`
+/// metadata; `None` without ffmpeg.
+pub fn mp4(width: u32, height: u32, seconds: u32, metadata: &[&str]) -> Option<Vec<u8>> {
+    made_by("mp4", |_, out| {
+        let mut ffmpeg = Command::new("ffmpeg");
+        ffmpeg
+            .args(["-v", "error", "-f", "lavfi", "-i"])
+            .arg(format!("testsrc=size={width}x{height}:rate=10"))
+            .args(["-t", &seconds.to_string(), "-pix_fmt", "yuv420p"])
+            .args(["-movflags", "+faststart"]);
+        for pair in metadata {
+            ffmpeg.args(["-metadata", pair]);
+        }
+        ffmpeg.arg(out).output()
     })
 }
 
@@ -101,20 +120,22 @@ pub fn installed(program: &str) -> bool {
     found
 }
 
-/// The picture written as PNG, then turned into `extension` by an external encoder.
-fn converted(
-    width: u32,
-    height: u32,
+/// The fixture picture as a PNG file in `dir`, for external encoders to read.
+fn png_file(dir: &Path, width: u32, height: u32) -> PathBuf {
+    let path = dir.join("in.png");
+    std::fs::write(&path, png(width, height)).unwrap_or_else(|err| panic!("{err}"));
+    path
+}
+
+/// A file of type `extension` written by an external program into a temporary folder;
+/// `None`, saying so, where the program is not installed.
+fn made_by(
     extension: &str,
-    run: impl FnOnce(&std::path::Path, &std::path::Path) -> std::io::Result<std::process::Output>,
+    run: impl FnOnce(&Path, &Path) -> std::io::Result<Output>,
 ) -> Option<Vec<u8>> {
     let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("temp dir: {err}"));
-    let (png, out) = (
-        dir.path().join("in.png"),
-        dir.path().join(format!("out.{extension}")),
-    );
-    std::fs::write(&png, self::png(width, height)).unwrap_or_else(|err| panic!("{err}"));
-    let output = match run(&png, &out) {
+    let out = dir.path().join(format!("out.{extension}"));
+    let output = match run(dir.path(), &out) {
         Ok(output) => output,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             eprintln!(
