@@ -275,6 +275,9 @@ async fn gallery_filters_and_text_search(app: TestApp) {
         ("search=sofa".into(), vec!["dog.jpg"]),
         ("search=good%20dog".into(), vec!["dog.jpg"]),
         ("search=slee".into(), vec!["dog.jpg"]),
+        // Words before the last are whole words; the last may be the start of one.
+        ("search=good%20do".into(), vec!["dog.jpg"]),
+        ("search=goo%20dog".into(), vec![]),
         ("search=dog%20cat".into(), vec![]),
         ("search=clip".into(), vec!["clip.mp4"]),
         ("type=video".into(), vec!["clip.mp4"]),
@@ -391,6 +394,33 @@ async fn totals_follow_every_change(app: TestApp) {
         );
     }
     assert_eq!(total("/images?tags=red").await, 3);
+    // A collection's members carry their item's status and kind; the text index is kept
+    // per owner and status: both must follow trash, restore and purge.
+    let collection = app
+        .post(key, "/api/v1/gallery/collections", json!({"name": "All"}))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let members = format!("/api/v1/gallery/collections/{collection}/items");
+    app.post(key, &members, json!({"itemIds": ids})).await;
+    let in_collection = |filters: &str| {
+        let path = format!("/api/v1/gallery?collection={collection}&{filters}");
+        let app = &app;
+        async move { app.get_ok(key, &path).await["total"].as_i64().unwrap() }
+    };
+    assert_eq!(in_collection("type=image").await, 3);
+    assert_eq!(in_collection("type=video").await, 0);
+    app.patch(
+        key,
+        &format!("/api/v1/gallery/{}", ids[1]),
+        json!({"prompt": "Harbor lights"}),
+    )
+    .await;
+    assert_eq!(total("/images?q=harbor").await, 1);
     app.patch(
         key,
         &format!("/api/v1/gallery/{}", ids[0]),
@@ -406,12 +436,20 @@ async fn totals_follow_every_change(app: TestApp) {
     )
     .await;
     assert_eq!(total("/images?tags=blue").await, 3);
+    assert_eq!(total("/images?tags=red,blue").await, 2);
+    assert_eq!(total("/images?tags=blue&excludeTags=red").await, 1);
     app.delete(key, &format!("/api/v1/gallery/{}", ids[1]))
         .await;
     assert_eq!(total("/images?tags=blue").await, 2);
     assert_eq!(total("/images?tags=blue&status=trash").await, 1);
     assert_eq!(total("/images?tags=blue&status=all").await, 3);
+    assert_eq!(total("/images?tags=red,blue").await, 1);
+    assert_eq!(total("/images?tags=red,blue&status=trash").await, 1);
     assert_eq!(total("/images").await, 2);
+    assert_eq!(in_collection("type=image").await, 2);
+    assert_eq!(in_collection("type=image&status=trash").await, 1);
+    assert_eq!(total("/images?q=harbor").await, 0);
+    assert_eq!(total("/images?q=harbor&status=trash").await, 1);
     app.post(
         key,
         &format!("/api/v1/gallery/{}/restore", ids[1]),
@@ -419,6 +457,18 @@ async fn totals_follow_every_change(app: TestApp) {
     )
     .await;
     assert_eq!(total("/images?tags=blue").await, 3);
+    assert_eq!(in_collection("type=image").await, 3);
+    assert_eq!(total("/images?q=harbor").await, 1);
+    assert_eq!(total("/images?q=harbor&status=trash").await, 0);
+    app.patch(
+        key,
+        &format!("/api/v1/gallery/{}", ids[1]),
+        json!({"prompt": "Quiet harbour"}),
+    )
+    .await;
+    assert_eq!(total("/images?q=harbor").await, 0);
+    assert_eq!(total("/images?q=lights").await, 0);
+    assert_eq!(total("/images?q=quiet%20harb").await, 1);
     app.post(
         key,
         "/api/v1/gallery/bulk/delete",
@@ -431,4 +481,5 @@ async fn totals_follow_every_change(app: TestApp) {
     assert_eq!(total("/images?tags=red&status=all").await, 1);
     assert_eq!(total("/images?status=all").await, 2);
     assert_eq!(total("/images?favorite=false").await, 2);
+    assert_eq!(in_collection("status=all").await, 2);
 }

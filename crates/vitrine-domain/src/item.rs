@@ -196,7 +196,7 @@ pub struct ItemPatch {
 }
 
 /// Which items a listing returns; every filter is optional and they combine with AND.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemQuery {
     /// `None` is both statuses.
     pub status: Option<ItemStatus>,
@@ -305,7 +305,8 @@ pub enum FolderFilter {
     In(FolderId),
 }
 
-/// Words to find, each as a word prefix, all of them.
+/// Words to find, all of them: whole words, but for the last, which may be the start of
+/// one (the query as typed so far).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextSearch {
     /// Lower-case runs of letters and digits.

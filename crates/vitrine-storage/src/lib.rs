@@ -2,6 +2,7 @@
 
 mod blob_refs;
 mod blob_store;
+mod collection_listing;
 mod collections;
 mod connection;
 mod db;
@@ -14,6 +15,7 @@ mod schema;
 mod settings;
 mod shares;
 mod tag_plan;
+mod text_search;
 mod transfer;
 mod users;
 mod variants;

@@ -1,18 +1,13 @@
 //! Listing items: every filter of spec 1 and spec 2 as one query, and a total that does
-//! not count a million rows when it does not have to.
-//!
-//! Text search is the one place SQL differs by backend: SQLite's FTS5 index `items_fts`
-//! and PostgreSQL's `items.search` tsvector (GIN). Both split text on anything that is
-//! not a letter or digit and match each query word as a word prefix.
+//! not count a million rows when it does not have to. A collection listed by type alone
+//! is answered by `collection_listing`; text matching is `text_search`'s.
 
 use std::collections::HashMap;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use vitrine_domain::item::{
-    FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page, SearchScope, TextSearch,
-};
+use vitrine_domain::item::{FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page};
 use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
@@ -20,12 +15,13 @@ use crate::error::query_err;
 use crate::items::{to_item, ItemRow, BLOB_COLUMNS};
 use crate::schema::{blobs, collection_items, item_counts, item_tags, items, tags};
 use crate::tag_plan::{TagAccess, TagPlan};
+use crate::text_search::{self, OwnerRange};
 
 pub(crate) type DbBackend = <AnyConnection as diesel::Connection>::Backend;
-type Filter = Box<dyn BoxableExpression<items::table, DbBackend, SqlType = Bool>>;
+pub(crate) type Filter = Box<dyn BoxableExpression<items::table, DbBackend, SqlType = Bool>>;
 
 /// Which SQL dialect a raw fragment must be written in.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dialect {
     Sqlite,
     Postgres,
@@ -45,29 +41,9 @@ pub(crate) fn list_items(
     owner: &str,
     query: &ItemQuery,
 ) -> Result<Page<Item>> {
-    let dialect = Dialect::of(conn);
-    let plan = TagPlan::resolve(conn, owner, query)?;
-    let total = if plan.impossible {
-        0
-    } else if let Some(counted) = plan.counted_total(query) {
-        counted
-    } else {
-        total(conn, owner, query, dialect, &plan)?
-    };
-    let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
-    let page_ids: Vec<String> = if total == 0 || offset >= total {
-        Vec::new()
-    } else {
-        let access = page_access(conn, owner, query, &plan, offset, total)?;
-        // The page's IDs first, then its rows: the ID query can be answered from an index
-        // alone, so the rows an OFFSET skips are never read, only the page's own.
-        filtered(owner, query, dialect, &plan, access)
-            .order((items::created_at.desc(), items::id.desc()))
-            .limit(i64::from(query.page_size))
-            .offset(offset)
-            .select(items::id)
-            .load(conn)
-            .map_err(query_err)?
+    let (total, page_ids) = match crate::collection_listing::page(conn, owner, query)? {
+        Some(found) => found,
+        None => Listing::prepare(conn, owner, query)?.page(conn)?,
     };
     let items = items_by_ids(conn, &page_ids)?;
     Ok(Page {
@@ -76,6 +52,149 @@ pub(crate) fn list_items(
         page: query.page,
         page_size: query.page_size,
     })
+}
+
+/// A listing of `items` with what its filters resolved to before the queries run.
+struct Listing<'a> {
+    owner: &'a str,
+    query: &'a ItemQuery,
+    dialect: Dialect,
+    tags: TagPlan,
+    /// The items carrying the query's tags, when they are few: the listing starts there.
+    tagged: Option<Vec<String>>,
+    /// SQLite: where the owner's rows are in the text index.
+    text_owner: Option<OwnerRange>,
+}
+
+impl<'a> Listing<'a> {
+    fn prepare(conn: &mut AnyConnection, owner: &'a str, query: &'a ItemQuery) -> Result<Self> {
+        let dialect = Dialect::of(conn);
+        let tags = TagPlan::resolve(conn, owner, query)?;
+        let tagged = if tags.impossible || tags.counted_total(query).is_some() {
+            None
+        } else {
+            tags.tagged_ids(conn, dialect)?
+        };
+        let text_owner = match (&query.search, dialect) {
+            (Some(search), Dialect::Sqlite) if !search.words.is_empty() => {
+                Some(OwnerRange::of(conn, owner, query.status)?)
+            }
+            _ => None,
+        };
+        Ok(Listing {
+            owner,
+            query,
+            dialect,
+            tags,
+            tagged,
+            text_owner,
+        })
+    }
+
+    /// The total and the page's IDs, newest first.
+    fn page(&self, conn: &mut AnyConnection) -> Result<(i64, Vec<String>)> {
+        let query = self.query;
+        if self.tags.impossible || query.effective_kind() == KindFilter::Nothing {
+            return Ok((0, Vec::new()));
+        }
+        let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
+        if self.tagged.is_some() {
+            // Few candidates: every match in order at once, and the total is their number.
+            let all: Vec<String> = self
+                .filtered(Access::FROM_CANDIDATES)
+                .order((items::created_at.desc(), items::id.desc()))
+                .select(items::id)
+                .load(conn)
+                .map_err(query_err)?;
+            let total = all.len() as i64;
+            let page = all
+                .into_iter()
+                .skip(offset as usize)
+                .take(query.page_size as usize);
+            return Ok((total, page.collect()));
+        }
+        let total = match self.tags.counted_total(query) {
+            Some(counted) => counted,
+            None => self.total(conn)?,
+        };
+        if total == 0 || offset >= total {
+            return Ok((total, Vec::new()));
+        }
+        let access = self.page_access(conn, offset, total)?;
+        // The page's IDs first, then its rows: the ID query can be answered from an index
+        // alone, so the rows an OFFSET skips are never read, only the page's own.
+        let ids = self
+            .filtered(access)
+            .order((items::created_at.desc(), items::id.desc()))
+            .limit(i64::from(query.page_size))
+            .offset(offset)
+            .select(items::id)
+            .load(conn)
+            .map_err(query_err)?;
+        Ok((total, ids))
+    }
+
+    /// The number of matching items. When every filter is one `item_counts` is keyed by,
+    /// the total is a sum over a handful of counter rows; when the only filter besides
+    /// status is text, SQLite counts inside its text index; otherwise the matching rows
+    /// are counted, which the other filters' indexes keep to the rows they select.
+    fn total(&self, conn: &mut AnyConnection) -> Result<i64> {
+        let query = self.query;
+        if query.countable_from_counters() {
+            return counted(conn, self.owner, query);
+        }
+        if let (Some(search), Some(owner)) = (&query.search, self.text_owner) {
+            let text_only = *query
+                == ItemQuery {
+                    status: query.status,
+                    search: query.search.clone(),
+                    page: query.page,
+                    page_size: query.page_size,
+                    ..ItemQuery::default()
+                };
+            if text_only && self.tags.search_tag.is_none() {
+                return text_search::count_in_index(conn, search, owner);
+            }
+        }
+        // Every match is visited anyway, so start from the fewest candidates.
+        self.filtered(Access::FROM_CANDIDATES)
+            .count()
+            .get_result(conn)
+            .map_err(query_err)
+    }
+
+    /// Chooses how the page query reaches its rows. The total is known before the page is
+    /// fetched, so the choice follows the share of the listed items that match; only tag,
+    /// size and (on SQLite) text filters have a choice to make, so only they pay for the
+    /// extra counter read.
+    fn page_access(&self, conn: &mut AnyConnection, offset: i64, total: i64) -> Result<Access> {
+        let query = self.query;
+        let has_choice = !self.tags.include.is_empty()
+            || query.min_size.is_some()
+            || query.max_size.is_some()
+            || self.text_owner.is_some();
+        if !has_choice {
+            return Ok(Access {
+                tags: TagAccess::ProbeEachItem,
+                walk_by_date: false,
+            });
+        }
+        let listed = counted(
+            conn,
+            self.owner,
+            &ItemQuery {
+                status: query.status,
+                ..ItemQuery::default()
+            },
+        )?;
+        let wanted = offset + i64::from(query.page_size);
+        Ok(Access {
+            tags: self.tags.access(wanted, listed),
+            // Walking newest first visits about wanted / share rows; reading every match
+            // through another index and sorting visits `total`.
+            walk_by_date: (wanted as i128) * (listed as i128) < (total as i128) * (total as i128),
+        })
+    }
 }
 
 /// The items with these IDs, in their order, with tags and collections; IDs that name
@@ -178,33 +297,6 @@ fn group(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
     grouped
 }
 
-/// The number of matching items. When every filter is one `item_counts` is keyed by, the
-/// total is a sum over a handful of counter rows; otherwise the matching rows are counted,
-/// which the other filters' indexes keep to the rows they select.
-fn total(
-    conn: &mut AnyConnection,
-    owner: &str,
-    query: &ItemQuery,
-    dialect: Dialect,
-    plan: &TagPlan,
-) -> Result<i64> {
-    if query.effective_kind() == KindFilter::Nothing {
-        return Ok(0);
-    }
-    if !query.countable_from_counters() {
-        // Every match is visited anyway, so start from the fewest candidates.
-        let access = Access {
-            tags: TagAccess::FromRarestTag,
-            walk_by_date: false,
-        };
-        return filtered(owner, query, dialect, plan, access)
-            .count()
-            .get_result(conn)
-            .map_err(query_err);
-    }
-    counted(conn, owner, query)
-}
-
 /// The total from `item_counts`, for a query `countable_from_counters` accepts.
 fn counted(conn: &mut AnyConnection, owner: &str, query: &ItemQuery) -> Result<i64> {
     let kind = query.effective_kind();
@@ -235,123 +327,98 @@ fn counted(conn: &mut AnyConnection, owner: &str, query: &ItemQuery) -> Result<i
     Ok(counts.into_iter().sum())
 }
 
-/// The user's items that match every filter of `query`, unordered.
-fn filtered<'a>(
-    owner: &'a str,
-    query: &'a ItemQuery,
-    dialect: Dialect,
-    plan: &TagPlan,
-    access: Access,
-) -> items::BoxedQuery<'a, DbBackend> {
-    let mut q = items::table.filter(items::user_id.eq(owner)).into_boxed();
-    if let Some(status) = query.status {
-        q = q.filter(items::status.eq(status.as_str()));
-    }
-    match query.effective_kind() {
-        KindFilter::Any => {}
-        KindFilter::Only(kind) => q = q.filter(items::kind.eq(kind.as_str())),
-        KindFilter::Nothing => q = q.filter(sql::<Bool>("1 = 0")),
-    }
-    match &query.mime {
-        Some(MimeFilter::Prefix(prefix)) if prefix != "image/" && prefix != "video/" => {
-            q = q.filter(
-                items::mime
-                    .like(format!("{}%", escape_like(prefix)))
-                    .escape('\\'),
-            );
+impl Listing<'_> {
+    /// The user's items that match every filter of the query, unordered.
+    fn filtered(&self, access: Access) -> items::BoxedQuery<'_, DbBackend> {
+        let query = self.query;
+        let mut q = items::table
+            .filter(items::user_id.eq(self.owner))
+            .into_boxed();
+        if let Some(status) = query.status {
+            q = q.filter(items::status.eq(status.as_str()));
         }
-        Some(MimeFilter::Other) => {
-            for class in ["image/%", "video/%", "application/%"] {
-                q = q.filter(items::mime.not_like(class));
+        match query.effective_kind() {
+            KindFilter::Any => {}
+            KindFilter::Only(kind) => q = q.filter(items::kind.eq(kind.as_str())),
+            KindFilter::Nothing => q = q.filter(sql::<Bool>("1 = 0")),
+        }
+        match &query.mime {
+            Some(MimeFilter::Prefix(prefix)) if prefix != "image/" && prefix != "video/" => {
+                q = q.filter(
+                    items::mime
+                        .like(format!("{}%", escape_like(prefix)))
+                        .escape('\\'),
+                );
+            }
+            Some(MimeFilter::Other) => {
+                for class in ["image/%", "video/%", "application/%"] {
+                    q = q.filter(items::mime.not_like(class));
+                }
+            }
+            _ => {}
+        }
+        match &query.folder {
+            FolderFilter::Any => {}
+            FolderFilter::Root => q = q.filter(items::folder_id.is_null()),
+            FolderFilter::In(id) => q = q.filter(items::folder_id.eq(id.as_str())),
+        }
+        if let Some(collection) = &query.collection {
+            let members = collection_items::table
+                .filter(collection_items::collection_id.eq(collection.as_str()))
+                .select(collection_items::item_id);
+            q = q.filter(items::id.eq_any(members));
+        }
+        if let Some(favorite) = query.favorite {
+            q = q.filter(items::favorite.eq(favorite));
+        }
+        if let Some(tagged) = &self.tagged {
+            q = q.filter(items::id.eq_any(tagged.as_slice()));
+        } else {
+            for (position, (tag, _)) in self.tags.include.iter().enumerate() {
+                if position == 0 && access.tags == TagAccess::FromRarestTag {
+                    let tagged = item_tags::table
+                        .filter(item_tags::tag_id.eq(tag.clone()))
+                        .select(item_tags::item_id);
+                    q = q.filter(items::id.eq_any(tagged));
+                } else {
+                    q = q.filter(has_tag("EXISTS", tag));
+                }
+            }
+            for tag in &self.tags.exclude {
+                q = q.filter(has_tag("NOT EXISTS", tag));
             }
         }
-        _ => {}
-    }
-    match &query.folder {
-        FolderFilter::Any => {}
-        FolderFilter::Root => q = q.filter(items::folder_id.is_null()),
-        FolderFilter::In(id) => q = q.filter(items::folder_id.eq(id.as_str())),
-    }
-    if let Some(collection) = &query.collection {
-        let members = collection_items::table
-            .filter(collection_items::collection_id.eq(collection.as_str()))
-            .select(collection_items::item_id);
-        q = q.filter(items::id.eq_any(members));
-    }
-    if let Some(favorite) = query.favorite {
-        q = q.filter(items::favorite.eq(favorite));
-    }
-    for (position, (tag, _)) in plan.include.iter().enumerate() {
-        if position == 0 && access.tags == TagAccess::FromRarestTag {
-            let tagged = item_tags::table
-                .filter(item_tags::tag_id.eq(tag.clone()))
-                .select(item_tags::item_id);
-            q = q.filter(items::id.eq_any(tagged));
-        } else {
-            q = q.filter(has_tag("EXISTS", tag));
+        if let Some(search) = &query.search {
+            q = q.filter(text_search::text_filter(
+                search,
+                self.tags.search_tag.as_deref(),
+                self.dialect,
+                self.text_owner,
+                access.walk_by_date,
+            ));
         }
+        if let Some(from) = query.created_from {
+            q = q.filter(items::created_at.ge(from));
+        }
+        if let Some(before) = query.created_before {
+            q = q.filter(items::created_at.lt(before));
+        }
+        // `+items.size` (unary plus, the same on both backends) hides the column from the
+        // planner: it then walks by date and checks sizes on the way, instead of reading
+        // every match through the size index and sorting them.
+        let size = if access.walk_by_date {
+            "+items.size"
+        } else {
+            "items.size"
+        };
+        if let Some(min) = query.min_size {
+            q = q.filter(sql::<Bool>(&format!("{size} >= ")).bind::<BigInt, _>(min));
+        }
+        if let Some(max) = query.max_size {
+            q = q.filter(sql::<Bool>(&format!("{size} <= ")).bind::<BigInt, _>(max));
+        }
+        q
     }
-    for tag in &plan.exclude {
-        q = q.filter(has_tag("NOT EXISTS", tag));
-    }
-    if let Some(search) = &query.search {
-        q = q.filter(text_filter(search, plan.search_tag.as_deref(), dialect));
-    }
-    if let Some(from) = query.created_from {
-        q = q.filter(items::created_at.ge(from));
-    }
-    if let Some(before) = query.created_before {
-        q = q.filter(items::created_at.lt(before));
-    }
-    // `+items.size` (unary plus, the same on both backends) hides the column from the
-    // planner: it then walks by date and checks sizes on the way, instead of reading every
-    // match through the size index and sorting them.
-    let size = if access.walk_by_date {
-        "+items.size"
-    } else {
-        "items.size"
-    };
-    if let Some(min) = query.min_size {
-        q = q.filter(sql::<Bool>(&format!("{size} >= ")).bind::<BigInt, _>(min));
-    }
-    if let Some(max) = query.max_size {
-        q = q.filter(sql::<Bool>(&format!("{size} <= ")).bind::<BigInt, _>(max));
-    }
-    q
-}
-
-/// Chooses how the page query reaches its rows. The total is known before the page is
-/// fetched, so the choice follows the share of the listed items that match; only tag and
-/// size filters have a choice to make, so only they pay for the extra counter read.
-fn page_access(
-    conn: &mut AnyConnection,
-    owner: &str,
-    query: &ItemQuery,
-    plan: &TagPlan,
-    offset: i64,
-    total: i64,
-) -> Result<Access> {
-    if plan.include.is_empty() && query.min_size.is_none() && query.max_size.is_none() {
-        return Ok(Access {
-            tags: TagAccess::ProbeEachItem,
-            walk_by_date: false,
-        });
-    }
-    let listed = counted(
-        conn,
-        owner,
-        &ItemQuery {
-            status: query.status,
-            ..ItemQuery::default()
-        },
-    )?;
-    let wanted = offset + i64::from(query.page_size);
-    Ok(Access {
-        tags: plan.access(wanted, listed),
-        // Walking newest first visits about wanted / share rows; reading every match
-        // through another index and sorting visits `total`.
-        walk_by_date: (wanted as i128) * (listed as i128) < (total as i128) * (total as i128),
-    })
 }
 
 /// How the page query reaches its rows.
@@ -361,6 +428,14 @@ struct Access {
     /// Matches are common: walk the user's items newest first rather than use a
     /// filter's own index.
     walk_by_date: bool,
+}
+
+impl Access {
+    /// Every match is visited (a total, or all candidates): start from the fewest.
+    const FROM_CANDIDATES: Access = Access {
+        tags: TagAccess::FromRarestTag,
+        walk_by_date: false,
+    };
 }
 
 /// A correlated probe of the item's tags: with the `(item_id, tag_id)` primary key it is
@@ -377,90 +452,8 @@ fn has_tag(exists: &str, tag: &str) -> Filter {
     )
 }
 
-/// `search_tag`: for spec 2's `q`, the user's tag named exactly the query, if there is one.
-fn text_filter(search: &TextSearch, search_tag: Option<&str>, dialect: Dialect) -> Filter {
-    let names_only = search.scope == SearchScope::NamesOrTag;
-    let words: Option<Filter> = (!search.words.is_empty()).then(|| match dialect {
-        Dialect::Sqlite => {
-            let expr = fts5_query(&search.words, names_only);
-            Box::new(
-                sql::<Bool>("items.rowid IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ")
-                    .bind::<Text, _>(expr)
-                    .sql(")"),
-            ) as Filter
-        }
-        Dialect::Postgres => {
-            let expr = tsquery(&search.words, names_only);
-            Box::new(
-                sql::<Bool>("items.search @@ to_tsquery('simple', ")
-                    .bind::<Text, _>(expr)
-                    .sql(")"),
-            ) as Filter
-        }
-    });
-    if !names_only {
-        return words.unwrap_or_else(|| Box::new(sql::<Bool>("1 = 1")));
-    }
-    // Spec 2's `q` also finds items with a tag named exactly the query. Resolved first:
-    // when there is no such tag the OR goes, and PostgreSQL can use the text index alone
-    // instead of scanning every row to evaluate it.
-    let Some(tag) = search_tag else {
-        return words.unwrap_or_else(|| Box::new(sql::<Bool>("1 = 0")));
-    };
-    let by_tag = items::id.eq_any(
-        item_tags::table
-            .filter(item_tags::tag_id.eq(tag.to_owned()))
-            .select(item_tags::item_id),
-    );
-    match words {
-        Some(words) => Box::new(words.or(by_tag)),
-        None => Box::new(by_tag),
-    }
-}
-
-/// `"w1"* AND "w2"*`, limited to the name columns for spec 2's `q`. Words hold only
-/// letters and digits, so quoting them is enough to keep FTS5 syntax out.
-fn fts5_query(words: &[String], names_only: bool) -> String {
-    let all = words
-        .iter()
-        .map(|w| format!("\"{w}\"*"))
-        .collect::<Vec<_>>()
-        .join(" AND ");
-    if names_only {
-        format!("{{title original_filename}} : ({all})")
-    } else {
-        all
-    }
-}
-
-/// `w1:* & w2:*`; weight A holds the title and file name, so `:*A` limits to those.
-fn tsquery(words: &[String], names_only: bool) -> String {
-    let suffix = if names_only { ":*A" } else { ":*" };
-    words
-        .iter()
-        .map(|w| format!("{w}{suffix}"))
-        .collect::<Vec<_>>()
-        .join(" & ")
-}
-
 fn escape_like(word: &str) -> String {
     word.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fts5_queries_quote_every_word_as_a_prefix() {
-        let words = vec!["img".to_owned(), "0042".to_owned()];
-        assert_eq!(fts5_query(&words, false), "\"img\"* AND \"0042\"*");
-        assert_eq!(
-            fts5_query(&words, true),
-            "{title original_filename} : (\"img\"* AND \"0042\"*)"
-        );
-        assert_eq!(tsquery(&words, true), "img:*A & 0042:*A");
-    }
 }

@@ -144,6 +144,9 @@ diesel::table! {
         collection_id -> Text,
         item_id -> Text,
         added_at -> Timestamp,
+        status -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
     }
 }
 

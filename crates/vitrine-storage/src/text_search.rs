@@ -1,0 +1,199 @@
+//! Text search, the one place listing SQL differs by backend: SQLite's FTS5 index
+//! `items_fts` and PostgreSQL's `items.search` tsvector (GIN). Both split text on anything
+//! that is not a letter or digit. Every query word must be a whole word but the last,
+//! which may be the start of one: prefix matching on every word made a common word like
+//! "taken" expand to its whole posting list (24 ms of a 31 ms search), and the words
+//! before the last are the ones already typed in full.
+//!
+//! SQLite's index is partitioned by owner and status (see migration 000007): its rowid is
+//! `(users.rowid << 40) | (trashed << 39) | items.rowid`, so one user's matches in one
+//! status are one rowid range and their number is counted inside the index.
+
+use diesel::dsl::sql;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Text};
+use vitrine_domain::item::{ItemStatus, SearchScope, TextSearch};
+use vitrine_domain::Result;
+
+use crate::connection::AnyConnection;
+use crate::error::query_err;
+use crate::listing::{Dialect, Filter};
+use crate::schema::{item_tags, items};
+
+const OWNER_SHIFT: u32 = 40;
+const TRASH_SHIFT: u32 = 39;
+const ITEM_ROWID_MASK: i64 = (1 << TRASH_SHIFT) - 1;
+
+/// The rowids of SQLite's `items_fts` that hold one owner's items in the listed status
+/// (or both): `start..end`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OwnerRange {
+    start: i64,
+    end: i64,
+}
+
+impl OwnerRange {
+    pub(crate) fn of(
+        conn: &mut AnyConnection,
+        owner: &str,
+        status: Option<ItemStatus>,
+    ) -> Result<OwnerRange> {
+        use crate::schema::users;
+        let user: i64 = users::table
+            .filter(users::id.eq(owner))
+            .select(sql::<BigInt>("users.rowid"))
+            .first(conn)
+            .optional()
+            .map_err(query_err)?
+            .unwrap_or(-1);
+        let base = user << OWNER_SHIFT;
+        Ok(match status {
+            None => OwnerRange {
+                start: base,
+                end: base + (1 << OWNER_SHIFT),
+            },
+            Some(status) => {
+                let start = base | (i64::from(status == ItemStatus::Trash) << TRASH_SHIFT);
+                OwnerRange {
+                    start,
+                    end: start + (1 << TRASH_SHIFT),
+                }
+            }
+        })
+    }
+}
+
+/// The match, as a filter on `items`. `search_tag`: for spec 2's `q`, the user's tag
+/// named exactly the query, if there is one. `owner`: SQLite's partition of the index;
+/// `hide_rowid` keeps SQLite's planner from starting at the matches (it then walks the
+/// listing by date and checks each row, the better plan when matches are common).
+pub(crate) fn text_filter(
+    search: &TextSearch,
+    search_tag: Option<&str>,
+    dialect: Dialect,
+    owner: Option<OwnerRange>,
+    hide_rowid: bool,
+) -> Filter {
+    let names_only = search.scope == SearchScope::NamesOrTag;
+    let words: Option<Filter> = (!search.words.is_empty()).then(|| match (dialect, owner) {
+        (Dialect::Sqlite, Some(range)) => {
+            let rowid = if hide_rowid {
+                "+items.rowid"
+            } else {
+                "items.rowid"
+            };
+            Box::new(
+                sql::<Bool>(&format!(
+                    "{rowid} IN (SELECT rowid & {ITEM_ROWID_MASK} FROM items_fts \
+                     WHERE items_fts MATCH "
+                ))
+                .bind::<Text, _>(fts5_query(&search.words, names_only))
+                .sql(" AND rowid >= ")
+                .bind::<BigInt, _>(range.start)
+                .sql(" AND rowid < ")
+                .bind::<BigInt, _>(range.end)
+                .sql(")"),
+            ) as Filter
+        }
+        _ => Box::new(
+            sql::<Bool>("items.search @@ to_tsquery('simple', ")
+                .bind::<Text, _>(tsquery(&search.words, names_only))
+                .sql(")"),
+        ) as Filter,
+    });
+    if !names_only {
+        return words.unwrap_or_else(|| Box::new(sql::<Bool>("1 = 1")));
+    }
+    // Spec 2's `q` also finds items with a tag named exactly the query. Resolved first:
+    // when there is no such tag the OR goes, and PostgreSQL can use the text index alone
+    // instead of scanning every row to evaluate it.
+    let Some(tag) = search_tag else {
+        return words.unwrap_or_else(|| Box::new(sql::<Bool>("1 = 0")));
+    };
+    let by_tag = items::id.eq_any(
+        item_tags::table
+            .filter(item_tags::tag_id.eq(tag.to_owned()))
+            .select(item_tags::item_id),
+    );
+    match words {
+        Some(words) => Box::new(words.or(by_tag)),
+        None => Box::new(by_tag),
+    }
+}
+
+/// How many of the owner's items in the range's status match, counted in SQLite's index
+/// alone: for a listing filtered by nothing but status and words.
+pub(crate) fn count_in_index(
+    conn: &mut AnyConnection,
+    search: &TextSearch,
+    owner: OwnerRange,
+) -> Result<i64> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let names_only = search.scope == SearchScope::NamesOrTag;
+    diesel::sql_query(
+        "SELECT count(*) AS n FROM items_fts WHERE items_fts MATCH ? AND rowid >= ? AND rowid < ?",
+    )
+    .bind::<Text, _>(fts5_query(&search.words, names_only))
+    .bind::<BigInt, _>(owner.start)
+    .bind::<BigInt, _>(owner.end)
+    .get_result::<Count>(conn)
+    .map(|count| count.n)
+    .map_err(query_err)
+}
+
+/// `"w1" AND "w2"*`, limited to the name columns for spec 2's `q`. Words hold only
+/// letters and digits, so quoting them is enough to keep FTS5 syntax out.
+fn fts5_query(words: &[String], names_only: bool) -> String {
+    let last = words.len().saturating_sub(1);
+    let all = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let prefix = if i == last { "*" } else { "" };
+            format!("\"{w}\"{prefix}")
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    if names_only {
+        format!("{{title original_filename}} : ({all})")
+    } else {
+        all
+    }
+}
+
+/// `w1 & w2:*`; weight A holds the title and file name, so `:A` limits to those.
+fn tsquery(words: &[String], names_only: bool) -> String {
+    let last = words.len().saturating_sub(1);
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| match (i == last, names_only) {
+            (true, true) => format!("{w}:*A"),
+            (true, false) => format!("{w}:*"),
+            (false, true) => format!("{w}:A"),
+            (false, false) => w.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_last_word_is_a_prefix_and_every_word_is_quoted() {
+        let words = vec!["img".to_owned(), "0042".to_owned()];
+        assert_eq!(fts5_query(&words, false), "\"img\" AND \"0042\"*");
+        assert_eq!(
+            fts5_query(&words, true),
+            "{title original_filename} : (\"img\" AND \"0042\"*)"
+        );
+        assert_eq!(tsquery(&words, true), "img:A & 0042:*A");
+        assert_eq!(tsquery(&words, false), "img & 0042:*");
+    }
+}
