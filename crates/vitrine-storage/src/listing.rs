@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use vitrine_domain::item::{FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page};
+use vitrine_domain::item::{
+    FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page, TextSearch,
+};
 use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
@@ -113,6 +115,11 @@ impl<'a> Listing<'a> {
                 .take(query.page_size as usize);
             return Ok((total, page.collect()));
         }
+        if let (AnyConnection::Pg(pg), Some(search)) = (&mut *conn, self.text_only()) {
+            if let [word] = search.words.as_slice() {
+                return text_search::one_word_page(pg, self.owner, query, word);
+            }
+        }
         let total = match self.tags.counted_total(query) {
             Some(counted) => counted,
             None => self.total(conn)?,
@@ -143,24 +150,29 @@ impl<'a> Listing<'a> {
         if query.countable_from_counters() {
             return counted(conn, self.owner, query);
         }
-        if let (Some(search), Some(owner)) = (&query.search, self.text_owner) {
-            let text_only = *query
-                == ItemQuery {
-                    status: query.status,
-                    search: query.search.clone(),
-                    page: query.page,
-                    page_size: query.page_size,
-                    ..ItemQuery::default()
-                };
-            if text_only && self.tags.search_tag.is_none() {
-                return text_search::count_in_index(conn, search, owner);
-            }
+        if let (Some(search), Some(owner)) = (self.text_only(), self.text_owner) {
+            return text_search::count_in_index(conn, search, owner);
         }
         // Every match is visited anyway, so start from the fewest candidates.
         self.filtered(Access::FROM_CANDIDATES)
             .count()
             .get_result(conn)
             .map_err(query_err)
+    }
+
+    /// The words, when they and the status are the listing's only filters (and, for
+    /// spec 2's `q`, no tag is named like the query).
+    fn text_only(&self) -> Option<&TextSearch> {
+        let query = self.query;
+        let search = query.search.as_ref().filter(|s| !s.words.is_empty())?;
+        let bare = ItemQuery {
+            status: query.status,
+            search: query.search.clone(),
+            page: query.page,
+            page_size: query.page_size,
+            ..ItemQuery::default()
+        };
+        (*query == bare && self.tags.search_tag.is_none()).then_some(search)
     }
 
     /// Chooses how the page query reaches its rows. The total is known before the page is
@@ -188,11 +200,20 @@ impl<'a> Listing<'a> {
             },
         )?;
         let wanted = offset + i64::from(query.page_size);
+        // Walking newest first visits about wanted / share rows; reading every match
+        // through another index and sorting visits `total`. A text match is checked on
+        // the index entry alone (its rowid), which costs about a quarter of reading a
+        // row: 4 ms instead of 9 for two words matching 4,000 of a million items.
+        let entry_cost =
+            if self.text_owner.is_some() && query.min_size.is_none() && query.max_size.is_none() {
+                1
+            } else {
+                4
+            };
+        let walked = (wanted as i128) * (listed as i128) * entry_cost;
         Ok(Access {
             tags: self.tags.access(wanted, listed),
-            // Walking newest first visits about wanted / share rows; reading every match
-            // through another index and sorting visits `total`.
-            walk_by_date: (wanted as i128) * (listed as i128) < (total as i128) * (total as i128),
+            walk_by_date: walked < 4 * (total as i128) * (total as i128),
         })
     }
 }

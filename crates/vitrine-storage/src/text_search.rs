@@ -11,8 +11,8 @@
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
-use vitrine_domain::item::{ItemStatus, SearchScope, TextSearch};
+use diesel::sql_types::{Array, BigInt, Bool, Text};
+use vitrine_domain::item::{ItemQuery, ItemStatus, SearchScope, TextSearch};
 use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
@@ -145,6 +145,81 @@ pub(crate) fn count_in_index(
     .map_err(query_err)
 }
 
+/// A listing filtered by nothing but status and one word, on PostgreSQL: the total and
+/// the page's item IDs from `item_words` alone (migration 000007), newest first.
+pub(crate) fn one_word_page(
+    conn: &mut diesel::PgConnection,
+    owner: &str,
+    query: &ItemQuery,
+    word: &str,
+) -> Result<(i64, Vec<String>)> {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    #[derive(QueryableByName)]
+    struct Match {
+        #[diesel(sql_type = Text)]
+        item_id: String,
+    }
+    let names_only = query
+        .search
+        .as_ref()
+        .is_some_and(|s| s.scope == SearchScope::NamesOrTag);
+    let statuses: Vec<&str> = match query.status {
+        Some(status) => vec![status.as_str()],
+        None => vec![ItemStatus::Active.as_str(), ItemStatus::Trash.as_str()],
+    };
+    // The word's prefix range in byte order: [word, word with its last character + 1).
+    let matches = format!(
+        "FROM item_words WHERE user_id = $1 AND status = ANY ($2) \
+         AND word >= $3 AND word < $4{}",
+        if names_only { " AND in_names" } else { "" }
+    );
+    let end = prefix_end(word);
+    let total = diesel::sql_query(format!("SELECT count(DISTINCT item_id) AS n {matches}"))
+        .bind::<Text, _>(owner)
+        .bind::<Array<Text>, _>(&statuses)
+        .bind::<Text, _>(word)
+        .bind::<Text, _>(&end)
+        .get_result::<Count>(conn)
+        .map_err(query_err)?
+        .n;
+    let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
+    if offset >= total {
+        return Ok((total, Vec::new()));
+    }
+    let page = diesel::sql_query(format!(
+        "SELECT item_id {matches} GROUP BY item_id, created_at \
+         ORDER BY created_at DESC, item_id DESC LIMIT $5 OFFSET $6"
+    ))
+    .bind::<Text, _>(owner)
+    .bind::<Array<Text>, _>(&statuses)
+    .bind::<Text, _>(word)
+    .bind::<Text, _>(&end)
+    .bind::<BigInt, _>(i64::from(query.page_size))
+    .bind::<BigInt, _>(offset)
+    .load::<Match>(conn)
+    .map_err(query_err)?;
+    Ok((total, page.into_iter().map(|m| m.item_id).collect()))
+}
+
+/// The first string in byte order after every string that starts with `word`.
+fn prefix_end(word: &str) -> String {
+    let mut end: Vec<char> = word.chars().collect();
+    while let Some(last) = end.pop() {
+        // The next scalar value; none after U+10FFFF, and the surrogates are skipped.
+        let next = (last as u32 + 1..=0x10FFFF).find_map(char::from_u32);
+        if let Some(next) = next {
+            end.push(next);
+            return end.into_iter().collect();
+        }
+    }
+    // Every character was U+10FFFF: nothing in UTF-8 sorts after the prefix's strings.
+    "\u{10FFFF}".repeat(word.chars().count() + 1)
+}
+
 /// `"w1" AND "w2"*`, limited to the name columns for spec 2's `q`. Words hold only
 /// letters and digits, so quoting them is enough to keep FTS5 syntax out.
 fn fts5_query(words: &[String], names_only: bool) -> String {
@@ -195,5 +270,13 @@ mod tests {
         );
         assert_eq!(tsquery(&words, true), "img:A & 0042:*A");
         assert_eq!(tsquery(&words, false), "img & 0042:*");
+    }
+
+    #[test]
+    fn a_prefix_range_ends_after_every_word_it_starts() {
+        assert_eq!(prefix_end("harbor"), "harbos");
+        assert_eq!(prefix_end("ca\u{D7FF}"), "ca\u{E000}");
+        assert_eq!(prefix_end("a\u{10FFFF}"), "b");
+        assert!("harbors" < prefix_end("harbor").as_str());
     }
 }

@@ -1,3 +1,7 @@
+DROP TRIGGER item_words_update ON items;
+DROP TRIGGER item_words_insert_delete ON items;
+DROP FUNCTION item_words_track();
+DROP TABLE item_words;
 DROP TRIGGER collection_items_follow ON items;
 DROP TRIGGER collection_items_copy ON collection_items;
 DROP FUNCTION collection_items_follow();
