@@ -459,6 +459,7 @@ async fn totals_follow_every_change(app: TestApp) {
     assert_eq!(total("/images?tags=blue").await, 3);
     assert_eq!(in_collection("type=image").await, 3);
     assert_eq!(total("/images?q=harbor").await, 1);
+    assert_eq!(total("/images?q=harbor&page=3&limit=1").await, 1);
     assert_eq!(total("/images?q=harbor&status=trash").await, 0);
     app.patch(
         key,

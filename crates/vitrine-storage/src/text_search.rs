@@ -156,12 +156,14 @@ pub(crate) fn one_word_page(
     #[derive(QueryableByName)]
     struct Count {
         #[diesel(sql_type = BigInt)]
-        n: i64,
+        total: i64,
     }
     #[derive(QueryableByName)]
     struct Match {
         #[diesel(sql_type = Text)]
         item_id: String,
+        #[diesel(sql_type = BigInt)]
+        total: i64,
     }
     let names_only = query
         .search
@@ -178,20 +180,11 @@ pub(crate) fn one_word_page(
         if names_only { " AND in_names" } else { "" }
     );
     let end = prefix_end(word);
-    let total = diesel::sql_query(format!("SELECT count(DISTINCT item_id) AS n {matches}"))
-        .bind::<Text, _>(owner)
-        .bind::<Array<Text>, _>(&statuses)
-        .bind::<Text, _>(word)
-        .bind::<Text, _>(&end)
-        .get_result::<Count>(conn)
-        .map_err(query_err)?
-        .n;
     let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
-    if offset >= total {
-        return Ok((total, Vec::new()));
-    }
+    // The page and the total in one scan of the range: one sort of the matches, where a
+    // separate count(DISTINCT) sorted them again (10 ms of a 16 ms listing).
     let page = diesel::sql_query(format!(
-        "SELECT item_id {matches} GROUP BY item_id, created_at \
+        "SELECT item_id, count(*) OVER () AS total {matches} GROUP BY item_id, created_at \
          ORDER BY created_at DESC, item_id DESC LIMIT $5 OFFSET $6"
     ))
     .bind::<Text, _>(owner)
@@ -202,6 +195,21 @@ pub(crate) fn one_word_page(
     .bind::<BigInt, _>(offset)
     .load::<Match>(conn)
     .map_err(query_err)?;
+    let total = match page.first() {
+        Some(first) => first.total,
+        None if offset == 0 => 0,
+        // Past the last page: the window had no row to carry the total.
+        None => {
+            diesel::sql_query(format!("SELECT count(DISTINCT item_id) AS total {matches}"))
+                .bind::<Text, _>(owner)
+                .bind::<Array<Text>, _>(&statuses)
+                .bind::<Text, _>(word)
+                .bind::<Text, _>(&end)
+                .get_result::<Count>(conn)
+                .map_err(query_err)?
+                .total
+        }
+    };
     Ok((total, page.into_iter().map(|m| m.item_id).collect()))
 }
 
