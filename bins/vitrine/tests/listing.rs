@@ -414,19 +414,14 @@ async fn totals_follow_every_change(app: TestApp) {
     };
     assert_eq!(in_collection("type=image").await, 3);
     assert_eq!(in_collection("type=video").await, 0);
-    app.patch(
-        key,
-        &format!("/api/v1/gallery/{}", ids[1]),
-        json!({"prompt": "Harbor lights"}),
-    )
-    .await;
+    let edit = |id: &str, body: Value| {
+        let path = format!("/api/v1/gallery/{id}");
+        let app = &app;
+        async move { assert_eq!(app.patch(key, &path, body).await.status(), 200) }
+    };
+    edit(&ids[1], json!({"prompt": "Harbor lights"})).await;
     assert_eq!(total("/images?q=harbor").await, 1);
-    app.patch(
-        key,
-        &format!("/api/v1/gallery/{}", ids[0]),
-        json!({"tags": ["blue"]}),
-    )
-    .await;
+    edit(&ids[0], json!({"tags": ["blue"]})).await;
     assert_eq!(total("/images?tags=red").await, 2);
     assert_eq!(total("/images?tags=blue").await, 1);
     app.post(
@@ -461,12 +456,7 @@ async fn totals_follow_every_change(app: TestApp) {
     assert_eq!(total("/images?q=harbor").await, 1);
     assert_eq!(total("/images?q=harbor&page=3&limit=1").await, 1);
     assert_eq!(total("/images?q=harbor&status=trash").await, 0);
-    app.patch(
-        key,
-        &format!("/api/v1/gallery/{}", ids[1]),
-        json!({"prompt": "Quiet harbour"}),
-    )
-    .await;
+    edit(&ids[1], json!({"prompt": "Quiet harbour"})).await;
     assert_eq!(total("/images?q=harbor").await, 0);
     assert_eq!(total("/images?q=lights").await, 0);
     assert_eq!(total("/images?q=quiet%20harb").await, 1);
