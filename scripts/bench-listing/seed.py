@@ -110,6 +110,8 @@ folder = (
     f"ELSE 'fld_bench_' || {pad(mix('n', 31, 100) + ' % 20', 2)} END"
 )
 video = "n % 10 = 3"
+status = f"CASE WHEN {mix('n', 12289, 20)} = 11 THEN 'trash' ELSE 'active' END"
+created = at(f"(n % {n}) * 94")
 print(
     "INSERT INTO items (id, user_id, blob_id, kind, mime, size, width, height, title, model, "
     "description, original_filename, favorite, status, processing, created_at, updated_at, "
@@ -123,8 +125,7 @@ print(
     + f"CASE WHEN {mix('n', 3001, 4)} = 0 THEN 'taken near the ' || " + word(mix("n", 13, 1000003)) + " ELSE NULL END, "
     + "'IMG_' || " + pad(f"n % {n}", 7) + " || CASE WHEN " + video + " THEN '.mp4' ELSE '.jpg' END, "
     + f"CASE WHEN {mix('n', 6151, 50)} = 7 THEN {true} ELSE {false} END, "
-    + f"CASE WHEN {mix('n', 12289, 20)} = 11 THEN 'trash' ELSE 'active' END, 'completed', "
-    + at(f"(n % {n}) * 94") + ", " + at(f"(n % {n}) * 94") + ", "
+    + f"{status}, 'completed', {created}, {created}, "
     + f"CASE WHEN {mix('n', 12289, 20)} = 11 THEN " + at(f"(n % {n}) * 94 + 60") + " ELSE NULL END, "
     + folder + " FROM seq;"
 )
@@ -138,12 +139,13 @@ print(
 )
 item_user = f"CASE WHEN n < {n} THEN (SELECT id FROM users WHERE name = 'bench') ELSE 'usr_o' || {pad('n % 100', 2)} END"
 print(
-    f"{ignore} item_tags (item_id, tag_id) {seq} SELECT 'gal_' || {pad('n', 8)}, "
-    + f"'tag_' || {item_user} || '_' || {pad(mix('n', 7919, 60), 2)} FROM seq{on_conflict};"
+    f"{ignore} item_tags (item_id, tag_id, status, created_at) {seq} SELECT 'gal_' || {pad('n', 8)}, "
+    + f"'tag_' || {item_user} || '_' || {pad(mix('n', 7919, 60), 2)}, {status}, {created} FROM seq{on_conflict};"
 )
 print(
-    f"{ignore} item_tags (item_id, tag_id) {seq} SELECT 'gal_' || {pad('n', 8)}, "
-    + f"'tag_' || {item_user} || '_' || {pad(mix('n', 15485863, 10), 2)} FROM seq WHERE {mix('n', 104729, 3)} = 0{on_conflict};"
+    f"{ignore} item_tags (item_id, tag_id, status, created_at) {seq} SELECT 'gal_' || {pad('n', 8)}, "
+    + f"'tag_' || {item_user} || '_' || {pad(mix('n', 15485863, 10), 2)}, {status}, {created} "
+    + f"FROM seq WHERE {mix('n', 104729, 3)} = 0{on_conflict};"
 )
 # Ten collections for `bench`, 1 % of its items in each.
 print(

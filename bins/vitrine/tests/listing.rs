@@ -216,6 +216,15 @@ async fn images_filters_alone_and_combined(app: TestApp) {
             "tags=pets&excludeTags=cute&folderId=all".into(),
             vec!["dog.jpg"],
         ),
+        // By tags alone the listing is answered from item_tags, newest first.
+        (
+            "tags=pets&excludeTags=beach&folderId=all".into(),
+            vec!["dog.jpg", "cat.png"],
+        ),
+        (
+            "tags=beach&excludeTags=pets&status=all&folderId=all".into(),
+            vec!["sunset.png"],
+        ),
         ("q=pets&favorite=false".into(), vec!["dog.jpg"]),
         (
             "tags=pets&mimePrefix=image/jpeg&folderId=all".into(),
@@ -432,6 +441,7 @@ async fn totals_follow_every_change(app: TestApp) {
     .await;
     assert_eq!(total("/images?tags=blue").await, 3);
     assert_eq!(total("/images?tags=red,blue").await, 2);
+    assert_eq!(total("/images?tags=red,blue&folderId=all").await, 2);
     assert_eq!(total("/images?tags=blue&excludeTags=red").await, 1);
     app.delete(key, &format!("/api/v1/gallery/{}", ids[1]))
         .await;
@@ -440,6 +450,15 @@ async fn totals_follow_every_change(app: TestApp) {
     assert_eq!(total("/images?tags=blue&status=all").await, 3);
     assert_eq!(total("/images?tags=red,blue").await, 1);
     assert_eq!(total("/images?tags=red,blue&status=trash").await, 1);
+    assert_eq!(total("/images?tags=red,blue&folderId=all").await, 1);
+    assert_eq!(
+        total("/images?tags=red,blue&folderId=all&status=trash").await,
+        1
+    );
+    assert_eq!(
+        total("/images?tags=red,blue&folderId=all&status=all").await,
+        2
+    );
     assert_eq!(total("/images").await, 2);
     assert_eq!(in_collection("type=image").await, 2);
     assert_eq!(in_collection("type=image&status=trash").await, 1);
@@ -470,6 +489,10 @@ async fn totals_follow_every_change(app: TestApp) {
         .await;
     assert_eq!(total("/images?tags=blue&status=all").await, 2);
     assert_eq!(total("/images?tags=red&status=all").await, 1);
+    assert_eq!(
+        total("/images?tags=red,blue&folderId=all&status=all").await,
+        1
+    );
     assert_eq!(total("/images?status=all").await, 2);
     assert_eq!(total("/images?favorite=false").await, 2);
     assert_eq!(in_collection("status=all").await, 2);

@@ -62,7 +62,8 @@ struct Listing<'a> {
     query: &'a ItemQuery,
     dialect: Dialect,
     tags: TagPlan,
-    /// The items carrying the query's tags, when they are few: the listing starts there.
+    /// The IDs of the items carrying the query's tags, newest first, when they are few:
+    /// the listing starts there.
     tagged: Option<Vec<String>>,
     /// SQLite: where the owner's rows are in the text index.
     text_owner: Option<OwnerRange>,
@@ -75,7 +76,8 @@ impl<'a> Listing<'a> {
         let tagged = if tags.impossible || tags.counted_total(query).is_some() {
             None
         } else {
-            tags.tagged_ids(conn, dialect)?
+            tags.tagged_items(conn, dialect, query.status)?
+                .map(|items| items.into_iter().map(|item| item.item_id).collect())
         };
         let text_owner = match (&query.search, dialect) {
             (Some(search), Dialect::Sqlite) if !search.words.is_empty() => {
@@ -100,20 +102,26 @@ impl<'a> Listing<'a> {
             return Ok((0, Vec::new()));
         }
         let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
-        if self.tagged.is_some() {
+        if let Some(tagged) = &self.tagged {
             // Few candidates: every match in order at once, and the total is their number.
-            let all: Vec<String> = self
-                .filtered(Access::FROM_CANDIDATES)
-                .order((items::created_at.desc(), items::id.desc()))
-                .select(items::id)
-                .load(conn)
-                .map_err(query_err)?;
-            let total = all.len() as i64;
+            // By tags alone, `item_tags` has already answered.
+            let checked;
+            let all = if self.tags_only() {
+                tagged
+            } else {
+                checked = self
+                    .filtered(Access::FROM_CANDIDATES)
+                    .order((items::created_at.desc(), items::id.desc()))
+                    .select(items::id)
+                    .load::<String>(conn)
+                    .map_err(query_err)?;
+                &checked
+            };
             let page = all
-                .into_iter()
+                .iter()
                 .skip(offset as usize)
                 .take(query.page_size as usize);
-            return Ok((total, page.collect()));
+            return Ok((all.len() as i64, page.cloned().collect()));
         }
         if let (AnyConnection::Pg(pg), Some(search)) = (&mut *conn, self.text_only()) {
             if let [word] = search.words.as_slice() {
@@ -158,6 +166,20 @@ impl<'a> Listing<'a> {
             .count()
             .get_result(conn)
             .map_err(query_err)
+    }
+
+    /// Whether tags and status are the listing's only filters.
+    fn tags_only(&self) -> bool {
+        let query = self.query;
+        *query
+            == ItemQuery {
+                status: query.status,
+                tags: query.tags.clone(),
+                exclude_tags: query.exclude_tags.clone(),
+                page: query.page,
+                page_size: query.page_size,
+                ..ItemQuery::default()
+            }
     }
 
     /// The words, when they and the status are the listing's only filters (and, for

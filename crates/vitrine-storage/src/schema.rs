@@ -114,6 +114,8 @@ diesel::table! {
     item_tags (item_id, tag_id) {
         item_id -> Text,
         tag_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
     }
 }
 

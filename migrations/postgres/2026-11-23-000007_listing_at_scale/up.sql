@@ -1,6 +1,7 @@
--- Listings at a million items: a collection's members carry their item's status, kind
--- and upload time (kept by triggers), so a collection's total and pages, also by type,
--- come from this index alone.
+-- Listings at a million items: totals that never read `items` row by row.
+
+-- A collection's members carry their item's status, kind and upload time (kept by
+-- triggers), so a collection's total and pages, also by type, come from this index alone.
 ALTER TABLE collection_items ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
 ALTER TABLE collection_items ADD COLUMN kind TEXT NOT NULL DEFAULT 'image';
 ALTER TABLE collection_items ADD COLUMN created_at TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
@@ -19,9 +20,29 @@ BEGIN
 END
 $$ LANGUAGE plpgsql;
 
-CREATE FUNCTION collection_items_follow() RETURNS trigger AS $$
+-- Likewise a tag's links, so a listing by tags alone never reads `items`, and the tags'
+-- ranges, each ordered by item, merge-join.
+ALTER TABLE item_tags ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE item_tags ADD COLUMN created_at TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
+
+UPDATE item_tags SET status = items.status, created_at = items.created_at
+FROM items WHERE items.id = item_tags.item_id;
+
+DROP INDEX item_tags_tag;
+CREATE INDEX item_tags_tag ON item_tags (tag_id, status, item_id) INCLUDE (created_at);
+
+CREATE FUNCTION item_tags_copy() RETURNS trigger AS $$
+BEGIN
+    SELECT status, created_at INTO NEW.status, NEW.created_at FROM items WHERE id = NEW.item_id;
+    RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION memberships_follow() RETURNS trigger AS $$
 BEGIN
     UPDATE collection_items SET status = NEW.status, kind = NEW.kind, created_at = NEW.created_at
+    WHERE item_id = NEW.id;
+    UPDATE item_tags SET status = NEW.status, created_at = NEW.created_at
     WHERE item_id = NEW.id;
     RETURN NULL;
 END
@@ -29,11 +50,13 @@ $$ LANGUAGE plpgsql;
 
 CREATE TRIGGER collection_items_copy BEFORE INSERT ON collection_items
     FOR EACH ROW EXECUTE FUNCTION collection_items_copy();
-CREATE TRIGGER collection_items_follow AFTER UPDATE OF status, kind, created_at ON items
+CREATE TRIGGER item_tags_copy BEFORE INSERT ON item_tags
+    FOR EACH ROW EXECUTE FUNCTION item_tags_copy();
+CREATE TRIGGER memberships_follow AFTER UPDATE OF status, kind, created_at ON items
     FOR EACH ROW
     WHEN (ROW(OLD.status, OLD.kind, OLD.created_at)
         IS DISTINCT FROM ROW(NEW.status, NEW.kind, NEW.created_at))
-    EXECUTE FUNCTION collection_items_follow();
+    EXECUTE FUNCTION memberships_follow();
 
 -- Each item's words (the lexemes of `search`) with its owner, status and upload time, kept
 -- by triggers: a one-word search's total and page are one range of this index, counted

@@ -1,4 +1,9 @@
-DROP TRIGGER collection_items_follow;
+DROP TRIGGER memberships_follow;
+DROP TRIGGER item_tags_copy;
+DROP INDEX item_tags_tag;
+CREATE INDEX item_tags_tag ON item_tags (tag_id, item_id);
+ALTER TABLE item_tags DROP COLUMN created_at;
+ALTER TABLE item_tags DROP COLUMN status;
 DROP TRIGGER collection_items_copy;
 DROP INDEX collection_items_listing;
 ALTER TABLE collection_items DROP COLUMN created_at;

@@ -73,8 +73,27 @@ CREATE TRIGGER collection_items_copy AFTER INSERT ON collection_items BEGIN
     WHERE collection_id = NEW.collection_id AND item_id = NEW.item_id;
 END;
 
-CREATE TRIGGER collection_items_follow AFTER UPDATE OF status, kind, created_at ON items
+-- Likewise a tag's links, so a listing by tags alone never reads `items`, and the tags'
+-- ranges, each ordered by item, merge in one pass.
+ALTER TABLE item_tags ADD COLUMN status TEXT NOT NULL DEFAULT 'active';
+ALTER TABLE item_tags ADD COLUMN created_at TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00';
+
+UPDATE item_tags SET (status, created_at) =
+    (SELECT status, created_at FROM items WHERE items.id = item_tags.item_id);
+
+DROP INDEX item_tags_tag;
+CREATE INDEX item_tags_tag ON item_tags (tag_id, status, item_id, created_at);
+
+CREATE TRIGGER item_tags_copy AFTER INSERT ON item_tags BEGIN
+    UPDATE item_tags SET (status, created_at) =
+        (SELECT status, created_at FROM items WHERE items.id = NEW.item_id)
+    WHERE item_id = NEW.item_id AND tag_id = NEW.tag_id;
+END;
+
+CREATE TRIGGER memberships_follow AFTER UPDATE OF status, kind, created_at ON items
 BEGIN
     UPDATE collection_items SET status = NEW.status, kind = NEW.kind, created_at = NEW.created_at
+    WHERE item_id = NEW.id;
+    UPDATE item_tags SET status = NEW.status, created_at = NEW.created_at
     WHERE item_id = NEW.id;
 END;
