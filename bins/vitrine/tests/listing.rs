@@ -33,18 +33,12 @@ async fn seed(app: &TestApp) -> Library {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     let folder = app
-        .post(
+        .create(
             &alice.key,
             "/api/v1/gallery/folders",
             json!({"name": "Pets"}),
         )
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .await;
     let files: [Upload; 5] = [
         ("sunset.png", fixtures::png(100, 80), &[("tags", "beach")]),
         ("cat.png", fixtures::png(40, 30), &[("tags", "Pets, cute")]),
@@ -406,14 +400,8 @@ async fn totals_follow_every_change(app: TestApp) {
     // A collection's members carry their item's status and kind; the text index is kept
     // per owner and status: both must follow trash, restore and purge.
     let collection = app
-        .post(key, "/api/v1/gallery/collections", json!({"name": "All"}))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+        .create(key, "/api/v1/gallery/collections", json!({"name": "All"}))
+        .await;
     let members = format!("/api/v1/gallery/collections/{collection}/items");
     app.post(key, &members, json!({"itemIds": ids})).await;
     let in_collection = |filters: &str| {

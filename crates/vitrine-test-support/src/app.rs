@@ -326,6 +326,19 @@ impl TestApp {
         body
     }
 
+    /// POSTs `body` to a collection endpoint (folders, collections) and returns the `id`
+    /// of what it created, failing the test unless it is 201 or 200.
+    pub async fn create(&self, key: &str, path: &str, body: serde_json::Value) -> String {
+        let response = self.post(key, path, body).await;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.unwrap_or_else(|err| panic!("{err}"));
+        assert!(status.is_success(), "POST {path}: {status} {body}");
+        body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("POST {path}: no id in {body}"))
+            .to_owned()
+    }
+
     /// Runs one SQL statement straight on the database, for setting up states the API
     /// cannot reach quickly (an upload made last year, trash trashed a month ago).
     pub async fn execute_sql(&self, statement: String) {
