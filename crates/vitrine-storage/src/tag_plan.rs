@@ -38,7 +38,7 @@ pub(crate) struct TaggedItem {
     #[diesel(sql_type = Text)]
     pub(crate) item_id: String,
     #[diesel(sql_type = Timestamp)]
-    pub(crate) created_at: NaiveDateTime,
+    created_at: NaiveDateTime,
 }
 
 /// Where the page query starts.

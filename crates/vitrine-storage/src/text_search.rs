@@ -180,31 +180,30 @@ pub(crate) fn one_word_page(
         if names_only { " AND in_names" } else { "" }
     );
     let end = prefix_end(word);
+    let matching = |select: &str| {
+        diesel::sql_query(format!("{select} {matches}"))
+            .into_boxed::<diesel::pg::Pg>()
+            .bind::<Text, _>(owner)
+            .bind::<Array<Text>, _>(&statuses)
+            .bind::<Text, _>(word)
+            .bind::<Text, _>(&end)
+    };
     let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
     // The page and the total in one scan of the range: one sort of the matches, where a
     // separate count(DISTINCT) sorted them again (10 ms of a 16 ms listing).
-    let page = diesel::sql_query(format!(
-        "SELECT item_id, count(*) OVER () AS total {matches} GROUP BY item_id, created_at \
-         ORDER BY created_at DESC, item_id DESC LIMIT $5 OFFSET $6"
-    ))
-    .bind::<Text, _>(owner)
-    .bind::<Array<Text>, _>(&statuses)
-    .bind::<Text, _>(word)
-    .bind::<Text, _>(&end)
-    .bind::<BigInt, _>(i64::from(query.page_size))
-    .bind::<BigInt, _>(offset)
-    .load::<Match>(conn)
-    .map_err(query_err)?;
+    let page = matching("SELECT item_id, count(*) OVER () AS total")
+        .sql(" GROUP BY item_id, created_at ORDER BY created_at DESC, item_id DESC")
+        .sql(" LIMIT $5 OFFSET $6")
+        .bind::<BigInt, _>(i64::from(query.page_size))
+        .bind::<BigInt, _>(offset)
+        .load::<Match>(conn)
+        .map_err(query_err)?;
     let total = match page.first() {
         Some(first) => first.total,
         None if offset == 0 => 0,
         // Past the last page: the window had no row to carry the total.
         None => {
-            diesel::sql_query(format!("SELECT count(DISTINCT item_id) AS total {matches}"))
-                .bind::<Text, _>(owner)
-                .bind::<Array<Text>, _>(&statuses)
-                .bind::<Text, _>(word)
-                .bind::<Text, _>(&end)
+            matching("SELECT count(DISTINCT item_id) AS total")
                 .get_result::<Count>(conn)
                 .map_err(query_err)?
                 .total
