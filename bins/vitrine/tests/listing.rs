@@ -13,6 +13,7 @@ backend_tests!(
     pages_count_and_end_cleanly,
     bad_parameters_and_missing_credentials_answer_in_spec_shape,
     totals_follow_every_change,
+    searches_of_several_words,
 );
 
 /// A file name, its bytes and the upload's form fields.
@@ -484,4 +485,86 @@ async fn totals_follow_every_change(app: TestApp) {
     assert_eq!(total("/images?status=all").await, 2);
     assert_eq!(total("/images?favorite=false").await, 2);
     assert_eq!(in_collection("status=all").await, 2);
+}
+
+/// Several words: PostgreSQL reads the rarest word's entries and checks the others on each
+/// entry (or, for an item with much text, on its row); every path must agree.
+async fn searches_of_several_words(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = &alice.key;
+    // Filler that puts the last item's words past what an index entry carries.
+    let long: &'static str = Box::leak(format!("{} lighthouse", "word ".repeat(80)).into());
+    let files: [(&str, &str); 5] = [
+        (
+            "Taken at the lighthouse",
+            "lighthouses and a lighthouse keeper",
+        ),
+        ("Taken near the harbor", ""),
+        ("Lighthouse at dusk", ""),
+        ("Taken once", long),
+        ("Taken twice", ""),
+    ];
+    let mut ids = Vec::new();
+    for (i, (prompt, description)) in files.into_iter().enumerate() {
+        let fields = [("prompt", prompt), ("description", description)];
+        let response = app
+            .upload(key, "x.png", fixtures::png(20 + i as u32, 20), &fields)
+            .await;
+        assert_eq!(response.status(), 201);
+        ids.push(
+            response.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    // Fresh statistics: "taken" is then known as the common word and the other drives.
+    app.execute_sql("ANALYZE items".into()).await;
+    let found = |query: &'static str| {
+        let app = &app;
+        async move {
+            let body = app.get_ok(key, &format!("/api/v1/gallery?{query}")).await;
+            let prompts: Vec<String> = body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["prompt"].as_str().unwrap().to_owned())
+                .collect();
+            (body["total"].as_i64().unwrap(), prompts)
+        }
+    };
+    let both = (
+        2,
+        vec![
+            "Taken once".to_owned(),
+            "Taken at the lighthouse".to_owned(),
+        ],
+    );
+    assert_eq!(found("search=taken%20ligh").await, both);
+    assert_eq!(found("search=taken%20lighthouse").await, both);
+    assert_eq!(found("search=lighthouse%20taken").await, both);
+    assert_eq!(found("search=taken%20ligh&status=all").await, both);
+    assert_eq!(found("search=ligh&status=all").await.0, 3);
+    assert_eq!(
+        found("search=keeper%20tak").await.1,
+        ["Taken at the lighthouse"]
+    );
+    assert_eq!(found("search=word%20lighthouse").await.1, ["Taken once"]);
+    assert_eq!(found("search=taken%20lighthouse%20dusk").await.0, 0);
+    assert_eq!(
+        found("search=taken%20ligh&page=3&limit=1").await,
+        (2, vec![])
+    );
+    // Spec 2's `q` looks in names only: the long item has the word in its description.
+    let in_names = app.get_ok(key, "/images?q=taken%20ligh").await;
+    assert_eq!(in_names["pagination"]["total"], 1);
+    assert_eq!(in_names["images"][0]["_id"], json!(ids[0]));
+    app.delete(key, &format!("/api/v1/gallery/{}", ids[0]))
+        .await;
+    assert_eq!(found("search=taken%20ligh").await.1, ["Taken once"]);
+    assert_eq!(
+        found("search=taken%20ligh&status=trash").await.1,
+        ["Taken at the lighthouse"]
+    );
+    assert_eq!(found("search=taken%20ligh&status=all").await, both);
 }

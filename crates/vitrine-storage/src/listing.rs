@@ -124,9 +124,7 @@ impl<'a> Listing<'a> {
             return Ok((all.len() as i64, page.cloned().collect()));
         }
         if let (AnyConnection::Pg(pg), Some(search)) = (&mut *conn, self.text_only()) {
-            if let [word] = search.words.as_slice() {
-                return text_search::one_word_page(pg, self.owner, query, word);
-            }
+            return text_search::words_page(pg, self.owner, query, search);
         }
         let total = match self.tags.counted_total(query) {
             Some(counted) => counted,
@@ -288,7 +286,9 @@ pub(crate) fn items_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<V
 /// (a sort of every row instead of an index walk). Only listings pay for the planning.
 /// Nor do listings start parallel workers: for a 10–30 ms query their start-up costs more
 /// than they save (a two-tag listing's merge took 28 ms in parallel, 13–17 ms alone), and
-/// a server answering many listings at once has no idle cores to lend them.
+/// a server answering many listings at once has no idle cores to lend them. Nor is a
+/// listing compiled (JIT): a search whose rows may fall back to a subquery is estimated
+/// at hundreds of millions, and compiling took 131 ms of a query that runs in 4.
 pub(crate) fn with_custom_plans<T>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T>,
@@ -296,7 +296,7 @@ pub(crate) fn with_custom_plans<T>(
     use diesel::connection::SimpleConnection;
     conn.batch_execute(
         "BEGIN READ ONLY; SET LOCAL plan_cache_mode = force_custom_plan; \
-         SET LOCAL max_parallel_workers_per_gather = 0",
+         SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off",
     )
     .map_err(query_err)?;
     let result = f(conn);
