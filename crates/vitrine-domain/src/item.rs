@@ -279,6 +279,20 @@ impl ItemQuery {
             && self.min_size.is_none()
             && self.max_size.is_none()
     }
+
+    /// Whether the total can come from the size counters: a size bound, and besides it
+    /// nothing but status and type.
+    pub fn countable_by_size(&self) -> bool {
+        let unbounded = ItemQuery {
+            min_size: None,
+            max_size: None,
+            ..self.clone()
+        };
+        (self.min_size.is_some() || self.max_size.is_some())
+            && self.folder == FolderFilter::Any
+            && self.favorite.is_none()
+            && unbounded.countable_from_counters()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,6 +14,7 @@ mod listing;
 mod schema;
 mod settings;
 mod shares;
+mod size_total;
 mod tag_plan;
 mod text_search;
 mod transfer;

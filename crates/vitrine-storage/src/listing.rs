@@ -148,13 +148,17 @@ impl<'a> Listing<'a> {
     }
 
     /// The number of matching items. When every filter is one `item_counts` is keyed by,
-    /// the total is a sum over a handful of counter rows; when the only filter besides
-    /// status is text, SQLite counts inside its text index; otherwise the matching rows
-    /// are counted, which the other filters' indexes keep to the rows they select.
+    /// the total is a sum over a handful of counter rows, and for size bounds with status
+    /// and type, over size classes (`size_total`); when the only filter besides status is
+    /// text, SQLite counts inside its text index; otherwise the matching rows are counted,
+    /// which the other filters' indexes keep to the rows they select.
     fn total(&self, conn: &mut AnyConnection) -> Result<i64> {
         let query = self.query;
         if query.countable_from_counters() {
             return counted(conn, self.owner, query);
+        }
+        if query.countable_by_size() {
+            return crate::size_total::total_by_size(conn, self.owner, query);
         }
         if let (Some(search), Some(owner)) = (self.text_only(), self.text_owner) {
             return text_search::count_in_index(conn, search, owner);

@@ -164,6 +164,17 @@ diesel::table! {
     }
 }
 
+// Kept by triggers too: items per owner, status, kind and size class (migration 000009).
+diesel::table! {
+    item_size_counts (user_id, status, kind, size_class) {
+        user_id -> Text,
+        status -> Text,
+        kind -> Text,
+        size_class -> BigInt,
+        n -> BigInt,
+    }
+}
+
 // Kept by triggers too: items per tag and status.
 diesel::table! {
     tag_counts (tag_id, status) {
@@ -215,6 +226,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     collections,
     folders,
     item_counts,
+    item_size_counts,
     item_tags,
     item_variants,
     items,

@@ -1,0 +1,4 @@
+DROP TRIGGER item_size_counts_update;
+DROP TRIGGER item_size_counts_delete;
+DROP TRIGGER item_size_counts_insert;
+DROP TABLE item_size_counts;
