@@ -47,7 +47,8 @@ else:
     # triggers off and the search indexes dropped, then rebuild them in bulk.
     begin = (
         "BEGIN; ALTER TABLE items DISABLE TRIGGER USER; "
-        "ALTER TABLE item_tags DISABLE TRIGGER USER; DROP INDEX items_search;"
+        "ALTER TABLE item_tags DISABLE TRIGGER USER; DROP INDEX items_search; "
+        "DROP INDEX item_tags_tag;"
     )
     end = (
         "ALTER TABLE items ENABLE TRIGGER USER; ALTER TABLE item_tags ENABLE TRIGGER USER; "
@@ -68,6 +69,11 @@ else:
         "INSERT INTO item_words SELECT words.* FROM items, item_words_of(items) AS words; "
         "ALTER TABLE item_words ADD PRIMARY KEY (user_id, status, word, created_at, item_id) "
         "INCLUDE (in_names, name_words, description_words); "
+        "UPDATE item_tags SET tag_set = sets.tag_set FROM (SELECT item_id, "
+        "' ' || string_agg(tag_id, ' ') || ' ' AS tag_set FROM item_tags GROUP BY item_id) "
+        "AS sets WHERE sets.item_id = item_tags.item_id; "
+        "CREATE INDEX item_tags_tag ON item_tags (tag_id, status, item_id) "
+        "INCLUDE (created_at, tag_set); "
         "CREATE INDEX items_search ON items USING gin (search); "
         "COMMIT; VACUUM ANALYZE;"
     )

@@ -11,6 +11,7 @@ backend_tests!(
     totals_follow_every_change,
     searches_of_several_words,
     size_totals_follow_every_change,
+    items_with_many_tags_match_like_the_rest,
 );
 
 /// Totals come from counters kept by triggers; every write path must keep them exact.
@@ -269,4 +270,51 @@ async fn size_totals_follow_every_change(app: TestApp) {
         .await;
     assert_eq!(total("minSize=1000000&status=all").await, 2);
     assert_eq!(total("minSize=1234567&maxSize=1299999&status=all").await, 1);
+}
+
+/// Tags that narrow a listing are checked on each link's copy of its item's tag IDs; an
+/// item with more tags than that copy holds is checked through its links instead.
+async fn items_with_many_tags_match_like_the_rest(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = &alice.key;
+    let crowded = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let labels: Vec<String> = (0..40).map(|i| format!("label{i:02}")).collect();
+    let path = format!("/api/v1/gallery/{crowded}");
+    assert_eq!(
+        app.patch(key, &path, json!({ "tags": labels }))
+            .await
+            .status(),
+        200
+    );
+    let plain = app
+        .upload(
+            key,
+            "b.png",
+            fixtures::png(21, 20),
+            &[("tags", "label00, label01")],
+        )
+        .await;
+    assert_eq!(plain.status(), 201);
+    let total = |filters: &'static str| {
+        let app = &app;
+        async move {
+            let body = app.get_ok(key, &format!("/images?{filters}")).await;
+            body["pagination"]["total"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(total("tags=label00,label01").await, 2);
+    assert_eq!(total("tags=label00,label39").await, 1);
+    assert_eq!(total("tags=label00&excludeTags=label39").await, 1);
+    assert_eq!(total("tags=label01,label00&excludeTags=label02").await, 1);
+    assert_eq!(total("tags=label05&excludeTags=label00").await, 0);
+    // Down to two tags: the item's links carry its tag set again.
+    let fewer = json!({"tags": ["label00", "label39"]});
+    assert_eq!(app.patch(key, &path, fewer).await.status(), 200);
+    assert_eq!(total("tags=label00,label39").await, 1);
+    assert_eq!(total("tags=label00,label01").await, 1);
+    assert_eq!(total("tags=label00&excludeTags=label01").await, 1);
+    assert_eq!(total("tags=label00,label05").await, 0);
 }

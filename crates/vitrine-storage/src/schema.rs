@@ -116,6 +116,7 @@ diesel::table! {
         tag_id -> Text,
         status -> Text,
         created_at -> Timestamp,
+        tag_set -> Nullable<Text>,
     }
 }
 

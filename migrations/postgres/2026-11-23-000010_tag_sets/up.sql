@@ -1,0 +1,38 @@
+-- Tags that narrow a listing, answered from one tag's links: each link carries all of its
+-- item's tag IDs (` a b c `), so the rarest include tag's links are read and checked for
+-- the other tags on the link itself. A merge join read every link of every tag named:
+-- 78,000 for two tags minus one at a million items, 10-17 ms. NULL when the IDs pass 512
+-- bytes (each of the item's links carries them, so they grow with the square of its tag
+-- count): such a link is checked against `item_tags` instead.
+ALTER TABLE item_tags ADD COLUMN tag_set TEXT COLLATE "C";
+
+CREATE FUNCTION item_tag_set(item TEXT) RETURNS TEXT AS $$
+    SELECT CASE WHEN sum(octet_length(tag_id) + 1) + 1 <= 512
+                THEN ' ' || string_agg(tag_id, ' ') || ' ' END
+    FROM item_tags WHERE item_id = item
+$$ LANGUAGE sql STABLE;
+
+CREATE FUNCTION item_tags_set_track() RETURNS trigger AS $$
+DECLARE
+    item TEXT := CASE WHEN TG_OP = 'DELETE' THEN OLD.item_id ELSE NEW.item_id END;
+BEGIN
+    -- One change of an item's tags at a time: the update below then runs after any other
+    -- transaction's change has committed, and sees its links.
+    PERFORM 1 FROM items WHERE id = item FOR UPDATE;
+    UPDATE item_tags SET tag_set = item_tag_set(item) WHERE item_id = item;
+    RETURN NULL;
+END
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER item_tags_set AFTER INSERT OR DELETE ON item_tags
+    FOR EACH ROW EXECUTE FUNCTION item_tags_set_track();
+
+UPDATE item_tags SET tag_set = sets.tag_set
+FROM (SELECT item_id,
+             CASE WHEN sum(octet_length(tag_id) + 1) + 1 <= 512
+                  THEN ' ' || string_agg(tag_id, ' ') || ' ' END AS tag_set
+      FROM item_tags GROUP BY item_id) AS sets
+WHERE sets.item_id = item_tags.item_id;
+
+DROP INDEX item_tags_tag;
+CREATE INDEX item_tags_tag ON item_tags (tag_id, status, item_id) INCLUDE (created_at, tag_set);
