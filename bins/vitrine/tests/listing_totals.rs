@@ -12,6 +12,7 @@ backend_tests!(
     searches_of_several_words,
     size_totals_follow_every_change,
     items_with_many_tags_match_like_the_rest,
+    tag_changes_at_once_keep_every_tag_set_whole,
 );
 
 /// Totals come from counters kept by triggers; every write path must keep them exact.
@@ -317,4 +318,46 @@ async fn items_with_many_tags_match_like_the_rest(app: TestApp) {
     assert_eq!(total("tags=label00,label01").await, 1);
     assert_eq!(total("tags=label00&excludeTags=label01").await, 1);
     assert_eq!(total("tags=label00,label05").await, 0);
+}
+
+/// Each link's tag set is rewritten whenever its item's tags change. Requests that tag the
+/// same items at once, in opposite orders, must all succeed and leave every set whole.
+async fn tag_changes_at_once_keep_every_tag_set_whole(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = &alice.key;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let item = app.upload_ok(key, "x.png", fixtures::png(20 + i, 20)).await;
+        ids.push(item["id"].as_str().unwrap().to_owned());
+    }
+    let requests = (0..8).map(|i| {
+        let mut order = ids.clone();
+        if i % 2 == 1 {
+            order.reverse();
+        }
+        let body = json!({"itemIds": order, "tags": [format!("c{i}")]});
+        let app = &app;
+        async move {
+            app.post(key, "/api/v1/gallery/bulk/tag", body)
+                .await
+                .status()
+        }
+    });
+    for status in futures::future::join_all(requests).await {
+        assert_eq!(status, 200);
+    }
+    let total = |path: String| {
+        let app = &app;
+        async move {
+            app.get_ok(key, &path).await["pagination"]["total"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let every: Vec<String> = (0..8).map(|i| format!("c{i}")).collect();
+    assert_eq!(total(format!("/images?tags={}", every.join(","))).await, 3);
+    for i in 0..8 {
+        let path = format!("/images?tags=c{i}&excludeTags=c{}", (i + 1) % 8);
+        assert_eq!(total(path.clone()).await, 0, "{path}");
+    }
 }

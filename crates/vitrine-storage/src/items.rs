@@ -464,7 +464,12 @@ impl ItemRepository for Db {
     }
 
     async fn add_tags(&self, owner: &UserId, ids: &[ItemId], tags: &[String]) -> Result<()> {
-        let (owner, ids, tags) = (owner.to_string(), ids.to_vec(), tags.to_vec());
+        let (owner, mut ids, tags) = (owner.to_string(), ids.to_vec(), tags.to_vec());
+        // In one order: on PostgreSQL each item's tag change locks the item (to keep its
+        // links' tag sets whole), and two bulk changes taking items in opposite orders
+        // would deadlock.
+        ids.sort();
+        ids.dedup();
         self.write(move |conn| {
             require_owned(conn, &owner, &ids)?;
             for id in &ids {

@@ -17,8 +17,10 @@ DECLARE
     item TEXT := CASE WHEN TG_OP = 'DELETE' THEN OLD.item_id ELSE NEW.item_id END;
 BEGIN
     -- One change of an item's tags at a time: the update below then runs after any other
-    -- transaction's change has committed, and sees its links.
-    PERFORM 1 FROM items WHERE id = item FOR UPDATE;
+    -- transaction's change has committed, and sees its links. NO KEY UPDATE: a plain
+    -- FOR UPDATE also waits for the key-share lock each new link's foreign key takes on
+    -- the item, and two transactions tagging one item deadlocked.
+    PERFORM 1 FROM items WHERE id = item FOR NO KEY UPDATE;
     UPDATE item_tags SET tag_set = item_tag_set(item) WHERE item_id = item;
     RETURN NULL;
 END
