@@ -464,15 +464,16 @@ impl ItemRepository for Db {
     }
 
     async fn add_tags(&self, owner: &UserId, ids: &[ItemId], tags: &[String]) -> Result<()> {
-        let (owner, mut ids, tags) = (owner.to_string(), ids.to_vec(), tags.to_vec());
-        // In one order: on PostgreSQL each item's tag change locks the item (to keep its
-        // links' tag sets whole), and two bulk changes taking items in opposite orders
-        // would deadlock.
-        ids.sort();
-        ids.dedup();
+        let (owner, ids, tags) = (owner.to_string(), ids.to_vec(), tags.to_vec());
         self.write(move |conn| {
             require_owned(conn, &owner, &ids)?;
-            for id in &ids {
+            // In one order: on PostgreSQL each item's tag change locks the item (to keep
+            // its links' tag sets whole), and two bulk changes taking items in opposite
+            // orders would deadlock.
+            let mut in_order: Vec<&ItemId> = ids.iter().collect();
+            in_order.sort();
+            in_order.dedup();
+            for id in in_order {
                 attach_tags(conn, &owner, id.as_str(), &tags)?;
             }
             Ok(())

@@ -170,10 +170,7 @@ pub(crate) fn words_page(
     let names_only = search.scope == SearchScope::NamesOrTag;
     let terms = Term::all(&search.words);
     let rarest = rarest(conn, &terms)?;
-    let mut driver = Term {
-        word: terms[rarest].word.clone(),
-        prefix: terms[rarest].prefix,
-    };
+    let mut driver = terms[rarest].clone();
     if let (true, Some(status)) = (driver.prefix, query.status) {
         match words_starting(conn, owner, status, &driver.word)? {
             Some((first, last)) if first == last => driver = Term::whole(first),
@@ -309,7 +306,7 @@ fn words_starting(
 }
 
 /// A word of a search: whole, or (the last) the start of one.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Term {
     word: String,
     prefix: bool,
