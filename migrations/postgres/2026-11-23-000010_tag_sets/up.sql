@@ -15,13 +15,17 @@ $$ LANGUAGE sql STABLE;
 CREATE FUNCTION item_tags_set_track() RETURNS trigger AS $$
 DECLARE
     item TEXT := CASE WHEN TG_OP = 'DELETE' THEN OLD.item_id ELSE NEW.item_id END;
+    tags TEXT;
 BEGIN
     -- One change of an item's tags at a time: the update below then runs after any other
     -- transaction's change has committed, and sees its links. NO KEY UPDATE: a plain
     -- FOR UPDATE also waits for the key-share lock each new link's foreign key takes on
     -- the item, and two transactions tagging one item deadlocked.
     PERFORM 1 FROM items WHERE id = item FOR NO KEY UPDATE;
-    UPDATE item_tags SET tag_set = item_tag_set(item) WHERE item_id = item;
+    tags := item_tag_set(item);
+    -- Only the links whose set changes: past the size limit every set stays NULL, and
+    -- adding a 100th tag rewrites one link, not a hundred.
+    UPDATE item_tags SET tag_set = tags WHERE item_id = item AND tag_set IS DISTINCT FROM tags;
     RETURN NULL;
 END
 $$ LANGUAGE plpgsql;
