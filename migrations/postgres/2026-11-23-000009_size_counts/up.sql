@@ -13,7 +13,7 @@ CREATE TABLE item_size_counts (
 
 -- A size cut to its two leading decimal digits (1,234,567 -> 1,200,000; below 100, the
 -- size itself): 90 classes per power of ten, each a tenth or less of its size wide.
--- `listing::size_class` is the same function; the two must agree.
+-- `size_total::size_class` is the same function; the two must agree.
 CREATE FUNCTION size_class(size BIGINT) RETURNS BIGINT AS $$
     SELECT CASE WHEN size < 100 THEN size
                 ELSE (left(size::text, 2) || repeat('0', length(size::text) - 2))::bigint END

@@ -2,5 +2,5 @@ DROP INDEX item_tags_tag;
 CREATE INDEX item_tags_tag ON item_tags (tag_id, status, item_id) INCLUDE (created_at);
 DROP TRIGGER item_tags_set ON item_tags;
 DROP FUNCTION item_tags_set_track();
-DROP FUNCTION item_tag_set(TEXT);
+DROP VIEW item_tag_sets;
 ALTER TABLE item_tags DROP COLUMN tag_set;

@@ -6,11 +6,13 @@
 -- count): such a link is checked against `item_tags` instead.
 ALTER TABLE item_tags ADD COLUMN tag_set TEXT COLLATE "C";
 
-CREATE FUNCTION item_tag_set(item TEXT) RETURNS TEXT AS $$
-    SELECT CASE WHEN sum(octet_length(tag_id) + 1) + 1 <= 512
-                THEN ' ' || string_agg(tag_id, ' ') || ' ' END
-    FROM item_tags WHERE item_id = item
-$$ LANGUAGE sql STABLE;
+-- Each item's set, the trigger's and the backfill's one definition. A lookup by item_id
+-- is pushed into the view and reads only that item's links.
+CREATE VIEW item_tag_sets AS
+SELECT item_id,
+       CASE WHEN sum(octet_length(tag_id) + 1) + 1 <= 512
+            THEN ' ' || string_agg(tag_id, ' ') || ' ' END AS tag_set
+FROM item_tags GROUP BY item_id;
 
 CREATE FUNCTION item_tags_set_track() RETURNS trigger AS $$
 DECLARE
@@ -22,7 +24,7 @@ BEGIN
     -- FOR UPDATE also waits for the key-share lock each new link's foreign key takes on
     -- the item, and two transactions tagging one item deadlocked.
     PERFORM 1 FROM items WHERE id = item FOR NO KEY UPDATE;
-    tags := item_tag_set(item);
+    SELECT tag_set INTO tags FROM item_tag_sets WHERE item_id = item;
     -- Only the links whose set changes: past the size limit every set stays NULL, and
     -- adding a 100th tag rewrites one link, not a hundred.
     UPDATE item_tags SET tag_set = tags WHERE item_id = item AND tag_set IS DISTINCT FROM tags;
@@ -34,11 +36,7 @@ CREATE TRIGGER item_tags_set AFTER INSERT OR DELETE ON item_tags
     FOR EACH ROW EXECUTE FUNCTION item_tags_set_track();
 
 UPDATE item_tags SET tag_set = sets.tag_set
-FROM (SELECT item_id,
-             CASE WHEN sum(octet_length(tag_id) + 1) + 1 <= 512
-                  THEN ' ' || string_agg(tag_id, ' ') || ' ' END AS tag_set
-      FROM item_tags GROUP BY item_id) AS sets
-WHERE sets.item_id = item_tags.item_id;
+FROM item_tag_sets AS sets WHERE sets.item_id = item_tags.item_id;
 
 DROP INDEX item_tags_tag;
 CREATE INDEX item_tags_tag ON item_tags (tag_id, status, item_id) INCLUDE (created_at, tag_set);

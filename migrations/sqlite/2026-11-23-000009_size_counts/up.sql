@@ -10,52 +10,38 @@ CREATE TABLE item_size_counts (
     PRIMARY KEY (user_id, status, kind, size_class)
 );
 
--- A class is the size cut to its two leading decimal digits (1,234,567 -> 1,200,000;
--- below 100, the size itself), written out in each trigger since SQLite has no stored
--- functions. `listing::size_class` is the same function; they must agree.
+-- The size cut to its two leading decimal digits (1,234,567 -> 1,200,000; below 100, the
+-- size itself), computed when read and never stored. `size_total::size_class` is the same
+-- function; the two must agree.
+ALTER TABLE items ADD COLUMN size_class INTEGER GENERATED ALWAYS AS (
+    CASE WHEN size < 100 THEN size
+         ELSE CAST(substr(CAST(size AS TEXT), 1, 2)
+              || substr('00000000000000000000', 1, length(CAST(size AS TEXT)) - 2)
+              AS INTEGER) END
+) VIRTUAL;
+
 CREATE TRIGGER item_size_counts_insert AFTER INSERT ON items BEGIN
     INSERT INTO item_size_counts (user_id, status, kind, size_class, n)
-    VALUES (NEW.user_id, NEW.status, NEW.kind,
-            CASE WHEN NEW.size < 100 THEN NEW.size
-                 ELSE CAST(substr(CAST(NEW.size AS TEXT), 1, 2)
-                      || substr('00000000000000000000', 1, length(CAST(NEW.size AS TEXT)) - 2)
-                      AS INTEGER) END,
-            1)
+    VALUES (NEW.user_id, NEW.status, NEW.kind, NEW.size_class, 1)
     ON CONFLICT (user_id, status, kind, size_class) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER item_size_counts_delete AFTER DELETE ON items BEGIN
     UPDATE item_size_counts SET n = n - 1
     WHERE user_id = OLD.user_id AND status = OLD.status AND kind = OLD.kind
-      AND size_class = CASE WHEN OLD.size < 100 THEN OLD.size
-                 ELSE CAST(substr(CAST(OLD.size AS TEXT), 1, 2)
-                      || substr('00000000000000000000', 1, length(CAST(OLD.size AS TEXT)) - 2)
-                      AS INTEGER) END;
+      AND size_class = OLD.size_class;
 END;
 
 CREATE TRIGGER item_size_counts_update AFTER UPDATE OF user_id, status, kind, size ON items
 BEGIN
     UPDATE item_size_counts SET n = n - 1
     WHERE user_id = OLD.user_id AND status = OLD.status AND kind = OLD.kind
-      AND size_class = CASE WHEN OLD.size < 100 THEN OLD.size
-                 ELSE CAST(substr(CAST(OLD.size AS TEXT), 1, 2)
-                      || substr('00000000000000000000', 1, length(CAST(OLD.size AS TEXT)) - 2)
-                      AS INTEGER) END;
+      AND size_class = OLD.size_class;
     INSERT INTO item_size_counts (user_id, status, kind, size_class, n)
-    VALUES (NEW.user_id, NEW.status, NEW.kind,
-            CASE WHEN NEW.size < 100 THEN NEW.size
-                 ELSE CAST(substr(CAST(NEW.size AS TEXT), 1, 2)
-                      || substr('00000000000000000000', 1, length(CAST(NEW.size AS TEXT)) - 2)
-                      AS INTEGER) END,
-            1)
+    VALUES (NEW.user_id, NEW.status, NEW.kind, NEW.size_class, 1)
     ON CONFLICT (user_id, status, kind, size_class) DO UPDATE SET n = n + 1;
 END;
 
 INSERT INTO item_size_counts (user_id, status, kind, size_class, n)
-SELECT user_id, status, kind,
-       CASE WHEN size < 100 THEN size
-            ELSE CAST(substr(CAST(size AS TEXT), 1, 2)
-                 || substr('00000000000000000000', 1, length(CAST(size AS TEXT)) - 2)
-                 AS INTEGER) END AS size_class,
-       count(*)
+SELECT user_id, status, kind, size_class, count(*)
 FROM items GROUP BY user_id, status, kind, size_class;
