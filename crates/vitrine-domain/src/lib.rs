@@ -12,6 +12,7 @@ pub mod organise;
 pub mod ports;
 pub mod shares;
 pub mod tags;
+pub mod tx;
 pub mod user;
 
 pub use error::{DomainError, FieldError, Result};

@@ -399,10 +399,16 @@ impl Library {
     pub async fn empty_trash(&self, who: &Principal) -> Result<usize> {
         who.require(Scope::MediaDelete)?;
         let ids = self.items.trashed_ids(&who.user.id).await?;
+        let mut purged = 0;
         for id in &ids {
-            self.purge_owned(&who.user.id, id).await?;
+            // Gone already (another request emptied the trash) or restored meanwhile.
+            match self.purge_owned(&who.user.id, id, true).await {
+                Ok(()) => purged += 1,
+                Err(DomainError::NotFound(_)) => {}
+                Err(err) => return Err(err),
+            }
         }
-        Ok(ids.len())
+        Ok(purged)
     }
 
     /// Purges items of every user that were trashed before `cutoff`, in batches; the
@@ -416,7 +422,7 @@ impl Library {
                 return Ok(purged);
             }
             for (owner, id) in &batch {
-                match self.purge_owned(owner, id).await {
+                match self.purge_owned(owner, id, true).await {
                     Ok(()) => purged += 1,
                     Err(DomainError::NotFound(_)) => {}
                     Err(err) => return Err(err),
@@ -430,8 +436,13 @@ impl Library {
         now() - chrono::Duration::days(i64::from(self.limits.trash_retention_days))
     }
 
-    async fn purge_owned(&self, owner: &crate::UserId, id: &ItemId) -> Result<()> {
-        for key in self.items.purge_item(owner, id).await? {
+    async fn purge_owned(
+        &self,
+        owner: &crate::UserId,
+        id: &ItemId,
+        only_if_trashed: bool,
+    ) -> Result<()> {
+        for key in self.items.purge_item(owner, id, only_if_trashed).await? {
             self.discard_key(&key).await;
         }
         Ok(())
@@ -442,7 +453,7 @@ impl Library {
     /// sweeper, never a row without bytes.
     pub async fn purge(&self, who: &Principal, id: &ItemId) -> Result<()> {
         who.require(Scope::MediaDelete)?;
-        self.purge_owned(&who.user.id, id).await
+        self.purge_owned(&who.user.id, id, false).await
     }
 
     /// Stored bytes (an original or a variant), whole or the `range` of them. The caller

@@ -3,13 +3,17 @@
 //! Every item sits in exactly one folder (the root when `folder` is `None`); folders nest.
 //! Collections are named sets: an item may be in any number of them (spec 5's album).
 
+mod tree;
+
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 
+pub use self::tree::FolderTree;
+use crate::clock::Clock;
 use crate::item::Item;
-use crate::library::now;
 use crate::ports::{CollectionRepository, FolderRepository};
+use crate::tx::{Lock, Transactions};
 use crate::user::{Principal, Scope};
 use crate::{CollectionId, DomainError, FieldError, FolderId, ItemId, Result, UserId};
 
@@ -66,15 +70,23 @@ pub struct CollectionChange {
     pub description: Option<Option<String>>,
 }
 
-/// The folder use cases.
+/// The folder use cases. Every change to a tree runs in one transaction holding that
+/// owner's tree lock: the rules below read the whole tree, and nothing may move between
+/// their reading and the write.
 #[derive(Clone)]
 pub struct Folders {
     repo: Arc<dyn FolderRepository>,
+    tx: Arc<dyn Transactions>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Folders {
-    pub fn new(repo: Arc<dyn FolderRepository>) -> Self {
-        Self { repo }
+    pub fn new(
+        repo: Arc<dyn FolderRepository>,
+        tx: Arc<dyn Transactions>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { repo, tx, clock }
     }
 
     pub async fn list(&self, who: &Principal) -> Result<Vec<Folder>> {
@@ -87,6 +99,7 @@ impl Folders {
         self.repo.folder(&who.user.id, id).await
     }
 
+    /// A new folder under `parent` (`None`: the root), its name unique among its siblings.
     pub async fn create(
         &self,
         who: &Principal,
@@ -94,34 +107,82 @@ impl Folders {
         parent: Option<FolderId>,
     ) -> Result<Folder> {
         who.require(Scope::MediaWrite)?;
+        let now = self.clock.now();
         let folder = Folder {
             id: FolderId::generate(),
             owner: who.user.id.clone(),
             parent,
             name: clean_name(name)?,
             item_count: 0,
-            created_at: now(),
-            updated_at: now(),
+            created_at: now,
+            updated_at: now,
         };
-        self.repo.insert_folder(folder).await
+        self.tx
+            .write(move |tx| {
+                tx.lock(&Lock::FolderTree(folder.owner.clone()))?;
+                let tree = FolderTree::new(tx.folder_tree(&folder.owner)?);
+                tree.check_place(None, folder.parent.as_ref(), &folder.name)?;
+                tx.insert_folder(&folder)?;
+                Ok(folder)
+            })
+            .await
     }
 
-    /// Renames and/or moves a folder. Moving it into itself or its own subtree is refused
-    /// (checked by the repository inside the write, so two moves cannot make a cycle).
+    /// Renames and/or moves a folder. Moving it into itself or its own subtree, deeper
+    /// than [`MAX_FOLDER_DEPTH`], or beside a folder named alike is refused.
     pub async fn change(
         &self,
         who: &Principal,
         id: &FolderId,
-        mut change: FolderChange,
+        change: FolderChange,
     ) -> Result<Folder> {
         who.require(Scope::MediaWrite)?;
-        change.name = change.name.as_deref().map(clean_name).transpose()?;
-        self.repo.update_folder(&who.user.id, id, change).await
+        let name = change.name.as_deref().map(clean_name).transpose()?;
+        let (owner, id, now) = (who.user.id.clone(), id.clone(), self.clock.now());
+        self.tx
+            .write(move |tx| {
+                tx.lock(&Lock::FolderTree(owner.clone()))?;
+                let mut folder = tx.folder(&owner, &id)?;
+                if let Some(parent) = change.parent {
+                    folder.parent = parent;
+                }
+                if let Some(name) = name {
+                    folder.name = name;
+                }
+                let tree = FolderTree::new(tx.folder_tree(&owner)?);
+                tree.check_place(Some(&id), folder.parent.as_ref(), &folder.name)?;
+                folder.updated_at = now;
+                tx.save_folder(&folder)?;
+                Ok(folder)
+            })
+            .await
     }
 
+    /// Deletes a folder: only an empty one, or with its items and subfolders moved to its
+    /// parent first (refused when a subfolder's name is taken there).
     pub async fn delete(&self, who: &Principal, id: &FolderId, how: FolderDelete) -> Result<()> {
         who.require(Scope::MediaDelete)?;
-        self.repo.delete_folder(&who.user.id, id, how).await
+        let (owner, id) = (who.user.id.clone(), id.clone());
+        self.tx
+            .write(move |tx| {
+                tx.lock(&Lock::FolderTree(owner.clone()))?;
+                let folder = tx.folder(&owner, &id)?;
+                let (items, children) = tx.folder_contents(&owner, &id)?;
+                match how {
+                    FolderDelete::OnlyEmpty if items > 0 || children > 0 => {
+                        return Err(DomainError::Conflict(format!(
+                            "the folder is not empty ({items} items, {children} folders): \
+                             empty it first or delete with moveContents=true"
+                        )));
+                    }
+                    FolderDelete::OnlyEmpty => {}
+                    FolderDelete::MoveContentsToParent => {
+                        FolderTree::new(tx.folder_tree(&owner)?).check_children_move_up(&id)?;
+                    }
+                }
+                tx.delete_folder(&owner, &id, folder.parent.as_ref())
+            })
+            .await
     }
 }
 
@@ -129,11 +190,17 @@ impl Folders {
 #[derive(Clone)]
 pub struct Collections {
     repo: Arc<dyn CollectionRepository>,
+    tx: Arc<dyn Transactions>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Collections {
-    pub fn new(repo: Arc<dyn CollectionRepository>) -> Self {
-        Self { repo }
+    pub fn new(
+        repo: Arc<dyn CollectionRepository>,
+        tx: Arc<dyn Transactions>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { repo, tx, clock }
     }
 
     pub async fn list(&self, who: &Principal) -> Result<Vec<Collection>> {
@@ -159,14 +226,15 @@ impl Collections {
         description: Option<String>,
     ) -> Result<Collection> {
         who.require(Scope::MediaWrite)?;
+        let now = self.clock.now();
         let collection = Collection {
             id: CollectionId::generate(),
             owner: who.user.id.clone(),
             name: clean_name(name)?,
             description: clean_description(description)?,
             item_count: 0,
-            created_at: now(),
-            updated_at: now(),
+            created_at: now,
+            updated_at: now,
         };
         self.repo.insert_collection(collection).await
     }
@@ -175,12 +243,27 @@ impl Collections {
         &self,
         who: &Principal,
         id: &CollectionId,
-        mut change: CollectionChange,
+        change: CollectionChange,
     ) -> Result<Collection> {
         who.require(Scope::MediaWrite)?;
-        change.name = change.name.as_deref().map(clean_name).transpose()?;
-        change.description = change.description.map(clean_description).transpose()?;
-        self.repo.update_collection(&who.user.id, id, change).await
+        let name = change.name.as_deref().map(clean_name).transpose()?;
+        let description = change.description.map(clean_description).transpose()?;
+        let (owner, id, now) = (who.user.id.clone(), id.clone(), self.clock.now());
+        // Locked while it changes, so that two edits of different fields both stay.
+        self.tx
+            .write(move |tx| {
+                let mut collection = tx.collection_for_update(&owner, &id)?;
+                if let Some(name) = name {
+                    collection.name = name;
+                }
+                if let Some(description) = description {
+                    collection.description = description;
+                }
+                collection.updated_at = now;
+                tx.save_collection(&collection)?;
+                Ok(collection)
+            })
+            .await
     }
 
     /// Deletes the collection; its items stay in the library.

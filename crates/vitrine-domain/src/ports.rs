@@ -13,7 +13,7 @@ use crate::item::{
     StoredBlob,
 };
 use crate::limits::ImageLimits;
-use crate::organise::{Collection, CollectionChange, Folder, FolderChange, FolderDelete};
+use crate::organise::{Collection, Folder};
 use crate::shares::{Share, ShareTarget};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
 use crate::{CollectionId, FolderId, ItemId, Result, UserId};
@@ -133,6 +133,8 @@ pub trait JobRepository: Send + Sync {
     ) -> Result<Option<MediaJob>>;
     /// Records the outcome on the item (variants counted in its owner's usage) and marks
     /// the job completed, in one transaction. Returns redundant object keys to delete.
+    /// `Conflict`, changing nothing, when the claim that made `job` no longer holds it
+    /// (its lease ran out and the job was claimed again); `fail_job` likewise.
     async fn finish_job(
         &self,
         job: &MediaJob,
@@ -227,26 +229,22 @@ pub trait ItemRepository: Send + Sync {
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
     /// The perceptual hashes of the owner's active items that have one.
     async fn perceptual_hashes(&self, owner: &UserId) -> Result<Vec<(ItemId, String)>>;
-    /// Deletes the item's rows for good and releases its quota and its blob reference.
-    /// Returns the object key to delete when no other item uses those bytes any more.
+    /// Deletes the item's rows for good and releases its quota and its blob reference;
+    /// with `only_if_trashed`, only while it is in the trash (`NotFound` once restored).
+    /// Two purges of one item never both release it: the second finds it gone.
     /// Returns the object keys (original and variants) no other item uses any more.
-    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Vec<String>>;
+    async fn purge_item(
+        &self,
+        owner: &UserId,
+        id: &ItemId,
+        only_if_trashed: bool,
+    ) -> Result<Vec<String>>;
 }
 
 #[async_trait]
 pub trait FolderRepository: Send + Sync {
     async fn folders(&self, owner: &UserId) -> Result<Vec<Folder>>;
     async fn folder(&self, owner: &UserId, id: &FolderId) -> Result<Folder>;
-    /// Inserts a folder; its parent must be the owner's, its name unique among siblings.
-    async fn insert_folder(&self, folder: Folder) -> Result<Folder>;
-    /// Renames or moves; refuses a move into the folder's own subtree with `Conflict`.
-    async fn update_folder(
-        &self,
-        owner: &UserId,
-        id: &FolderId,
-        change: FolderChange,
-    ) -> Result<Folder>;
-    async fn delete_folder(&self, owner: &UserId, id: &FolderId, how: FolderDelete) -> Result<()>;
 }
 
 #[async_trait]
@@ -254,12 +252,6 @@ pub trait CollectionRepository: Send + Sync {
     async fn collections(&self, owner: &UserId) -> Result<Vec<Collection>>;
     async fn collection(&self, owner: &UserId, id: &CollectionId) -> Result<Collection>;
     async fn insert_collection(&self, collection: Collection) -> Result<Collection>;
-    async fn update_collection(
-        &self,
-        owner: &UserId,
-        id: &CollectionId,
-        change: CollectionChange,
-    ) -> Result<Collection>;
     async fn delete_collection(&self, owner: &UserId, id: &CollectionId) -> Result<()>;
     /// The collection's active items, newest first.
     async fn collection_items(&self, owner: &UserId, id: &CollectionId) -> Result<Vec<Item>>;

@@ -5,14 +5,16 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::item::{Item, ItemStatus};
 use vitrine_domain::library::now;
-use vitrine_domain::organise::{Collection, CollectionChange};
+use vitrine_domain::organise::Collection;
 use vitrine_domain::ports::CollectionRepository;
+use vitrine_domain::tx::CollectionSteps;
 use vitrine_domain::{CollectionId, DomainError, ItemId, Result, UserId};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::items::require_owned;
 use crate::schema::{collection_items, collections, items};
+use crate::tx::TxConn;
 use crate::Db;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -123,30 +125,6 @@ impl CollectionRepository for Db {
         .await
     }
 
-    async fn update_collection(
-        &self,
-        owner: &UserId,
-        id: &CollectionId,
-        change: CollectionChange,
-    ) -> Result<Collection> {
-        let (owner, id) = (owner.to_string(), id.to_string());
-        self.write(move |conn| {
-            let current = load(conn, &owner, &id)?;
-            let name = change.name.unwrap_or(current.name);
-            let description = change.description.unwrap_or(current.description);
-            diesel::update(collections::table.find(&id))
-                .set((
-                    collections::name.eq(name),
-                    collections::description.eq(description),
-                    collections::updated_at.eq(now()),
-                ))
-                .execute(conn)
-                .map_err(query_err)?;
-            load(conn, &owner, &id)
-        })
-        .await
-    }
-
     async fn delete_collection(&self, owner: &UserId, id: &CollectionId) -> Result<()> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
@@ -235,5 +213,36 @@ impl CollectionRepository for Db {
             load(conn, &owner, &id)
         })
         .await
+    }
+}
+
+impl CollectionSteps for TxConn<'_> {
+    fn collection_for_update(&mut self, owner: &UserId, id: &CollectionId) -> Result<Collection> {
+        // SQLite's write transactions already run one at a time.
+        if let AnyConnection::Pg(pg) = &mut *self.conn {
+            collections::table
+                .find(id.as_str())
+                .select(collections::id)
+                .for_update()
+                .load::<String>(pg)
+                .map_err(query_err)?;
+        }
+        load(self.conn, owner.as_str(), id.as_str())
+    }
+
+    fn save_collection(&mut self, collection: &Collection) -> Result<()> {
+        diesel::update(
+            collections::table
+                .find(collection.id.as_str())
+                .filter(collections::user_id.eq(collection.owner.as_str())),
+        )
+        .set((
+            collections::name.eq(&collection.name),
+            collections::description.eq(&collection.description),
+            collections::updated_at.eq(collection.updated_at),
+        ))
+        .execute(self.conn)
+        .map_err(query_err)?;
+        Ok(())
     }
 }

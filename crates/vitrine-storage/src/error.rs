@@ -21,14 +21,32 @@ pub enum StorageError {
     Pool(#[from] diesel::r2d2::PoolError),
 }
 
+/// What a client is told when a unique index refuses a write.
+pub const UNIQUE_CONFLICT: &str =
+    "it conflicts with a record that already exists; nothing was changed";
+/// What a client is told when a foreign key refuses a write.
+pub const REFERENCE_CONFLICT: &str =
+    "it refers to a record that no longer exists; nothing was changed";
+
 impl From<StorageError> for DomainError {
     fn from(err: StorageError) -> Self {
         match err {
             StorageError::Query(DieselError::NotFound) => DomainError::NotFound("record"),
-            StorageError::Query(DieselError::DatabaseError(
-                DatabaseErrorKind::UniqueViolation,
-                info,
-            )) => DomainError::Conflict(format!("already exists ({})", info.message())),
+            // A constraint caught what a rule should have: the client hears a fixed
+            // message, never the database's own text (it names tables and values).
+            StorageError::Query(DieselError::DatabaseError(kind, info))
+                if matches!(
+                    kind,
+                    DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::ForeignKeyViolation
+                ) =>
+            {
+                tracing::warn!(constraint = ?info.constraint_name(), error = info.message(), "constraint violation");
+                let message = match kind {
+                    DatabaseErrorKind::UniqueViolation => UNIQUE_CONFLICT,
+                    _ => REFERENCE_CONFLICT,
+                };
+                DomainError::Conflict(message.to_owned())
+            }
             other => DomainError::Internal(other.to_string()),
         }
     }

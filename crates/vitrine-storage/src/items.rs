@@ -542,17 +542,33 @@ impl ItemRepository for Db {
         .await
     }
 
-    async fn purge_item(&self, owner: &UserId, id: &ItemId) -> Result<Vec<String>> {
+    async fn purge_item(
+        &self,
+        owner: &UserId,
+        id: &ItemId,
+        only_if_trashed: bool,
+    ) -> Result<Vec<String>> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
-            let (blob_id, size): (String, i64) = items::table
+            // Locked first: a second purge of the same item waits here, then finds it
+            // gone, instead of releasing its variants and blob a second time.
+            let found = items::table
                 .filter(items::id.eq(&id))
                 .filter(items::user_id.eq(&owner))
-                .select((items::blob_id, items::size))
-                .first(conn)
-                .optional()
-                .map_err(query_err)?
-                .ok_or(DomainError::NotFound("item"))?;
+                .select((items::blob_id, items::size, items::status));
+            let found: Option<(String, i64, String)> = match conn {
+                AnyConnection::Pg(pg) => found.for_update().first(pg).optional(),
+                AnyConnection::Sqlite(sqlite) => found.first(sqlite).optional(),
+            }
+            .map_err(query_err)?;
+            let (blob_id, size) = match found {
+                Some((blob_id, size, status))
+                    if !only_if_trashed || status == ItemStatus::Trash.as_str() =>
+                {
+                    (blob_id, size)
+                }
+                _ => return Err(DomainError::NotFound("item")),
+            };
             let (variant_bytes, mut freed) = crate::variants::release_variants(conn, &id)?;
             diesel::delete(items::table.find(&id))
                 .execute(conn)

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
 use vitrine_domain::item::{MediaJob, ProcessedMedia, Processing};
 use vitrine_domain::ports::JobRepository;
-use vitrine_domain::{ItemId, Result};
+use vitrine_domain::{DomainError, ItemId, Result};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
@@ -66,6 +66,20 @@ fn claim_sql(skip_locked: bool) -> String {
     )
 }
 
+/// Why a worker's result was not recorded.
+pub const LEASE_LOST: &str = "the job's lease ran out and another worker took it over";
+
+/// The job's row while the claim that made `job` still holds it: every claim counts an
+/// attempt, so a later claim changes `attempts`.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn still_held<'a>(id: &'a str, attempts: i32) -> _ {
+    let processing: &'static str = Processing::Processing.as_str();
+    media_jobs::table
+        .find(id)
+        .filter(media_jobs::status.eq(processing))
+        .filter(media_jobs::attempts.eq(attempts))
+}
+
 fn set_item_processing(conn: &mut AnyConnection, item_id: &str, state: Processing) -> Result<()> {
     diesel::update(items::table.find(item_id))
         .set(items::processing.eq(state.as_str()))
@@ -113,6 +127,21 @@ impl JobRepository for Db {
     ) -> Result<Vec<String>> {
         let job = job.clone();
         self.write(move |conn| {
+            // First, and only while the lease is still this worker's: a worker whose lease
+            // ran out must not write over the result of the one that took the job over.
+            let held = diesel::update(still_held(&job.id, job.attempts))
+                .set((
+                    media_jobs::status.eq(Processing::Completed.as_str()),
+                    media_jobs::lease_until.eq(None::<NaiveDateTime>),
+                    media_jobs::error.eq(None::<String>),
+                    media_jobs::duration_ms.eq(Some(duration_ms)),
+                    media_jobs::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .map_err(query_err)?;
+            if held == 0 {
+                return Err(DomainError::Conflict(LEASE_LOST.to_owned()));
+            }
             let item_id = job.item.to_string();
             let owner: String = items::table
                 .find(&item_id)
@@ -151,16 +180,6 @@ impl JobRepository for Db {
                     .execute(conn)
                     .map_err(query_err)?;
             }
-            diesel::update(media_jobs::table.find(&job.id))
-                .set((
-                    media_jobs::status.eq(Processing::Completed.as_str()),
-                    media_jobs::lease_until.eq(None::<NaiveDateTime>),
-                    media_jobs::error.eq(None::<String>),
-                    media_jobs::duration_ms.eq(Some(duration_ms)),
-                    media_jobs::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .map_err(query_err)?;
             Ok(freed)
         })
         .await
@@ -180,7 +199,7 @@ impl JobRepository for Db {
             } else {
                 Processing::Pending
             };
-            diesel::update(media_jobs::table.find(&job.id))
+            let held = diesel::update(still_held(&job.id, job.attempts))
                 .set((
                     media_jobs::status.eq(state.as_str()),
                     media_jobs::lease_until.eq(None::<NaiveDateTime>),
@@ -189,6 +208,9 @@ impl JobRepository for Db {
                 ))
                 .execute(conn)
                 .map_err(query_err)?;
+            if held == 0 {
+                return Err(DomainError::Conflict(LEASE_LOST.to_owned()));
+            }
             set_item_processing(conn, job.item.as_str(), state)
         })
         .await

@@ -11,6 +11,8 @@ mod folders;
 mod items;
 mod jobs;
 mod listing;
+#[cfg(test)]
+mod migration_check;
 mod schema;
 mod settings;
 mod shares;
@@ -18,6 +20,7 @@ mod size_total;
 mod tag_plan;
 mod text_search;
 mod transfer;
+mod tx;
 mod users;
 mod variants;
 

@@ -59,6 +59,13 @@ fn target_columns(target: &ShareTarget) -> (Option<String>, Option<String>) {
     }
 }
 
+fn target_key(target: &ShareTarget) -> String {
+    match target {
+        ShareTarget::Item(id) => format!("item:{id}"),
+        ShareTarget::Collection(id) => format!("collection:{id}"),
+    }
+}
+
 /// Marks the target's live shares revoked.
 fn revoke(
     conn: &mut AnyConnection,
@@ -101,6 +108,10 @@ impl ShareRepository for Db {
         };
         let target = share.target.clone();
         self.write(move |conn| {
+            // Two links made at once for one target: the second waits for the first and
+            // then revokes it, so one stays live (the partial unique indexes of migration
+            // 000011 stand behind this).
+            crate::tx::lock_named(conn, &format!("share-target:{}", target_key(&target)))?;
             revoke(conn, &row.user_id, &target, row.created_at)?;
             diesel::insert_into(shares::table)
                 .values(&row)
@@ -176,20 +187,28 @@ impl ShareRepository for Db {
                 )
                 .execute(conn)
                 .map_err(query_err)?;
-                let counted = diesel::update(share_failures::table.find(bucket))
-                    .set(share_failures::failures.eq(share_failures::failures + 1))
-                    .execute(conn)
-                    .map_err(query_err)?;
-                if counted == 0 {
-                    diesel::insert_into(share_failures::table)
-                        .values((
-                            share_failures::bucket.eq(bucket),
-                            share_failures::window_start.eq(now),
-                            share_failures::failures.eq(1),
-                        ))
-                        .execute(conn)
-                        .map_err(query_err)?;
+                // One statement, so two first failures at once cannot both insert.
+                let row = (
+                    share_failures::bucket.eq(bucket),
+                    share_failures::window_start.eq(now),
+                    share_failures::failures.eq(1),
+                );
+                let bump = share_failures::failures.eq(share_failures::failures + 1);
+                match conn {
+                    AnyConnection::Pg(c) => diesel::insert_into(share_failures::table)
+                        .values(row)
+                        .on_conflict(share_failures::bucket)
+                        .do_update()
+                        .set(bump)
+                        .execute(c),
+                    AnyConnection::Sqlite(c) => diesel::insert_into(share_failures::table)
+                        .values(row)
+                        .on_conflict(share_failures::bucket)
+                        .do_update()
+                        .set(bump)
+                        .execute(c),
                 }
+                .map_err(query_err)?;
             }
             Ok(())
         })

@@ -11,7 +11,7 @@ use super::variants::{Original, Path};
 use super::{now, Library};
 use crate::item::{MediaJob, MediaKind, ProcessedMedia};
 use crate::ports::RenderedVariant;
-use crate::{ItemId, Result};
+use crate::{DomainError, ItemId, Result};
 
 /// Queue priorities: lower runs first.
 pub const FRESH: i32 = 0;
@@ -59,6 +59,11 @@ impl Library {
                             self.discard_key(&key).await;
                         }
                     }
+                    // Another worker holds the job now; its result stands.
+                    Err(DomainError::Conflict(reason)) => {
+                        self.discard_variants(&written).await;
+                        tracing::warn!(job = %job.id, item = %job.item, %reason, "media job result dropped");
+                    }
                     Err(err) => {
                         self.discard_variants(&written).await;
                         self.record_failure(&job, settings, &err.to_string())
@@ -82,7 +87,13 @@ impl Library {
     ) -> Result<()> {
         let give_up = job.attempts >= settings.max_attempts;
         tracing::warn!(job = %job.id, item = %job.item, attempt = job.attempts, give_up, %error, "media job failed");
-        self.jobs.fail_job(job, error, give_up, now()).await
+        match self.jobs.fail_job(job, error, give_up, now()).await {
+            Err(DomainError::Conflict(reason)) => {
+                tracing::warn!(job = %job.id, item = %job.item, %reason, "media job failure dropped");
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     async fn process(&self, job: &MediaJob) -> Result<ProcessedMedia> {
