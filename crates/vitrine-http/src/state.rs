@@ -14,6 +14,7 @@ use vitrine_domain::ports::{
     MediaProber, SettingsRepository, ShareRepository, UserRepository,
 };
 use vitrine_domain::shares::Shares;
+use vitrine_domain::tx::Transactions;
 use vitrine_domain::Result;
 
 use crate::signing::UrlSigner;
@@ -54,6 +55,7 @@ pub trait Repositories:
     + SettingsRepository
     + ShareRepository
     + JobRepository
+    + Transactions
     + Health
     + 'static
 {
@@ -66,6 +68,7 @@ impl<T> Repositories for T where
         + SettingsRepository
         + ShareRepository
         + JobRepository
+        + Transactions
         + Health
         + 'static
 {
@@ -83,6 +86,15 @@ pub struct AppState {
     pub signer: UrlSigner,
     pub tokens: TokenIssuer,
     pub settings: HttpSettings,
+    /// The one clock: signed URLs, tokens and share cookies take their time from it.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// Now, in Unix seconds, from the injected clock.
+    pub fn now_secs(&self) -> i64 {
+        self.clock.now().and_utc().timestamp()
+    }
 }
 
 impl AppState {
@@ -106,20 +118,21 @@ impl AppState {
             db.clone(),
             db.clone(),
             db.clone(),
-            clock,
+            clock.clone(),
             limits.shares.clone(),
         );
         Ok(AppState {
             library: Library::new(db.clone(), db.clone(), blobs, prober, limits),
             shares,
-            folders: Folders::new(db.clone()),
-            collections: Collections::new(db.clone()),
+            folders: Folders::new(db.clone(), db.clone(), clock.clone()),
+            collections: Collections::new(db.clone(), db.clone(), clock.clone()),
             accounts: Accounts::new(db.clone()),
             users: db.clone(),
             health: db,
             signer,
             tokens: TokenIssuer::new(jwt_secret.as_bytes(), settings.token_ttl),
             settings,
+            clock,
         })
     }
 }

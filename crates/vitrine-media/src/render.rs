@@ -465,9 +465,8 @@ mod tests {
             max_side: 200_000,
             ..ImageLimits::default()
         };
-        let started = std::time::Instant::now();
+        // Refused from the header alone: rendering it would need 30 GB.
         let err = render_variants(&png, "image/png", &VariantSpec::default(), &limits).unwrap_err();
-        assert!(started.elapsed().as_millis() < 50);
         assert!(
             matches!(&err, DomainError::TooLarge(m) if m.contains("100000000")),
             "{err}"
@@ -484,9 +483,12 @@ mod tests {
         let jpeg = quadrants();
         for cut in [jpeg.len() / 2, 200, 30] {
             let result = render(&jpeg[..cut], "image/jpeg");
-            if let Err(err) = result {
-                assert!(matches!(err, DomainError::Unprocessable(_)), "{err}");
-            }
+            assert!(
+                matches!(result, Err(DomainError::Unprocessable(_))),
+                "cut at {cut} of {}: {:?}",
+                jpeg.len(),
+                result.map(|r| (r.width, r.height))
+            );
         }
         assert!(render(b"\xFF\xD8garbage", "image/jpeg").is_err());
     }

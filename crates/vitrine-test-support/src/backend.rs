@@ -40,9 +40,9 @@ impl TestStore {
     }
 }
 
-/// Says a run was skipped where it is seen: straight to the stderr handle, because the
-/// test harness captures `eprintln!` of passing tests.
-pub(crate) fn skipped(what: &str) {
+/// Says a run (or part of one) was skipped where it is seen: straight to the stderr
+/// handle, because the test harness captures `eprintln!` of passing tests.
+pub fn skipped(what: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "SKIPPED {what}");
 }

@@ -115,7 +115,9 @@ pub fn installed(program: &str) -> bool {
         .output()
         .is_ok();
     if !found {
-        eprintln!("SKIPPED: {program} is not installed (scripts/test-services.sh installs it)");
+        crate::skipped(&format!(
+            "where {program} is needed: it is not installed (scripts/test-services.sh installs it)"
+        ));
     }
     found
 }
@@ -138,9 +140,10 @@ fn made_by(
     let output = match run(dir.path(), &out) {
         Ok(output) => output,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            eprintln!(
-                "SKIPPED: no {extension} encoder is installed (scripts/test-services.sh installs it)"
-            );
+            crate::skipped(&format!(
+                "where a {extension} file is needed: no encoder is installed \
+                 (scripts/test-services.sh installs it)"
+            ));
             return None;
         }
         Err(err) => panic!("running the {extension} encoder: {err}"),

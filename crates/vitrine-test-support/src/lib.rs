@@ -7,7 +7,7 @@ mod process;
 mod visitor;
 
 pub use app::{s3_test_settings, TestApp, TestAppBuilder, TestUser};
-pub use backend::{PgSchema, TestBackend, TestStore, PG_VAR, S3_TEST_BUCKET, S3_VAR};
+pub use backend::{skipped, PgSchema, TestBackend, TestStore, PG_VAR, S3_TEST_BUCKET, S3_VAR};
 pub use process::{get_json, ServerProcess, Vitrine};
 pub use visitor::Visitor;
 

@@ -37,7 +37,7 @@ async fn token(
             .intersect(&allowed),
         None => allowed,
     };
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now_secs();
     let token = state.tokens.issue(&user.id, &scopes, now)?;
     Ok(HttpResponse::Ok().json(json!({
         "access_token": token,

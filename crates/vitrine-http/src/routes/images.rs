@@ -7,7 +7,6 @@ use serde::Serialize;
 use vitrine_domain::item::Item;
 
 use super::filters::{item_query, Surface};
-use super::gallery::now;
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::format::{compact_bytes, iso8601};
@@ -97,7 +96,7 @@ async fn list(
 ) -> ApiResult<HttpResponse> {
     let query = item_query(&params, state.library.limits(), Surface::Images)?;
     let page = state.library.list(&who, &query).await?;
-    let now = now();
+    let now = state.now_secs();
     let pagination = Pagination {
         page: page.page,
         limit: page.page_size,

@@ -27,7 +27,7 @@ async fn signed_media(
     query: web::Query<Signature>,
 ) -> ApiResult<HttpResponse> {
     let (id, variant) = path.into_inner();
-    let now = chrono::Utc::now().timestamp();
+    let now = state.now_secs();
     if !state
         .signer
         .verify(&id, &variant, query.exp, &query.sig, now)

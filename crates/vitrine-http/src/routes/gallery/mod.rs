@@ -47,10 +47,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-pub(crate) fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 async fn list(
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -58,7 +54,7 @@ async fn list(
 ) -> ApiResult<HttpResponse> {
     let query = item_query(&params, state.library.limits(), Surface::Gallery)?;
     let page = state.library.list(&who, &query).await?;
-    let now = now();
+    let now = state.now_secs();
     Ok(HttpResponse::Ok().json(ListResponse {
         total: page.total,
         page: page.page,
@@ -80,7 +76,7 @@ async fn get(
         .library
         .item(&who, &ItemId::from(id.into_inner()))
         .await?;
-    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
 async fn patch(
@@ -94,7 +90,7 @@ async fn patch(
         .library
         .update(&who, &ItemId::from(id.into_inner()), patch)
         .await?;
-    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
 /// Moves the item to the trash; it answers with the trashed item so clients can undo.
@@ -107,7 +103,7 @@ async fn delete(
         .library
         .trash(&who, &ItemId::from(id.into_inner()))
         .await?;
-    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
 /// Brings a trashed item back, into the folder it was in (or the root if that is gone).
@@ -120,7 +116,7 @@ async fn restore(
         .library
         .restore(&who, &ItemId::from(id.into_inner()))
         .await?;
-    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, now())))
+    Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
 async fn download(
@@ -177,7 +173,7 @@ async fn similar(
             limit as usize,
         )
         .await?;
-    let now = now();
+    let now = state.now_secs();
     let items: Vec<serde_json::Value> = found
         .into_iter()
         .map(|(item, distance)| {

@@ -10,7 +10,6 @@ use vitrine_domain::user::Principal;
 use vitrine_domain::DomainError;
 
 use super::dto::ItemResponse;
-use super::now;
 use crate::auth::Auth;
 use crate::error::{invalid, ApiError, ApiResult};
 use crate::state::AppState;
@@ -47,7 +46,7 @@ pub(super) async fn upload(
         }
     };
     let item = result?;
-    Ok(HttpResponse::Created().json(ItemResponse::new(item, &state.signer, now())))
+    Ok(HttpResponse::Created().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
 /// Reads every field; the file is staged into `staged` as soon as it arrives, so the

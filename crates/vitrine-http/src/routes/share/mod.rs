@@ -140,12 +140,8 @@ fn base(token: &str) -> String {
     )
 }
 
-fn now_secs(state: &AppState) -> i64 {
-    state.shares.now().and_utc().timestamp()
-}
-
 fn has_pass(req: &HttpRequest, state: &AppState, share: &Share) -> bool {
-    let now = now_secs(state);
+    let now = state.now_secs();
     req.headers()
         .get_all(header::COOKIE)
         .filter_map(|value| value.to_str().ok())
@@ -242,7 +238,7 @@ async fn unlock(
         Err(DomainError::Forbidden(message)) => return Err(password_form(&base, Some(&message))),
         Err(other) => return Err(refusal(other)),
     }
-    let expires = now_secs(&state) + PASS_SECS;
+    let expires = state.now_secs() + PASS_SECS;
     let pass = state.signer.share_pass(share.id.as_str(), expires);
     let secure = if state.settings.public_url.starts_with("https://") {
         "; Secure"

@@ -1,8 +1,5 @@
 //! Behaviour that depends on the blob store itself: large multipart uploads, start-up checks.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use vitrine_storage::{open_store, StoreUrl};
 use vitrine_test_support::{backend_tests, fixtures, s3_test_settings, TestApp, TestStore};
 

@@ -2,9 +2,6 @@
 //! per EXIF, counted in the quota; metadata filling in titles; bombs and corrupt images
 //! refused with a 4xx that leaves nothing behind.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::Value;
 use vitrine_media::{Prober, VariantFormat, VariantSpec};
 use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};

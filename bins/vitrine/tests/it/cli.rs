@@ -1,8 +1,5 @@
 //! The command line as operators and scripts use it: the real binary, real processes.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::process::Command;
 use std::time::{Duration, Instant};
 

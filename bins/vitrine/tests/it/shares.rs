@@ -3,9 +3,6 @@
 //! permission, expiry (by moving the server's clock), revocation, guessing limits,
 //! collections and metadata removal.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::{Cursor, Read};
 
 use reqwest::header;
@@ -399,7 +396,8 @@ async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
         unzip(&zip.bytes().await.unwrap()),
         [("home.jpg".to_owned(), without)]
     );
-    let (_, body) = visitor.text(&page).await;
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 200, "{body}");
     assert!(
         !body.contains("home.jpg"),
         "the page hides the file name too"

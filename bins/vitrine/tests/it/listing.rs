@@ -1,9 +1,6 @@
 //! Every listing filter of spec 2 (`/images`) and spec 1 (`/api/v1/gallery`), alone and
 //! combined, with pagination edges, on every backend.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 
@@ -87,13 +84,19 @@ async fn seed(app: &TestApp) -> Library {
         )
         .await;
     assert_eq!(moved.status(), 200);
-    app.upload(
-        &bob.key,
-        "cat.png",
-        fixtures::png(40, 30),
-        &[("tags", "pets")],
-    )
-    .await;
+    let bobs = app
+        .upload(
+            &bob.key,
+            "cat.png",
+            fixtures::png(40, 30),
+            &[("tags", "pets")],
+        )
+        .await;
+    assert_eq!(
+        bobs.status(),
+        201,
+        "Bob's look-alike exists, so leaving it out means something"
+    );
     Library {
         key: alice.key,
         folder,

@@ -1,9 +1,6 @@
 //! Storage plans: quota holds under 50 parallel uploads at the edge, the usage report,
 //! and administrators changing a user's plan.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::{json, Value};
 use vitrine_domain::user::{Plan, Role};
 use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend};

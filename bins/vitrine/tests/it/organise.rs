@@ -1,8 +1,5 @@
 //! Folders, collections and tags: arranging a library, and nobody else's.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 
@@ -118,7 +115,8 @@ async fn deleting_a_folder_needs_it_empty_or_moves_its_contents_up(app: TestApp)
             200
         );
     }
-    app.delete(key, &format!("/api/v1/gallery/{trashed}")).await;
+    let trashing = app.delete(key, &format!("/api/v1/gallery/{trashed}")).await;
+    assert_eq!(trashing.status(), 200);
 
     let path = format!("/api/v1/gallery/folders/{doomed}");
     let refused = body(app.delete(key, &path).await, 409).await;
@@ -316,6 +314,12 @@ async fn bulk_tag_and_move_change_all_or_nothing(app: TestApp) {
         )
         .await;
     assert_eq!(refused.status(), 404);
+    let a_now = app.get_ok(key, &format!("/api/v1/gallery/{a}")).await;
+    assert_eq!(
+        a_now["folderId"],
+        Value::Null,
+        "the refused move left it at the root"
+    );
     let moved = app
         .post(
             key,
@@ -346,13 +350,33 @@ async fn another_users_folders_collections_and_tags_are_invisible(app: TestApp) 
         .as_str()
         .unwrap()
         .to_owned();
-    app.upload(
-        &bob.key,
-        "b.png",
-        fixtures::png(30, 30),
-        &[("tags", "secret")],
-    )
-    .await;
+    let bobs_item = app
+        .upload(
+            &bob.key,
+            "b.png",
+            fixtures::png(30, 30),
+            &[("tags", "secret")],
+        )
+        .await;
+    assert_eq!(bobs_item.status(), 201);
+    let bobs_item: Value = bobs_item.json().await.unwrap();
+    let bobs_item = bobs_item["id"].as_str().unwrap();
+    let filed = app
+        .patch(
+            &bob.key,
+            &format!("/api/v1/gallery/{bobs_item}"),
+            json!({"folderId": bobs_folder}),
+        )
+        .await;
+    assert_eq!(filed.status(), 200);
+    let collected = app
+        .post(
+            &bob.key,
+            &format!("/api/v1/gallery/collections/{bobs_collection}/items"),
+            json!({"itemIds": [bobs_item]}),
+        )
+        .await;
+    assert_eq!(collected.status(), 200);
     let mine = item(&app, &alice.key, "a.png", 20).await;
 
     let key = &alice.key;
@@ -403,5 +427,15 @@ async fn another_users_folders_collections_and_tags_are_invisible(app: TestApp) 
     ] {
         let found = app.get_ok(key, &format!("/images?{query}")).await;
         assert_eq!(found["pagination"]["total"], 0, "{query}");
+        // The same query finds Bob's item for Bob: the zero above is not a broken query.
+        let everywhere = if query.starts_with("folderId") {
+            ""
+        } else {
+            "&folderId=all"
+        };
+        let his = app
+            .get_ok(&bob.key, &format!("/images?{query}{everywhere}"))
+            .await;
+        assert_eq!(his["pagination"]["total"], 1, "{query} for Bob");
     }
 }

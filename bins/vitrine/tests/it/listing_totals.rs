@@ -1,9 +1,6 @@
 //! Listing totals that come from counters and indexes kept by triggers, not from counting
 //! rows: every write path must keep them exact, on every backend.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 

@@ -2,9 +2,6 @@
 //! duration and size, ffmpeg for a still and its thumb), life without ffmpeg, lease
 //! expiry and retries, and concurrent workers never sharing a job.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::HashSet;
 use std::time::Duration;
 

@@ -1,8 +1,5 @@
 //! The whole life of an item through the HTTP API.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 

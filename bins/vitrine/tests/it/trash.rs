@@ -1,8 +1,5 @@
 //! Trash: delete, restore, bulk delete, empty, and the retention job, with shared blobs.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::path::Path;
 use std::time::Duration;
 
@@ -216,12 +213,18 @@ async fn serve_runs_the_trash_job() {
         .upload(key, "a.png", fixtures::png(30, 30), &[])
         .await;
     let id = created["id"].as_str().unwrap();
-    client
+    let blobs = dir.path().join("blobs");
+    assert!(
+        objects_under(&blobs) > 0,
+        "the upload's bytes are stored under {blobs:?}"
+    );
+    let trashed = client
         .delete(server.url(&format!("/api/v1/gallery/{id}")))
         .bearer_auth(key)
         .send()
         .await
         .unwrap();
+    assert_eq!(trashed.status(), 200);
     let mut left = Value::Null;
     for _ in 0..50 {
         left = get_json(server.url("/images?status=all"), key).await;
@@ -231,7 +234,7 @@ async fn serve_runs_the_trash_job() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(left["pagination"]["total"], 0, "{left}");
-    assert_eq!(objects_under(&dir.path().join("blobs")), 0);
+    assert_eq!(objects_under(&blobs), 0);
 }
 
 fn objects_under(dir: &Path) -> usize {

@@ -1,9 +1,6 @@
 //! Single downloads: exact bytes, headers, ETag/304, Range/206/416 and HEAD, both on the
 //! authenticated route and on signed media URLs.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use reqwest::header;
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 

@@ -1,8 +1,5 @@
 //! Who may do what: 401 without credentials, 403 without the scope, 404 for another's item.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, fixtures, TestApp};
 
@@ -149,6 +146,19 @@ async fn scopes_limit_what_a_key_may_do(app: TestApp) {
     // A user cannot mint an admin key: the scope is dropped, not granted.
     let not_admin = app.key("alice", Some("admin,media:read")).await;
     assert_eq!(app.get(&not_admin, "/api/v1/gallery").await.status(), 200);
+    let promote = app
+        .send(
+            app.client()
+                .put(app.url("/api/v1/admin/users/alice/plan"))
+                .bearer_auth(&not_admin)
+                .json(&json!({"plan": "enterprise"})),
+        )
+        .await;
+    assert_eq!(
+        promote.status(),
+        403,
+        "an admin route refuses the dropped scope"
+    );
 }
 
 async fn password_gives_a_jwt_that_works_like_a_key(app: TestApp) {

@@ -1,9 +1,6 @@
 //! Bad uploads are refused with a clear 4xx and leave no row and no blob; equal bytes
 //! are stored once.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::Value;
 use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
 

@@ -1,8 +1,5 @@
 //! `vitrine transfer` moves a whole installation and can resume after an interruption.
 
-// In tests a panic is the failure report.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use serde_json::Value;
 use vitrine_test_support::{
     fixtures, get_json, s3_test_settings, PgSchema, TestApp, TestBackend, TestStore, Vitrine,

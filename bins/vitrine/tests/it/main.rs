@@ -1,0 +1,24 @@
+//! Every HTTP and command-line scenario, in one test binary so the suite links once.
+
+// In tests a panic is the failure report.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod archives;
+mod auth;
+mod cli;
+mod downloads;
+mod lifecycle;
+mod listing;
+mod listing_totals;
+mod media_jobs;
+mod object_store;
+mod organise;
+mod quota;
+mod races;
+mod shares;
+mod signed_urls;
+mod transfer;
+mod trash;
+mod two_instances;
+mod uploads;
+mod variants;

@@ -1,0 +1,346 @@
+//! Rules that read then write, raced. PostgreSQL runs at READ COMMITTED, where two requests
+//! can both pass a check before either writes; SQLite serialises writers and would hide it,
+//! so every scenario here runs on both.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::Duration;
+use futures::future::join_all;
+use serde_json::{json, Value};
+use vitrine_domain::item::ProcessedMedia;
+use vitrine_domain::ports::{ItemRepository, JobRepository};
+use vitrine_domain::{DomainError, ItemId};
+use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend, Visitor};
+
+database_tests!(
+    crossed_folder_moves_never_make_a_cycle,
+    racing_folder_names_stay_unique_among_siblings,
+    concurrent_collection_edits_keep_both_fields,
+    emptying_the_trash_four_times_at_once_purges_each_item_once,
+    links_made_at_once_leave_one_live,
+    first_wrong_passwords_at_once_are_all_counted,
+    a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner,
+);
+
+const FOLDERS: &str = "/api/v1/gallery/folders";
+
+/// Every folder's parent, by folder ID, as the API lists them.
+async fn parents(app: &TestApp, key: &str) -> HashMap<String, Option<String>> {
+    let listed = app.get_ok(key, FOLDERS).await;
+    listed["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let parent = f["parentId"].as_str().map(str::to_owned);
+            (f["id"].as_str().unwrap().to_owned(), parent)
+        })
+        .collect()
+}
+
+/// Walks up from every folder; reaching a folder twice is a cycle.
+fn assert_acyclic(parents: &HashMap<String, Option<String>>) {
+    for start in parents.keys() {
+        let mut seen = HashSet::new();
+        let mut current = Some(start.clone());
+        while let Some(id) = current {
+            assert!(seen.insert(id.clone()), "cycle through {id}: {parents:?}");
+            current = parents.get(&id).cloned().flatten();
+        }
+    }
+}
+
+/// Ten pairs of root folders; each pair is moved into each other at the same moment, all
+/// twenty moves at once. Each pair must end with one move done and the other refused.
+async fn crossed_folder_moves_never_make_a_cycle(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let mut pairs = Vec::new();
+    for i in 0..10 {
+        let a = app
+            .create(key, FOLDERS, json!({ "name": format!("a{i}") }))
+            .await;
+        let b = app
+            .create(key, FOLDERS, json!({ "name": format!("b{i}") }))
+            .await;
+        pairs.push((a, b));
+    }
+    let moves = pairs
+        .iter()
+        .flat_map(|(a, b)| [(a, b), (b, a)])
+        .map(|(folder, parent)| {
+            let path = format!("{FOLDERS}/{folder}");
+            let app = &app;
+            async move {
+                let response = app.patch(key, &path, json!({ "parentId": parent })).await;
+                let status = response.status().as_u16();
+                let body: Value = response.json().await.unwrap();
+                (status, body)
+            }
+        });
+    let outcomes = join_all(moves).await;
+    for (pair, results) in pairs.iter().zip(outcomes.chunks(2)) {
+        let mut statuses: Vec<u16> = results.iter().map(|(s, _)| *s).collect();
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "pair {pair:?}: {results:?}");
+        let refused = results.iter().find(|(s, _)| *s == 409).unwrap();
+        assert!(
+            refused.1["error"].as_str().unwrap().contains("subfolders"),
+            "{refused:?}"
+        );
+    }
+    let tree = parents(&app, key).await;
+    assert_eq!(tree.len(), 20);
+    assert_acyclic(&tree);
+    let nested = tree.values().filter(|p| p.is_some()).count();
+    assert_eq!(nested, 10, "one folder of each pair moved: {tree:?}");
+}
+
+/// Twenty creations and twenty renames to one name, all at once: one folder gets it.
+async fn racing_folder_names_stay_unique_among_siblings(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let parent = app.create(key, FOLDERS, json!({ "name": "Trips" })).await;
+    let mut others = Vec::new();
+    for i in 0..20 {
+        let body = json!({ "name": format!("draft {i}"), "parentId": parent });
+        others.push(app.create(key, FOLDERS, body).await);
+    }
+    let creates = (0..20).map(|i| {
+        // Case differs: names are unique case-insensitively.
+        let name = if i % 2 == 0 { "Inbox" } else { "INBOX" };
+        app.post(key, FOLDERS, json!({ "name": name, "parentId": parent }))
+    });
+    let app = &app;
+    let renames = others.iter().map(|id| {
+        let path = format!("{FOLDERS}/{id}");
+        async move { app.patch(key, &path, json!({ "name": "inbox" })).await }
+    });
+    let (created, renamed) = futures::join!(join_all(creates), join_all(renames));
+    let statuses: Vec<u16> = created
+        .iter()
+        .chain(renamed.iter())
+        .map(|r| r.status().as_u16())
+        .collect();
+    let won = statuses.iter().filter(|s| **s == 200 || **s == 201).count();
+    let refused = statuses.iter().filter(|s| **s == 409).count();
+    assert_eq!((won, refused), (1, 39), "{statuses:?}");
+
+    let listed = app.get_ok(key, FOLDERS).await;
+    let inboxes = listed["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["name"].as_str().unwrap().eq_ignore_ascii_case("inbox"))
+        .count();
+    assert_eq!(inboxes, 1, "{listed}");
+}
+
+/// One request renames, another rewrites the description, at the same moment, many times
+/// over: neither may undo the other.
+async fn concurrent_collection_edits_keep_both_fields(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let collections = "/api/v1/gallery/collections";
+    for round in 0..10 {
+        let id = app
+            .create(
+                key,
+                collections,
+                json!({ "name": "before", "description": "before" }),
+            )
+            .await;
+        let path = format!("{collections}/{id}");
+        let name = app.patch(key, &path, json!({ "name": format!("name {round}") }));
+        let description = app.patch(
+            key,
+            &path,
+            json!({ "description": format!("description {round}") }),
+        );
+        let (name, description) = futures::join!(name, description);
+        assert_eq!(
+            (name.status().as_u16(), description.status().as_u16()),
+            (200, 200)
+        );
+        let now = app.get_ok(key, &path).await;
+        assert_eq!(
+            (now["name"].as_str(), now["description"].as_str()),
+            (
+                Some(format!("name {round}").as_str()),
+                Some(format!("description {round}").as_str())
+            ),
+            "round {round}"
+        );
+    }
+}
+
+/// Items whose bytes another item shares, trashed, and the trash emptied by four requests
+/// at once, ten times over: every request answers 200, each item goes once, and the bytes
+/// the kept item needs stay.
+async fn emptying_the_trash_four_times_at_once_purges_each_item_once(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let png = fixtures::png(40, 30);
+    let kept = app.upload_ok(key, "kept.png", png.clone()).await;
+    let kept = kept["id"].as_str().unwrap().to_owned();
+    let usage_before = app
+        .db()
+        .bytes_used(&app.principal(key).await.user.id)
+        .await
+        .unwrap();
+    let (blobs_before, objects_before) = (app.count_rows("blobs").await, app.blob_objects().await);
+    for round in 0..10 {
+        for copy in 0..2 {
+            let item = app
+                .upload_ok(key, &format!("copy{round}-{copy}.png"), png.clone())
+                .await;
+            let path = format!("/api/v1/gallery/{}", item["id"].as_str().unwrap());
+            assert_eq!(app.delete(key, &path).await.status(), 200);
+        }
+        let empties = (0..4).map(|_| app.post(key, "/api/v1/gallery/trash/empty", json!({})));
+        let mut purged = 0;
+        for response in join_all(empties).await {
+            let status = response.status();
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(status, 200, "round {round}: {body}");
+            purged += body["purged"].as_u64().unwrap();
+        }
+        assert_eq!(purged, 2, "round {round}: each trashed item purged once");
+    }
+    assert_eq!(app.count_rows("items").await, 1);
+    assert_eq!(app.count_rows("blobs").await, blobs_before);
+    assert_eq!(app.blob_objects().await, objects_before);
+    let usage = app
+        .db()
+        .bytes_used(&app.principal(key).await.user.id)
+        .await
+        .unwrap();
+    assert_eq!(usage, usage_before, "usage back to the kept item's");
+    let download = app
+        .get(key, &format!("/api/v1/gallery/{kept}/download"))
+        .await;
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.bytes().await.unwrap().as_ref(), png.as_slice());
+}
+
+/// Ten links made for one item at the same moment: exactly one of them opens.
+async fn links_made_at_once_leave_one_live(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
+    let api = format!("/api/v1/gallery/{}/share", item["id"].as_str().unwrap());
+    let creates = (0..10).map(|_| app.post(key, &api, json!({ "expiresIn": "1d" })));
+    let mut pages = Vec::new();
+    for response in join_all(creates).await {
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "{body}");
+        let url = body["shareUrl"].as_str().unwrap();
+        pages.push(url.trim_start_matches(&app.url("")).to_owned());
+    }
+    let visitor = Visitor::new(&app);
+    let mut statuses = Vec::new();
+    for page in &pages {
+        statuses.push(visitor.get(page).await.status().as_u16());
+    }
+    statuses.sort_unstable();
+    let mut expected = vec![410; 9];
+    expected.insert(0, 200);
+    assert_eq!(statuses, expected);
+}
+
+/// Twenty wrong passwords on a fresh link at once, each from its own visitor: every one
+/// is an ordinary 401, and all twenty count (the twenty-first guess is refused).
+async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .with_limits(|limits| {
+            limits.shares.attempts_per_link = 20;
+            limits.shares.attempts_per_client = 1000;
+        })
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
+    let api = format!("/api/v1/gallery/{}/share", item["id"].as_str().unwrap());
+    let created: Value = app
+        .post(key, &api, json!({ "password": "right one" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let page = created["shareUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches(&app.url(""))
+        .to_owned();
+    let mut visitors: Vec<Visitor> = (0..20).map(|_| Visitor::new(&app)).collect();
+    let guesses = visitors.iter_mut().map(|v| {
+        let page = &page;
+        async move { v.unlock(page, "wrong").await.status().as_u16() }
+    });
+    let statuses = join_all(guesses).await;
+    assert_eq!(statuses, vec![401; 20]);
+    let mut last = Visitor::new(&app);
+    assert_eq!(last.unlock(&page, "right one").await.status(), 429);
+}
+
+/// A worker claims a job, its lease runs out, a second worker claims it again. The first
+/// worker's late result and late failure are refused, and the second one's stands.
+async fn a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
+    let item = ItemId::from(item["id"].as_str().unwrap().to_owned());
+    let db = app.db();
+    let start = chrono::Utc::now().naive_utc();
+    db.enqueue_job(&item, 0, start).await.unwrap();
+    let first = db
+        .claim_job(start, start + Duration::minutes(1), 5)
+        .await
+        .unwrap()
+        .unwrap();
+    let later = start + Duration::minutes(2);
+    let second = db
+        .claim_job(later, later + Duration::minutes(1), 5)
+        .await
+        .unwrap()
+        .expect("the expired lease is claimed again");
+    assert_eq!(
+        (first.id.as_str(), second.attempts),
+        (second.id.as_str(), first.attempts + 1)
+    );
+
+    let late = db
+        .finish_job(&first, ProcessedMedia::default(), later, 5)
+        .await;
+    assert!(matches!(late, Err(DomainError::Conflict(_))), "{late:?}");
+    let late = db.fail_job(&first, "too late", true, later).await;
+    assert!(matches!(late, Err(DomainError::Conflict(_))), "{late:?}");
+    let shown = app.get_ok(key, &format!("/api/v1/gallery/{item}")).await;
+    assert_eq!(shown["processing"], "processing", "{shown}");
+
+    db.finish_job(&second, ProcessedMedia::default(), later, 5)
+        .await
+        .unwrap();
+    let shown = app.get_ok(key, &format!("/api/v1/gallery/{item}")).await;
+    assert_eq!(shown["processing"], "completed", "{shown}");
+}
