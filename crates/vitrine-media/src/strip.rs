@@ -20,8 +20,8 @@ fn corrupt(what: &str) -> DomainError {
     DomainError::Unprocessable(format!("the stored {what} is not well-formed"))
 }
 
-/// Drops APP1 (EXIF, XMP), APP13 (IPTC) and COM segments; everything from the first
-/// scan on is copied as is.
+/// Drops APP1 (EXIF, XMP), APP13 (IPTC) and COM segments and anything after the end of
+/// the image; the scans are copied as they are.
 fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return Err(corrupt("JPEG"));
@@ -34,9 +34,14 @@ fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>> {
         if bytes[at] != 0xFF {
             return Err(corrupt("JPEG"));
         }
-        // Start of scan or end of image: the rest is entropy-coded data.
+        // Start of scan or end of image: the rest is entropy-coded data up to the end
+        // marker. 0xFF inside it is always followed by 0x00 or a restart marker, so the
+        // first FF D9 ends the image. Whatever follows (phones append a second image,
+        // with EXIF of its own) is dropped.
         if marker == 0xDA || marker == 0xD9 {
-            out.extend_from_slice(&bytes[at..]);
+            let end =
+                memchr::memmem::find(&bytes[at..], &[0xFF, 0xD9]).ok_or_else(|| corrupt("JPEG"))?;
+            out.extend_from_slice(&bytes[at..at + end + 2]);
             return Ok(out);
         }
         let len_bytes = bytes.get(at + 2..at + 4).ok_or_else(|| corrupt("JPEG"))?;
@@ -127,6 +132,14 @@ mod tests {
     }
 
     #[test]
+    fn jpeg_loses_what_follows_its_end() {
+        let mut jpeg = jpeg_with_exif();
+        let image_alone = strip_metadata("image/jpeg", &jpeg).unwrap();
+        jpeg.extend_from_slice(&jpeg_with_exif());
+        assert_eq!(strip_metadata("image/jpeg", &jpeg).unwrap(), image_alone);
+    }
+
+    #[test]
     fn png_loses_text_and_exif_chunks() {
         let chunk = |kind: &[u8], data: &[u8]| {
             let mut c = (data.len() as u32).to_be_bytes().to_vec();
@@ -153,8 +166,9 @@ mod tests {
     #[test]
     fn truncated_input_is_refused_not_panicked_on() {
         let jpeg = jpeg_with_exif();
-        for cut in 0..jpeg.len() - 8 {
-            let _ = strip_metadata("image/jpeg", &jpeg[..cut]);
+        for cut in 0..jpeg.len() {
+            let result = strip_metadata("image/jpeg", &jpeg[..cut]);
+            assert!(result.is_err(), "cut at {cut} of {}", jpeg.len());
         }
         assert!(strip_metadata("image/png", b"\x89PNG\r\n\x1a\n\0\0\0\x05IH").is_err());
         assert!(strip_metadata("video/mp4", b"....").is_err());
