@@ -8,8 +8,10 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::StorageError;
 
-const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
-const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+pub(crate) const SQLITE_MIGRATIONS: EmbeddedMigrations =
+    embed_migrations!("../../migrations/sqlite");
+pub(crate) const POSTGRES_MIGRATIONS: EmbeddedMigrations =
+    embed_migrations!("../../migrations/postgres");
 
 /// Serialises migrations of instances that start together on one PostgreSQL database.
 const MIGRATION_LOCK_KEY: i64 = 0x0056_4954_5249_4e45; // "VITRINE" in ASCII
@@ -103,8 +105,19 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(StorageError::Query)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// A connection given back mid-transaction (its work panicked) is closed, never
+    /// handed out again with the half-done transaction still open.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        let depth = match conn {
+            AnyConnection::Pg(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+            AnyConnection::Sqlite(c) => {
+                AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+            }
+        };
+        std::thread::panicking() || !matches!(depth, Ok(None))
     }
 }
 
