@@ -166,8 +166,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::SetPlan { name, plan }) => {
-            use vitrine_domain::ports::UserRepository;
-            let user = db.set_plan(&name, plan.parse()?).await?;
+            let user = Accounts::new(db)
+                .operator_set_plan(&name, plan.parse()?)
+                .await?;
             println!("{} is now on the {} plan", user.name, user.plan);
             Ok(())
         }

@@ -7,7 +7,8 @@ use argon2::{Argon2, PasswordVerifier};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::ports::{NewUser, UserRepository};
+use crate::clock::Clock;
+use crate::ports::{NewUser, TokenVerifier, UserRepository};
 use crate::user::{Plan, Principal, Role, Scope, Scopes, User};
 use crate::{DomainError, Result};
 
@@ -18,11 +19,41 @@ const MIN_PASSWORD_LEN: usize = 8;
 #[derive(Clone)]
 pub struct Accounts {
     users: Arc<dyn UserRepository>,
+    /// Access tokens and the clock they expire by; without them only API keys work.
+    tokens: Option<(Arc<dyn TokenVerifier>, Arc<dyn Clock>)>,
 }
 
 impl Accounts {
     pub fn new(users: Arc<dyn UserRepository>) -> Self {
-        Self { users }
+        Self {
+            users,
+            tokens: None,
+        }
+    }
+
+    /// Also accepts access tokens, checked by `tokens` against `clock`.
+    pub fn with_tokens(mut self, tokens: Arc<dyn TokenVerifier>, clock: Arc<dyn Clock>) -> Self {
+        self.tokens = Some((tokens, clock));
+        self
+    }
+
+    /// Who presents `credential` (an API key or an access token), with the scopes it
+    /// grants: never more than the user's role allows now, whatever the credential says
+    /// (a user may have been demoted since it was made). Anything else is `Unauthorized`.
+    pub async fn authenticate(&self, credential: &str) -> Result<Principal> {
+        if credential.starts_with(API_KEY_PREFIX) {
+            return self.authenticate_api_key(credential).await;
+        }
+        let (tokens, clock) = self.tokens.as_ref().ok_or(DomainError::Unauthorized)?;
+        let now = clock.now().and_utc().timestamp();
+        let (user_id, token_scopes) = tokens.verify(credential, now)?;
+        let user = self
+            .users
+            .user_by_id(&user_id)
+            .await?
+            .ok_or(DomainError::Unauthorized)?;
+        let scopes = token_scopes.intersect(&Scopes::all_for(user.role));
+        Ok(Principal { user, scopes })
     }
 
     pub async fn add_user(
@@ -56,8 +87,14 @@ impl Accounts {
 
     /// Moves a user to another plan; only an administrator's credentials may. The new
     /// limit applies from the next upload: what is stored already stays.
+    /// An admin moves a user to another plan.
     pub async fn set_plan(&self, who: &Principal, name: &str, plan: Plan) -> Result<User> {
         who.require(Scope::Admin)?;
+        self.operator_set_plan(name, plan).await
+    }
+
+    /// The operator (the command line on the server) moves a user to another plan.
+    pub async fn operator_set_plan(&self, name: &str, plan: Plan) -> Result<User> {
         self.users.set_plan(name, plan).await
     }
 
@@ -105,7 +142,7 @@ impl Accounts {
             .await
     }
 
-    pub async fn authenticate_api_key(&self, key: &str) -> Result<Principal> {
+    async fn authenticate_api_key(&self, key: &str) -> Result<Principal> {
         let (user, key_scopes) = self
             .users
             .user_by_api_key(&api_key_hash(key))

@@ -176,6 +176,13 @@ pub trait UserRepository: Send + Sync {
     async fn revoke_api_key(&self, owner: &UserId, key_hash: &str) -> Result<()>;
 }
 
+/// Access tokens (JWTs): to whom one was issued, with which scopes.
+pub trait TokenVerifier: Send + Sync {
+    /// The user and scopes of a genuine token unexpired at `now` (Unix seconds);
+    /// `Unauthorized` for anything else.
+    fn verify(&self, token: &str, now: i64) -> Result<(UserId, Scopes)>;
+}
+
 #[async_trait]
 pub trait SettingsRepository: Send + Sync {
     /// Returns the stored value of `name`, storing `candidate` first when there is none.

@@ -114,6 +114,7 @@ impl AppState {
             settings.signed_url_ttl,
         )
         .map_err(vitrine_domain::DomainError::internal)?;
+        let tokens = TokenIssuer::new(jwt_secret.as_bytes(), settings.token_ttl);
         let shares = Shares::new(
             db.clone(),
             db.clone(),
@@ -126,11 +127,12 @@ impl AppState {
             shares,
             folders: Folders::new(db.clone(), db.clone(), clock.clone()),
             collections: Collections::new(db.clone(), db.clone(), clock.clone()),
-            accounts: Accounts::new(db.clone()),
+            accounts: Accounts::new(db.clone())
+                .with_tokens(Arc::new(tokens.clone()), clock.clone()),
             users: db.clone(),
             health: db,
             signer,
-            tokens: TokenIssuer::new(jwt_secret.as_bytes(), settings.token_ttl),
+            tokens,
             settings,
             clock,
         })

@@ -240,7 +240,7 @@ impl TestApp {
     /// The caller a key stands for, to call the use cases directly.
     pub async fn principal(&self, key: &str) -> vitrine_domain::user::Principal {
         self.accounts
-            .authenticate_api_key(key)
+            .authenticate(key)
             .await
             .unwrap_or_else(|err| panic!("authenticating: {err}"))
     }

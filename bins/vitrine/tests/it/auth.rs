@@ -228,6 +228,12 @@ async fn password_gives_a_jwt_that_works_like_a_key(app: TestApp) {
     tampered.pop();
     tampered.push(if jwt.ends_with('A') { 'B' } else { 'A' });
     assert_eq!(app.get(&tampered, "/api/v1/gallery").await.status(), 401);
+
+    // Tokens expire by the server's clock: valid for the hour they were issued for.
+    app.advance_clock(chrono::Duration::minutes(59));
+    assert_eq!(app.get(jwt, "/api/v1/gallery").await.status(), 200);
+    app.advance_clock(chrono::Duration::minutes(2));
+    assert_eq!(app.get(jwt, "/api/v1/gallery").await.status(), 401);
 }
 
 async fn header_forms_are_all_accepted(app: TestApp) {
@@ -256,4 +262,14 @@ async fn header_forms_are_all_accepted(app: TestApp) {
         )
         .await;
     assert_eq!(basic.status(), 401);
+    // A proxy's Basic credentials do not hide the key the client sent as well.
+    let basic_and_key = app
+        .send(
+            app.client()
+                .get(app.url("/api/v1/gallery"))
+                .basic_auth("proxy", Some("proxy-secret"))
+                .header("X-API-Key", &alice.key),
+        )
+        .await;
+    assert_eq!(basic_and_key.status(), 200);
 }
