@@ -63,7 +63,8 @@ impl ResponseError for ApiError {
         let error = match &self.0 {
             DomainError::Internal(message) => {
                 // Internals go to the log under an id the client can quote, never to the body.
-                let request = uuid::Uuid::new_v4().simple().to_string();
+                let request = crate::request_id::current()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
                 tracing::error!(request_id = %request, error = %message, "internal error");
                 format!("Internal server error (request {request})")
             }

@@ -3,6 +3,7 @@
 mod auth;
 mod error;
 mod format;
+mod request_id;
 mod routes;
 mod signing;
 mod state;
@@ -43,8 +44,9 @@ pub fn serve(
 ) -> std::io::Result<actix_web::dev::Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
+            .wrap(actix_web::middleware::from_fn(request_id::tag))
             .wrap(
-                actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")
+                actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms %{x-request-id}o")
                     .log_target("vitrine::access"),
             )
             .configure(configure(state.clone()))

@@ -7,6 +7,7 @@ use vitrine_test_support::{backend_tests, fixtures, TestApp};
 backend_tests!(
     downloads_answer_etag_range_and_head,
     signed_urls_seek_like_downloads,
+    every_response_carries_a_request_id_that_a_500_quotes,
 );
 
 async fn downloads_answer_etag_range_and_head(app: TestApp) {
@@ -107,4 +108,45 @@ async fn signed_urls_seek_like_downloads(app: TestApp) {
         .to_str()
         .unwrap()
         .starts_with("inline;"));
+}
+
+async fn every_response_carries_a_request_id_that_a_500_quotes(app: TestApp) {
+    let health = app.send(app.client().get(app.url("/healthz"))).await;
+    let id = health.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 32, "{id}");
+    let from_proxy = app
+        .send(
+            app.client()
+                .get(app.url("/healthz"))
+                .header("X-Request-Id", "proxy-42_a"),
+        )
+        .await;
+    assert_eq!(from_proxy.headers()["x-request-id"], "proxy-42_a");
+    let odd = app
+        .send(
+            app.client()
+                .get(app.url("/healthz"))
+                .header("X-Request-Id", "no spaces; please"),
+        )
+        .await;
+    assert_ne!(odd.headers()["x-request-id"], "no spaces; please");
+
+    // A table gone behind the server's back: the listing fails inside the server.
+    let alice = app.user("alice").await;
+    app.execute_sql("ALTER TABLE folders RENAME TO folders_gone".to_owned())
+        .await;
+    let broken = app.get(&alice.key, "/api/v1/gallery/folders").await;
+    assert_eq!(broken.status(), 500);
+    let request = broken.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: serde_json::Value = broken.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains(&request),
+        "{body} quotes {request}"
+    );
 }

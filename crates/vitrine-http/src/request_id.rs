@@ -1,0 +1,42 @@
+//! A request id on every request: in the `X-Request-Id` response header, on every log line
+//! written while the request runs (a `request` span), and in the body of a 500, so a
+//! client's report leads straight to the log. A proxy's own `X-Request-Id` is kept when it
+//! is short and plain.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use tracing::Instrument;
+
+const HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served, when there is one.
+pub(crate) fn current() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+fn incoming(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(HEADER)?.to_str().ok()?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    (!value.is_empty() && value.len() <= 64 && value.chars().all(plain)).then(|| value.to_owned())
+}
+
+/// The middleware (`actix_web::middleware::from_fn`).
+pub async fn tag(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = incoming(&req).unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let served = REQUEST_ID.scope(id.clone(), next.call(req).instrument(span));
+    let mut response = served.await?;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(HEADER, value);
+    }
+    Ok(response)
+}
