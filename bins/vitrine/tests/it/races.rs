@@ -24,6 +24,16 @@ database_tests!(
 
 const FOLDERS: &str = "/api/v1/gallery/folders";
 
+/// A server without media workers, and the key of its one user, Alice.
+async fn alice_alone(backend: TestBackend) -> (TestApp, String) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let key = app.user("alice").await.key;
+    (app, key)
+}
+
 /// Every folder's parent, by folder ID, as the API lists them.
 async fn parents(app: &TestApp, key: &str) -> HashMap<String, Option<String>> {
     let listed = app.get_ok(key, FOLDERS).await;
@@ -53,11 +63,7 @@ fn assert_acyclic(parents: &HashMap<String, Option<String>>) {
 /// Ten pairs of root folders; each pair is moved into each other at the same moment, all
 /// twenty moves at once. Each pair must end with one move done and the other refused.
 async fn crossed_folder_moves_never_make_a_cycle(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
+    let (app, key) = &alice_alone(backend).await;
     let mut pairs = Vec::new();
     for i in 0..10 {
         let a = app
@@ -101,11 +107,7 @@ async fn crossed_folder_moves_never_make_a_cycle(backend: TestBackend) {
 
 /// Twenty creations and twenty renames to one name, all at once: one folder gets it.
 async fn racing_folder_names_stay_unique_among_siblings(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
+    let (app, key) = &alice_alone(backend).await;
     let parent = app.create(key, FOLDERS, json!({ "name": "Trips" })).await;
     let mut others = Vec::new();
     for i in 0..20 {
@@ -145,11 +147,7 @@ async fn racing_folder_names_stay_unique_among_siblings(backend: TestBackend) {
 /// One request renames, another rewrites the description, at the same moment, many times
 /// over: neither may undo the other.
 async fn concurrent_collection_edits_keep_both_fields(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
+    let (app, key) = &alice_alone(backend).await;
     let collections = "/api/v1/gallery/collections";
     for round in 0..10 {
         let id = app
@@ -187,11 +185,7 @@ async fn concurrent_collection_edits_keep_both_fields(backend: TestBackend) {
 /// at once, ten times over: every request answers 200, each item goes once, and the bytes
 /// the kept item needs stay.
 async fn emptying_the_trash_four_times_at_once_purges_each_item_once(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
+    let (app, key) = &alice_alone(backend).await;
     let png = fixtures::png(40, 30);
     let kept = app.upload_ok(key, "kept.png", png.clone()).await;
     let kept = kept["id"].as_str().unwrap().to_owned();
@@ -237,11 +231,7 @@ async fn emptying_the_trash_four_times_at_once_purges_each_item_once(backend: Te
 
 /// Ten links made for one item at the same moment: exactly one of them opens.
 async fn links_made_at_once_leave_one_live(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
+    let (app, key) = &alice_alone(backend).await;
     let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
     let api = format!("/api/v1/gallery/{}/share", item["id"].as_str().unwrap());
     let creates = (0..10).map(|_| app.post(key, &api, json!({ "expiresIn": "1d" })));
@@ -303,11 +293,7 @@ async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
 /// A worker claims a job, its lease runs out, a second worker claims it again. The first
 /// worker's late result and late failure are refused, and the second one's stands.
 async fn a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
+    let (app, key) = &alice_alone(backend).await;
     let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
     let item = ItemId::from(item["id"].as_str().unwrap().to_owned());
     let db = app.db();
