@@ -174,8 +174,8 @@ impl FolderSteps for TxConn<'_> {
         id: &FolderId,
         into: Option<&FolderId>,
     ) -> Result<()> {
+        // The use case has loaded the folder under the tree lock; only the owner's goes.
         let into = into.map(FolderId::as_str);
-        load_row(self.conn, owner.as_str(), id.as_str())?;
         diesel::update(items::table.filter(items::folder_id.eq(id.as_str())))
             .set(items::folder_id.eq(into))
             .execute(self.conn)
@@ -184,9 +184,13 @@ impl FolderSteps for TxConn<'_> {
             .set(folders::parent_id.eq(into))
             .execute(self.conn)
             .map_err(query_err)?;
-        diesel::delete(folders::table.find(id.as_str()))
-            .execute(self.conn)
-            .map_err(query_err)?;
+        diesel::delete(
+            folders::table
+                .find(id.as_str())
+                .filter(folders::user_id.eq(owner.as_str())),
+        )
+        .execute(self.conn)
+        .map_err(query_err)?;
         Ok(())
     }
 }
