@@ -15,6 +15,7 @@ use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend, Visit
 database_tests!(
     crossed_folder_moves_never_make_a_cycle,
     racing_folder_names_stay_unique_among_siblings,
+    deleting_folders_with_their_contents_while_they_fill_loses_nothing,
     concurrent_collection_edits_keep_both_fields,
     emptying_the_trash_four_times_at_once_purges_each_item_once,
     links_made_at_once_leave_one_live,
@@ -98,7 +99,7 @@ async fn crossed_folder_moves_never_make_a_cycle(backend: TestBackend) {
             "{refused:?}"
         );
     }
-    let tree = parents(&app, key).await;
+    let tree = parents(app, key).await;
     assert_eq!(tree.len(), 20);
     assert_acyclic(&tree);
     let nested = tree.values().filter(|p| p.is_some()).count();
@@ -142,6 +143,101 @@ async fn racing_folder_names_stay_unique_among_siblings(backend: TestBackend) {
         .filter(|f| f["name"].as_str().unwrap().eq_ignore_ascii_case("inbox"))
         .count();
     assert_eq!(inboxes, 1, "{listed}");
+}
+
+/// Ten folders are deleted with `moveContents=true` while, at the same moment, a folder is
+/// moved into each and a root folder takes the name of each one's child. Whatever order
+/// the requests land in: no folder is lost with its parent, no two siblings share a name,
+/// and nothing answers other than done or 409 / 404.
+async fn deleting_folders_with_their_contents_while_they_fill_loses_nothing(backend: TestBackend) {
+    let (app, key) = &alice_alone(backend).await;
+    let mut doomed = Vec::new();
+    let mut movers = Vec::new();
+    for i in 0..10 {
+        let parent = app
+            .create(key, FOLDERS, json!({ "name": format!("old {i}") }))
+            .await;
+        app.create(
+            key,
+            FOLDERS,
+            json!({ "name": format!("kid {i}"), "parentId": parent }),
+        )
+        .await;
+        movers.push(
+            app.create(key, FOLDERS, json!({ "name": format!("mover {i}") }))
+                .await,
+        );
+        doomed.push(parent);
+    }
+    let app = &app;
+    let deletes = doomed.iter().map(|id| async move {
+        let path = format!("{FOLDERS}/{id}?moveContents=true");
+        app.delete(key, &path).await.status().as_u16()
+    });
+    let moves = doomed
+        .iter()
+        .zip(&movers)
+        .map(|(parent, mover)| async move {
+            let path = format!("{FOLDERS}/{mover}");
+            let moved = app.patch(key, &path, json!({ "parentId": parent })).await;
+            moved.status().as_u16()
+        });
+    let rivals = (0..10).map(|i| async move {
+        let made = app
+            .post(key, FOLDERS, json!({ "name": format!("KID {i}") }))
+            .await;
+        made.status().as_u16()
+    });
+    let (deleted, moved, made) =
+        futures::join!(join_all(deletes), join_all(moves), join_all(rivals));
+    for status in deleted.iter().chain(&moved).chain(&made) {
+        assert!(
+            [200, 201, 404, 409].contains(status),
+            "deleted {deleted:?} moved {moved:?} made {made:?}"
+        );
+    }
+
+    let tree = parents(app, key).await;
+    assert_acyclic(&tree);
+    for (id, parent) in &tree {
+        if let Some(parent) = parent {
+            assert!(
+                tree.contains_key(parent),
+                "{id} hangs under a deleted folder"
+            );
+        }
+    }
+    for mover in &movers {
+        assert!(
+            tree.contains_key(mover),
+            "the moved folder {mover} was lost"
+        );
+    }
+    let listed = app.get_ok(key, FOLDERS).await;
+    let mut siblings = HashSet::new();
+    for folder in listed["folders"].as_array().unwrap() {
+        let name = folder["name"].as_str().unwrap().to_lowercase();
+        let parent = folder["parentId"].as_str().unwrap_or("").to_owned();
+        assert!(
+            siblings.insert((parent, name)),
+            "two siblings share a name: {listed}"
+        );
+    }
+    // Each deleted folder's child went up to the root, unless its rival took the name.
+    let kids_at_root = listed["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["parentId"].is_null())
+        .filter(|f| {
+            f["name"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .starts_with("kid ")
+        })
+        .count();
+    assert_eq!(kids_at_root, 10, "{listed}");
 }
 
 /// One request renames, another rewrites the description, at the same moment, many times
@@ -243,7 +339,7 @@ async fn links_made_at_once_leave_one_live(backend: TestBackend) {
         let url = body["shareUrl"].as_str().unwrap();
         pages.push(url.trim_start_matches(&app.url("")).to_owned());
     }
-    let visitor = Visitor::new(&app);
+    let visitor = Visitor::new(app);
     let mut statuses = Vec::new();
     for page in &pages {
         statuses.push(visitor.get(page).await.status().as_u16());
