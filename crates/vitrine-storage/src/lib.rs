@@ -8,6 +8,7 @@ mod connection;
 mod db;
 mod error;
 mod folders;
+mod item_tags;
 mod items;
 mod jobs;
 mod listing;
