@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use vitrine_domain::accounts::Accounts;
-use vitrine_domain::library::Library;
+use vitrine::app::{self, Parts};
+use vitrine::background::Background;
+use vitrine::clock::SystemClock;
+use vitrine_domain::clock::Clock;
 use vitrine_domain::user::{Plan, Role, Scopes};
 use vitrine_storage::{open_store, Db, S3Settings, StoreUrl};
 
@@ -36,8 +38,18 @@ struct Cli {
     /// Blob store: s3://bucket/prefix, file://PATH or a path.
     #[arg(long, global = true)]
     store: Option<String>,
+    /// How log lines are written to stderr: `text` for people, `json` (one object per
+    /// line, with the request id and span fields) for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -124,13 +136,7 @@ enum KeyCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,vitrine::access=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging(cli.log_format);
     let listen = match &cli.command {
         Command::Serve { listen } => listen.clone(),
         _ => None,
@@ -147,10 +153,12 @@ fn main() -> anyhow::Result<()> {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let db = Arc::new(connect(&config).await?);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let accounts = app::accounts(&db, &clock);
     match command {
-        Command::Serve { .. } => serve(config, db).await,
+        Command::Serve { .. } => serve(config, db, clock).await,
         Command::Media(MediaCommand::Regenerate { missing, .. }) => {
-            media::regenerate(&config, db, missing).await
+            media::regenerate(&config, db, clock, missing).await
         }
         Command::Migrate => {
             println!("database is up to date");
@@ -159,16 +167,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::User(UserCommand::Add(add)) => {
             let role = if add.admin { Role::Admin } else { Role::User };
             let plan: Plan = add.plan.parse()?;
-            let user = Accounts::new(db)
+            let user = accounts
                 .add_user(&add.name, &add.password, role, plan)
                 .await?;
             println!("created user {} ({}, {})", user.name, user.role, user.plan);
             Ok(())
         }
         Command::User(UserCommand::SetPlan { name, plan }) => {
-            let user = Accounts::new(db)
-                .operator_set_plan(&name, plan.parse()?)
-                .await?;
+            let user = accounts.operator_set_plan(&name, plan.parse()?).await?;
             println!("{} is now on the {} plan", user.name, user.plan);
             Ok(())
         }
@@ -185,17 +191,30 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             transfer::run(&config, db, target).await
         }
         Command::Key(KeyCommand::Revoke { user, key }) => {
-            Accounts::new(db).revoke_api_key(&user, &key).await?;
+            accounts.revoke_api_key(&user, &key).await?;
             println!("revoked");
             Ok(())
         }
         Command::Key(KeyCommand::Create { user, scopes }) => {
             let scopes = scopes.as_deref().map(Scopes::parse_list).transpose()?;
-            let key = Accounts::new(db).create_api_key(&user, scopes).await?;
+            let key = accounts.create_api_key(&user, scopes).await?;
             // Only the key on stdout, so scripts can capture it.
             println!("{key}");
             Ok(())
         }
+    }
+}
+
+/// Logs to stderr at `RUST_LOG`'s levels (default: info).
+fn init_logging(format: LogFormat) {
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().with_current_span(true).init(),
     }
 }
 
@@ -207,36 +226,31 @@ async fn connect(config: &Config) -> anyhow::Result<Db> {
         .context("opening the database")
 }
 
-async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
+async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let store_url = StoreUrl::parse(&config.store())?;
     let store = open_store(&store_url, &S3Settings::from_env())
         .await
         .context("opening the blob store")?;
-    let state = vitrine_http::AppState::build(
+    let state = app::state(Parts {
         db,
-        Arc::new(store),
-        Arc::new(config.prober()),
-        config.limits(),
-        config.http(),
-        Arc::new(vitrine_domain::clock::SystemClock),
-    )
+        store: Arc::new(store),
+        prober: Arc::new(config.prober()),
+        limits: config.limits(),
+        http: config.http(),
+        clock,
+    })
     .await?;
-    spawn_trash_purge(
-        state.library.clone(),
-        Duration::from_secs(config.trash_purge_interval_secs.max(1)),
-    );
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
-    vitrine_http::spawn_media_workers(
-        state.library.clone(),
-        config.media_workers.unwrap_or(cores),
-        config.jobs(),
-        Duration::from_millis(500),
-    );
+    let background = Background {
+        media_workers: config.media_workers.unwrap_or(cores),
+        jobs: config.jobs(),
+        idle: Duration::from_millis(500),
+        trash_purge: Some(Duration::from_secs(config.trash_purge_interval_secs)),
+    };
+    background.spawn(&state.library);
     let listener = std::net::TcpListener::bind(&config.listen)
         .with_context(|| format!("listening on {}", config.listen))?;
-    let workers = config.workers.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-    });
+    let workers = config.workers.unwrap_or(cores);
     tracing::info!(
         listen = %config.listen,
         database = %redact(&config.database_url()),
@@ -245,22 +259,6 @@ async fn serve(config: Config, db: Arc<Db>) -> anyhow::Result<()> {
     );
     vitrine_http::serve(listener, state, workers)?.await?;
     Ok(())
-}
-
-/// Purges trash older than the retention, now and then every `interval`. Every instance
-/// runs it; purging is per item and idempotent, so they only share the work.
-fn spawn_trash_purge(library: Library, interval: Duration) {
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(interval);
-        loop {
-            tick.tick().await;
-            match library.purge_trashed_before(library.trash_cutoff()).await {
-                Ok(0) => {}
-                Ok(purged) => tracing::info!(purged, "purged expired trash"),
-                Err(err) => tracing::warn!(error = %err, "the trash job failed; retrying later"),
-            }
-        }
-    });
 }
 
 /// Hides a password in a database URL before it reaches the log.

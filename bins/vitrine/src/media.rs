@@ -3,22 +3,29 @@
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use vitrine_domain::library::Library;
+use vitrine::app::{self, Parts};
+use vitrine_domain::clock::Clock;
 use vitrine_storage::{open_store, Db, S3Settings, StoreUrl};
 
 use crate::config::Config;
 
 /// Queues the items behind fresh uploads, then works the queue here with one worker per
 /// core until it is empty. Running servers share the work: claims never overlap.
-pub async fn regenerate(config: &Config, db: Arc<Db>, missing_only: bool) -> anyhow::Result<()> {
+pub async fn regenerate(
+    config: &Config,
+    db: Arc<Db>,
+    clock: Arc<dyn Clock>,
+    missing_only: bool,
+) -> anyhow::Result<()> {
     let store = open_store(&StoreUrl::parse(&config.store())?, &S3Settings::from_env()).await?;
-    let library = Library::new(
-        db.clone(),
+    let library = app::library(&Parts {
         db,
-        Arc::new(store),
-        Arc::new(config.prober()),
-        config.limits(),
-    );
+        store: Arc::new(store),
+        prober: Arc::new(config.prober()),
+        limits: config.limits(),
+        http: config.http(),
+        clock,
+    });
     let queued = library.queue_regeneration(missing_only).await?;
     println!("{} items queued", queued.len());
     let bar = ProgressBar::new(queued.len() as u64);

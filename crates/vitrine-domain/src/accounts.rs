@@ -19,33 +19,37 @@ const MIN_PASSWORD_LEN: usize = 8;
 #[derive(Clone)]
 pub struct Accounts {
     users: Arc<dyn UserRepository>,
-    /// Access tokens and the clock they expire by; without them only API keys work.
-    tokens: Option<(Arc<dyn TokenVerifier>, Arc<dyn Clock>)>,
+    /// Access tokens; without a verifier only API keys work.
+    tokens: Option<Arc<dyn TokenVerifier>>,
+    /// What keys are stamped with and tokens expire by.
+    clock: Arc<dyn Clock>,
 }
 
 impl Accounts {
-    pub fn new(users: Arc<dyn UserRepository>) -> Self {
+    pub fn new(users: Arc<dyn UserRepository>, clock: Arc<dyn Clock>) -> Self {
         Self {
             users,
             tokens: None,
+            clock,
         }
     }
 
-    /// Also accepts access tokens, checked by `tokens` against `clock`.
-    pub fn with_tokens(mut self, tokens: Arc<dyn TokenVerifier>, clock: Arc<dyn Clock>) -> Self {
-        self.tokens = Some((tokens, clock));
+    /// Also accepts access tokens, checked by `tokens`.
+    pub fn with_tokens(mut self, tokens: Arc<dyn TokenVerifier>) -> Self {
+        self.tokens = Some(tokens);
         self
     }
 
     /// Who presents `credential` (an API key or an access token), with the scopes it
     /// grants: never more than the user's role allows now, whatever the credential says
     /// (a user may have been demoted since it was made). Anything else is `Unauthorized`.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, credential: &str) -> Result<Principal> {
         if credential.starts_with(API_KEY_PREFIX) {
             return self.authenticate_api_key(credential).await;
         }
-        let (tokens, clock) = self.tokens.as_ref().ok_or(DomainError::Unauthorized)?;
-        let now = clock.now().and_utc().timestamp();
+        let tokens = self.tokens.as_ref().ok_or(DomainError::Unauthorized)?;
+        let now = self.clock.now().and_utc().timestamp();
         let (user_id, token_scopes) = tokens.verify(credential, now)?;
         let user = self
             .users
@@ -56,6 +60,7 @@ impl Accounts {
         Ok(Principal { user, scopes })
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn add_user(
         &self,
         name: &str,
@@ -81,6 +86,7 @@ impl Accounts {
                 password_hash,
                 role,
                 plan,
+                created_at: self.clock.now(),
             })
             .await
     }
@@ -88,17 +94,20 @@ impl Accounts {
     /// Moves a user to another plan; only an administrator's credentials may. The new
     /// limit applies from the next upload: what is stored already stays.
     /// An admin moves a user to another plan.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn set_plan(&self, who: &Principal, name: &str, plan: Plan) -> Result<User> {
         who.require(Scope::Admin)?;
         self.operator_set_plan(name, plan).await
     }
 
     /// The operator (the command line on the server) moves a user to another plan.
+    #[tracing::instrument(skip_all)]
     pub async fn operator_set_plan(&self, name: &str, plan: Plan) -> Result<User> {
         self.users.set_plan(name, plan).await
     }
 
     /// Checks a name and password. Unknown names and wrong passwords answer alike.
+    #[tracing::instrument(skip_all)]
     pub async fn verify_password(&self, name: &str, password: &str) -> Result<User> {
         let record = self
             .users
@@ -113,6 +122,7 @@ impl Accounts {
 
     /// Creates an API key for `user_name` and returns it in clear: the only time it exists so.
     /// `scopes` defaults to everything the user's role allows and never exceeds it.
+    #[tracing::instrument(skip_all)]
     pub async fn create_api_key(&self, user_name: &str, scopes: Option<Scopes>) -> Result<String> {
         let record = self
             .users
@@ -125,12 +135,18 @@ impl Accounts {
         OsRng.fill_bytes(&mut secret);
         let key = format!("{API_KEY_PREFIX}{}", hex::encode(secret));
         self.users
-            .insert_api_key(&record.user.id, &api_key_hash(&key), &scopes)
+            .insert_api_key(
+                &record.user.id,
+                &api_key_hash(&key),
+                &scopes,
+                self.clock.now(),
+            )
             .await?;
         Ok(key)
     }
 
     /// Revokes one of `user_name`'s keys; it stops working at once on every instance.
+    #[tracing::instrument(skip_all)]
     pub async fn revoke_api_key(&self, user_name: &str, key: &str) -> Result<()> {
         let record = self
             .users
@@ -138,7 +154,7 @@ impl Accounts {
             .await?
             .ok_or(DomainError::NotFound("user"))?;
         self.users
-            .revoke_api_key(&record.user.id, &api_key_hash(key))
+            .revoke_api_key(&record.user.id, &api_key_hash(key), self.clock.now())
             .await
     }
 

@@ -1,39 +1,16 @@
-//! Where "now" comes from, so expiry can be tested by moving a clock instead of waiting.
+//! Where "now" comes from. Every use case takes its time from one injected `Clock` and
+//! passes timestamps into the ports, so expiry and retention are tested by moving a clock
+//! instead of waiting. Only the binary reads the system time (its `SystemClock`).
 
-use std::sync::Mutex;
-
-use chrono::{Duration, NaiveDateTime};
+use chrono::{NaiveDateTime, SubsecRound};
 
 pub trait Clock: Send + Sync {
-    /// UTC, truncated to microseconds like every stored timestamp.
+    /// UTC, truncated to microseconds like every stored timestamp (see [`stored`]).
     fn now(&self) -> NaiveDateTime;
 }
 
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> NaiveDateTime {
-        crate::library::now()
-    }
-}
-
-/// The system clock plus an offset that tests move forward.
-#[derive(Default)]
-pub struct ShiftedClock {
-    offset: Mutex<Duration>,
-}
-
-impl ShiftedClock {
-    pub fn advance(&self, by: Duration) {
-        if let Ok(mut offset) = self.offset.lock() {
-            *offset += by;
-        }
-    }
-}
-
-impl Clock for ShiftedClock {
-    fn now(&self) -> NaiveDateTime {
-        let offset = self.offset.lock().map(|o| *o).unwrap_or_default();
-        crate::library::now() + offset
-    }
+/// `at` as both backends store it: to the microsecond and no finer, so a value read back
+/// equals the one written.
+pub fn stored(at: NaiveDateTime) -> NaiveDateTime {
+    at.trunc_subsecs(6)
 }

@@ -1,21 +1,20 @@
 //! The one error type of the domain. Each variant is a kind a client can act on;
 //! the HTTP crate maps kinds to statuses in one table.
 
-/// A problem with one named input, reported back to the client as-is.
+/// A problem with one input of a use case. `field` is the use case's own snake_case name
+/// for it; the surface that took the input from a client says what the client calls it
+/// and where in the request it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
-    /// Where the field came from: `query`, `body`, `path` or `header`.
-    pub position: &'static str,
 }
 
 impl FieldError {
-    pub fn new(field: &str, message: impl Into<String>, position: &'static str) -> Self {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
         Self {
             field: field.to_owned(),
             message: message.into(),
-            position,
         }
     }
 }
@@ -69,10 +68,11 @@ impl DomainError {
         }
     }
 
-    pub fn invalid_field(message: impl Into<String>, field: FieldError) -> Self {
+    /// One input refused, and why.
+    pub fn invalid_field(field: &str, why: impl Into<String>) -> Self {
         Self::Invalid {
-            message: message.into(),
-            detail: vec![field],
+            message: format!("Invalid {field}"),
+            detail: vec![FieldError::new(field, why)],
         }
     }
 

@@ -13,11 +13,11 @@ mod variants;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use chrono::{SubsecRound, Utc};
 use futures::{Stream, StreamExt};
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+use crate::clock::Clock;
 use crate::item::{Item, ItemPatch, ItemQuery, MediaKind, NewItem, Page, Processing, StoredBlob};
 use crate::limits::{ImageLimits, Limits};
 use crate::organise::check_bulk;
@@ -35,6 +35,7 @@ pub struct Library {
     blobs: Arc<dyn BlobStore>,
     prober: Arc<dyn MediaProber>,
     limits: Limits,
+    clock: Arc<dyn Clock>,
 }
 
 /// Bytes written and understood, not yet an item.
@@ -80,6 +81,7 @@ impl Library {
         blobs: Arc<dyn BlobStore>,
         prober: Arc<dyn MediaProber>,
         limits: Limits,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             items,
@@ -87,7 +89,13 @@ impl Library {
             blobs,
             prober,
             limits,
+            clock,
         }
+    }
+
+    /// Now, by the injected clock.
+    fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
     }
 
     pub fn limits(&self) -> &Limits {
@@ -97,6 +105,7 @@ impl Library {
     /// Streams `body` into the blob store, hashing as it goes; never holds the whole file.
     /// The type is decided from the first bytes, so a wrong type is refused before the
     /// rest is stored.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn stage<S>(&self, who: &Principal, body: S) -> Result<StagedUpload>
     where
         S: Stream<Item = Result<Bytes>> + Unpin,
@@ -216,6 +225,7 @@ impl Library {
 
     /// Records a staged upload as an item of `who`, reserving quota in the same transaction.
     /// On failure the staged bytes are removed.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn commit(
         &self,
         who: &Principal,
@@ -285,7 +295,7 @@ impl Library {
             } else {
                 Processing::Pending
             },
-            created_at: now(),
+            created_at: self.now(),
         };
         let quota = self.limits.quotas.limit_for(who.user.plan);
         let inserted = match self.items.insert_item(new_item, blob, quota).await {
@@ -302,6 +312,7 @@ impl Library {
     }
 
     /// Removes the bytes of an upload that will not become an item.
+    #[tracing::instrument(skip_all)]
     pub async fn discard(&self, staged: StagedUpload) {
         self.discard_key(&staged.blob.key).await;
     }
@@ -313,16 +324,19 @@ impl Library {
         }
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn item(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaRead)?;
         self.items.item(&who.user.id, id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn list(&self, who: &Principal, query: &ItemQuery) -> Result<Page<Item>> {
         who.require(Scope::MediaRead)?;
         self.items.list_items(&who.user.id, query).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn update(&self, who: &Principal, id: &ItemId, mut patch: ItemPatch) -> Result<Item> {
         who.require(Scope::MediaWrite)?;
         if let Some(tags) = patch.tags.take() {
@@ -340,29 +354,35 @@ impl Library {
             .model
             .map(|t| clean_text(t, "model", 200))
             .transpose()?;
-        self.items.update_item(&who.user.id, id, patch).await
+        self.items
+            .update_item(&who.user.id, id, patch, self.now())
+            .await
     }
 
     /// Moves an item to the trash; its bytes stay until the trash is purged.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn trash(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaDelete)?;
-        self.items.trash_item(&who.user.id, id).await
+        self.items.trash_item(&who.user.id, id, self.now()).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn restore(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaDelete)?;
-        self.items.restore_item(&who.user.id, id).await
+        self.items.restore_item(&who.user.id, id, self.now()).await
     }
 
     /// Moves many items to the trash, or none when any is not the caller's.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn trash_many(&self, who: &Principal, ids: &[ItemId]) -> Result<usize> {
         who.require(Scope::MediaDelete)?;
         check_bulk(ids)?;
-        self.items.trash_items(&who.user.id, ids).await
+        self.items.trash_items(&who.user.id, ids, self.now()).await
     }
 
     /// The caller's items to pack into one archive, in the order asked; none when any is
     /// not theirs.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn many(&self, who: &Principal, ids: &[ItemId]) -> Result<Vec<Item>> {
         who.require(Scope::MediaRead)?;
         check_bulk(ids)?;
@@ -370,20 +390,19 @@ impl Library {
     }
 
     /// Adds tags to many items, or to none when any is not the caller's.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn tag_many(&self, who: &Principal, ids: &[ItemId], tags: &[String]) -> Result<()> {
         who.require(Scope::MediaWrite)?;
         check_bulk(ids)?;
         let tags = normalize_tags(tags)?;
         if tags.is_empty() {
-            return Err(DomainError::invalid_field(
-                "Invalid tags",
-                crate::FieldError::new("tags", "at least one tag", "body"),
-            ));
+            return Err(DomainError::invalid_field("tags", "at least one tag"));
         }
         self.items.add_tags(&who.user.id, ids, &tags).await
     }
 
     /// Moves many items into a folder (`None`: the root), or none when any is not the caller's.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn move_many(
         &self,
         who: &Principal,
@@ -392,10 +411,13 @@ impl Library {
     ) -> Result<()> {
         who.require(Scope::MediaWrite)?;
         check_bulk(ids)?;
-        self.items.move_items(&who.user.id, ids, folder).await
+        self.items
+            .move_items(&who.user.id, ids, folder, self.now())
+            .await
     }
 
     /// Purges everything in the caller's trash now; returns how many items went.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn empty_trash(&self, who: &Principal) -> Result<usize> {
         who.require(Scope::MediaDelete)?;
         let ids = self.items.trashed_ids(&who.user.id).await?;
@@ -414,6 +436,7 @@ impl Library {
     /// Purges items of every user that were trashed before `cutoff`, in batches; the
     /// periodic trash job calls this. Several instances may run it at once: an item another
     /// instance purged first is simply skipped.
+    #[tracing::instrument(skip_all)]
     pub async fn purge_trashed_before(&self, cutoff: chrono::NaiveDateTime) -> Result<usize> {
         let mut purged = 0;
         loop {
@@ -433,7 +456,7 @@ impl Library {
 
     /// The cutoff of the trash retention: items trashed before it are due for purging.
     pub fn trash_cutoff(&self) -> chrono::NaiveDateTime {
-        now() - chrono::Duration::days(i64::from(self.limits.trash_retention_days))
+        self.now() - chrono::Duration::days(i64::from(self.limits.trash_retention_days))
     }
 
     async fn purge_owned(
@@ -451,6 +474,7 @@ impl Library {
     /// Deletes an item for good. Its bytes go only when no other item shares them; the
     /// object is removed after the rows, so a failure can only leave an orphan for the
     /// sweeper, never a row without bytes.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn purge(&self, who: &Principal, id: &ItemId) -> Result<()> {
         who.require(Scope::MediaDelete)?;
         self.purge_owned(&who.user.id, id, false).await
@@ -458,6 +482,7 @@ impl Library {
 
     /// Stored bytes (an original or a variant), whole or the `range` of them. The caller
     /// has already decided that whoever asks may see them.
+    #[tracing::instrument(skip_all)]
     pub async fn open_blob(
         &self,
         key: &str,
@@ -470,6 +495,7 @@ impl Library {
     }
 
     /// The whole original in memory, for rewriting it; refused above `max_render_bytes`.
+    #[tracing::instrument(skip_all)]
     pub async fn original_in_memory(&self, item: &Item) -> Result<Vec<u8>> {
         let max = self.limits.max_render_bytes;
         if item.size as u64 > max {
@@ -490,15 +516,13 @@ impl Library {
         Ok(bytes)
     }
 
-    pub fn prober(&self) -> Arc<dyn MediaProber> {
-        self.prober.clone()
-    }
-
     /// Serves a signed URL: the caller has already checked the signature.
+    #[tracing::instrument(skip_all)]
     pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
         self.items.item_unscoped(id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn storage(&self, who: &Principal) -> Result<StorageUsage> {
         who.require(Scope::MediaRead)?;
         Ok(StorageUsage {
@@ -506,12 +530,6 @@ impl Library {
             limit: self.limits.quotas.limit_for(who.user.plan),
         })
     }
-}
-
-/// Now, truncated to microseconds: both backends store that much and no more, so a value
-/// read back equals the one written.
-pub fn now() -> chrono::NaiveDateTime {
-    Utc::now().naive_utc().trunc_subsecs(6)
 }
 
 fn keep_tail(tail: &mut Vec<u8>, chunk: &[u8], len: usize) {
@@ -542,8 +560,8 @@ fn clean_text(raw: Option<String>, field: &str, max_chars: usize) -> Result<Opti
     }
     if text.chars().count() > max_chars {
         return Err(DomainError::invalid_field(
-            format!("Invalid {field}"),
-            crate::FieldError::new(field, format!("at most {max_chars} characters"), "body"),
+            field,
+            format!("at most {max_chars} characters"),
         ));
     }
     Ok(Some(text.to_owned()))

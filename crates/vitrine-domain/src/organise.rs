@@ -15,7 +15,7 @@ use crate::item::Item;
 use crate::ports::{CollectionRepository, FolderRepository};
 use crate::tx::{Lock, Transactions};
 use crate::user::{Principal, Scope};
-use crate::{CollectionId, DomainError, FieldError, FolderId, ItemId, Result, UserId};
+use crate::{CollectionId, DomainError, FolderId, ItemId, Result, UserId};
 
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -89,17 +89,20 @@ impl Folders {
         Self { repo, tx, clock }
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn list(&self, who: &Principal) -> Result<Vec<Folder>> {
         who.require(Scope::MediaRead)?;
         self.repo.folders(&who.user.id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn get(&self, who: &Principal, id: &FolderId) -> Result<Folder> {
         who.require(Scope::MediaRead)?;
         self.repo.folder(&who.user.id, id).await
     }
 
     /// A new folder under `parent` (`None`: the root), its name unique among its siblings.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn create(
         &self,
         who: &Principal,
@@ -130,6 +133,7 @@ impl Folders {
 
     /// Renames and/or moves a folder. Moving it into itself or its own subtree, deeper
     /// than [`MAX_FOLDER_DEPTH`], or beside a folder named alike is refused.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn change(
         &self,
         who: &Principal,
@@ -160,6 +164,7 @@ impl Folders {
 
     /// Deletes a folder: only an empty one, or with its items and subfolders moved to its
     /// parent first (refused when a subfolder's name is taken there).
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn delete(&self, who: &Principal, id: &FolderId, how: FolderDelete) -> Result<()> {
         who.require(Scope::MediaDelete)?;
         let (owner, id) = (who.user.id.clone(), id.clone());
@@ -203,22 +208,26 @@ impl Collections {
         Self { repo, tx, clock }
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn list(&self, who: &Principal) -> Result<Vec<Collection>> {
         who.require(Scope::MediaRead)?;
         self.repo.collections(&who.user.id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn get(&self, who: &Principal, id: &CollectionId) -> Result<Collection> {
         who.require(Scope::MediaRead)?;
         self.repo.collection(&who.user.id, id).await
     }
 
     /// The collection's active items, newest first.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn items(&self, who: &Principal, id: &CollectionId) -> Result<Vec<Item>> {
         who.require(Scope::MediaRead)?;
         self.repo.collection_items(&who.user.id, id).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn create(
         &self,
         who: &Principal,
@@ -239,6 +248,7 @@ impl Collections {
         self.repo.insert_collection(collection).await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn change(
         &self,
         who: &Principal,
@@ -267,12 +277,14 @@ impl Collections {
     }
 
     /// Deletes the collection; its items stay in the library.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn delete(&self, who: &Principal, id: &CollectionId) -> Result<()> {
         who.require(Scope::MediaDelete)?;
         self.repo.delete_collection(&who.user.id, id).await
     }
 
     /// Adds items (all the caller's, or nothing changes); adding one twice is harmless.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn add_items(
         &self,
         who: &Principal,
@@ -281,9 +293,12 @@ impl Collections {
     ) -> Result<Collection> {
         who.require(Scope::MediaWrite)?;
         check_bulk(items)?;
-        self.repo.add_to_collection(&who.user.id, id, items).await
+        self.repo
+            .add_to_collection(&who.user.id, id, items, self.clock.now())
+            .await
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn remove_items(
         &self,
         who: &Principal,
@@ -293,7 +308,7 @@ impl Collections {
         who.require(Scope::MediaWrite)?;
         check_bulk(items)?;
         self.repo
-            .remove_from_collection(&who.user.id, id, items)
+            .remove_from_collection(&who.user.id, id, items, self.clock.now())
             .await
     }
 }
@@ -305,12 +320,8 @@ pub const MAX_BULK_ITEMS: usize = 1000;
 pub fn check_bulk(items: &[ItemId]) -> Result<()> {
     if items.is_empty() || items.len() > MAX_BULK_ITEMS {
         return Err(DomainError::invalid_field(
-            "Invalid itemIds",
-            FieldError::new(
-                "itemIds",
-                format!("between 1 and {MAX_BULK_ITEMS} item IDs"),
-                "body",
-            ),
+            "item_ids",
+            format!("between 1 and {MAX_BULK_ITEMS} item IDs"),
         ));
     }
     Ok(())
@@ -321,12 +332,8 @@ fn clean_name(raw: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(DomainError::invalid_field(
-            "Invalid name",
-            FieldError::new(
-                "name",
-                format!("between 1 and {MAX_NAME_CHARS} characters"),
-                "body",
-            ),
+            "name",
+            format!("between 1 and {MAX_NAME_CHARS} characters"),
         ));
     }
     Ok(name.to_owned())
@@ -338,12 +345,8 @@ fn clean_description(raw: Option<String>) -> Result<Option<String>> {
     };
     if text.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(DomainError::invalid_field(
-            "Invalid description",
-            FieldError::new(
-                "description",
-                format!("at most {MAX_DESCRIPTION_CHARS} characters"),
-                "body",
-            ),
+            "description",
+            format!("at most {MAX_DESCRIPTION_CHARS} characters"),
         ));
     }
     Ok(Some(text))

@@ -101,8 +101,9 @@ pub trait MediaProber: Send + Sync {
     fn check_end(&self, probe: &Probe, tail: &[u8]) -> Result<()>;
     /// The image without EXIF/XMP/IPTC and text metadata, pixels untouched.
     fn strip_metadata(&self, mime: &str, bytes: &[u8]) -> Result<Vec<u8>>;
-    /// A JPEG of the image fitting `side`, refused beyond `limits`.
-    fn preview(&self, bytes: &[u8], side: u32, limits: &ImageLimits) -> Result<Vec<u8>>;
+    /// A JPEG of the image fitting `side`, refused beyond `limits`; decoded off the async
+    /// threads.
+    async fn preview(&self, bytes: Vec<u8>, side: u32, limits: &ImageLimits) -> Result<Vec<u8>>;
     /// Thumb, medium and placeholder from one decode, off the async threads; `None` for
     /// types it does not render. Refuses images over the limits (413) and images that do
     /// not decode (422).
@@ -162,6 +163,7 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: Role,
     pub plan: Plan,
+    pub created_at: NaiveDateTime,
 }
 
 #[async_trait]
@@ -170,10 +172,17 @@ pub trait UserRepository: Send + Sync {
     async fn user_by_name(&self, name: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: &UserId) -> Result<Option<User>>;
     async fn set_plan(&self, name: &str, plan: Plan) -> Result<User>;
-    async fn insert_api_key(&self, owner: &UserId, key_hash: &str, scopes: &Scopes) -> Result<()>;
+    async fn insert_api_key(
+        &self,
+        owner: &UserId,
+        key_hash: &str,
+        scopes: &Scopes,
+        at: NaiveDateTime,
+    ) -> Result<()>;
     /// The user and scopes of a key that is not revoked.
     async fn user_by_api_key(&self, key_hash: &str) -> Result<Option<(User, Scopes)>>;
-    async fn revoke_api_key(&self, owner: &UserId, key_hash: &str) -> Result<()>;
+    async fn revoke_api_key(&self, owner: &UserId, key_hash: &str, at: NaiveDateTime)
+        -> Result<()>;
 }
 
 /// Access tokens (JWTs): to whom one was issued, with which scopes.
@@ -207,15 +216,23 @@ pub trait ItemRepository: Send + Sync {
     /// The owner's items with these IDs, in that order; all-or-nothing like the bulk
     /// changes below.
     async fn items_by_ids(&self, owner: &UserId, ids: &[ItemId]) -> Result<Vec<Item>>;
-    async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item>;
-    async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
-    async fn restore_item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
+    // Changes take their time (`at`) from the use case's clock.
+    async fn update_item(
+        &self,
+        owner: &UserId,
+        id: &ItemId,
+        patch: ItemPatch,
+        at: NaiveDateTime,
+    ) -> Result<Item>;
+    async fn trash_item(&self, owner: &UserId, id: &ItemId, at: NaiveDateTime) -> Result<Item>;
+    async fn restore_item(&self, owner: &UserId, id: &ItemId, at: NaiveDateTime) -> Result<Item>;
 
     // Bulk changes are all-or-nothing: when any ID is not the owner's item, nothing
     // changes and the error is `DomainError::Missing` naming those IDs.
 
     /// Moves active items to the trash; returns how many moved.
-    async fn trash_items(&self, owner: &UserId, ids: &[ItemId]) -> Result<usize>;
+    async fn trash_items(&self, owner: &UserId, ids: &[ItemId], at: NaiveDateTime)
+        -> Result<usize>;
     /// Adds tags (normalised) to each item, keeping the tags it has.
     async fn add_tags(&self, owner: &UserId, ids: &[ItemId], tags: &[String]) -> Result<()>;
     /// Moves items into a folder of the owner's (`None`: the root).
@@ -224,6 +241,7 @@ pub trait ItemRepository: Send + Sync {
         owner: &UserId,
         ids: &[ItemId],
         folder: Option<&FolderId>,
+        at: NaiveDateTime,
     ) -> Result<()>;
     /// The owner's trashed items.
     async fn trashed_ids(&self, owner: &UserId) -> Result<Vec<ItemId>>;
@@ -268,12 +286,14 @@ pub trait CollectionRepository: Send + Sync {
         owner: &UserId,
         id: &CollectionId,
         items: &[ItemId],
+        at: NaiveDateTime,
     ) -> Result<Collection>;
     async fn remove_from_collection(
         &self,
         owner: &UserId,
         id: &CollectionId,
         items: &[ItemId],
+        at: NaiveDateTime,
     ) -> Result<Collection>;
 }
 

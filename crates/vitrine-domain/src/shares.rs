@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use crate::accounts::{hash_password, password_matches};
 use crate::clock::Clock;
 use crate::item::{Item, ItemStatus};
+use crate::library::Library;
 use crate::ports::{CollectionRepository, ItemRepository, ShareRepository};
 use crate::user::{Principal, Scope};
 use crate::{CollectionId, DomainError, ItemId, Result, ShareId, UserId};
@@ -59,8 +60,8 @@ impl FromStr for ExpiresIn {
             "never" => ExpiresIn::Never,
             _ => {
                 return Err(DomainError::invalid_field(
-                    "Invalid expiresIn",
-                    crate::FieldError::new("expiresIn", "one of 1h, 1d, 7d, 30d, never", "body"),
+                    "expires_in",
+                    "one of 1h, 1d, 7d, 30d, never",
                 ))
             }
         })
@@ -125,6 +126,8 @@ pub struct Shares {
     repo: Arc<dyn ShareRepository>,
     items: Arc<dyn ItemRepository>,
     collections: Arc<dyn CollectionRepository>,
+    /// Where a page's bytes and previews come from.
+    library: Library,
     clock: Arc<dyn Clock>,
     limits: ShareLimits,
 }
@@ -134,6 +137,7 @@ impl Shares {
         repo: Arc<dyn ShareRepository>,
         items: Arc<dyn ItemRepository>,
         collections: Arc<dyn CollectionRepository>,
+        library: Library,
         clock: Arc<dyn Clock>,
         limits: ShareLimits,
     ) -> Self {
@@ -141,6 +145,7 @@ impl Shares {
             repo,
             items,
             collections,
+            library,
             clock,
             limits,
         }
@@ -150,6 +155,7 @@ impl Shares {
         self.clock.now()
     }
 
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn create(
         &self,
         who: &Principal,
@@ -162,12 +168,8 @@ impl Shares {
             None | Some("") => None,
             Some(password) if password.chars().count() < self.limits.min_password_len => {
                 return Err(DomainError::invalid_field(
-                    "Invalid password",
-                    crate::FieldError::new(
-                        "password",
-                        format!("at least {} characters", self.limits.min_password_len),
-                        "body",
-                    ),
+                    "password",
+                    format!("at least {} characters", self.limits.min_password_len),
                 ))
             }
             Some(password) => Some(hash_password(password)?),
@@ -192,6 +194,7 @@ impl Shares {
     }
 
     /// Revokes the target's live link; 404 when it has none.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn revoke(&self, who: &Principal, target: ShareTarget) -> Result<()> {
         who.require(Scope::SharesWrite)?;
         self.require_target(who, &target).await?;
@@ -223,6 +226,7 @@ impl Shares {
     }
 
     /// The live share behind a token: 404 for none, 410 once revoked or expired.
+    #[tracing::instrument(skip_all)]
     pub async fn open(&self, token: &str) -> Result<Share> {
         let share = self
             .repo
@@ -240,6 +244,7 @@ impl Shares {
 
     /// Checks a share's password. Wrong guesses count per link and per client address
     /// (both across every instance); past either limit even the right password waits.
+    #[tracing::instrument(skip_all)]
     pub async fn unlock(&self, share: &Share, password: &str, client: &str) -> Result<()> {
         let Some(hash) = &share.password_hash else {
             return Ok(());
@@ -270,6 +275,7 @@ impl Shares {
     }
 
     /// What the link shows: the item, or the collection's active items newest first.
+    #[tracing::instrument(skip_all)]
     pub async fn items(&self, share: &Share) -> Result<Vec<Item>> {
         match &share.target {
             ShareTarget::Item(id) => Ok(vec![self.live_item(share, id).await?]),
@@ -281,6 +287,7 @@ impl Shares {
 
     /// One item reached through the link: the shared item itself, or an active member
     /// of the shared collection. Anything else is 404, whatever its owner.
+    #[tracing::instrument(skip_all)]
     pub async fn item(&self, share: &Share, id: &ItemId) -> Result<Item> {
         match &share.target {
             ShareTarget::Item(shared) if shared == id => self.live_item(share, id).await,
@@ -305,6 +312,14 @@ impl Shares {
         Ok(item)
     }
 
+    /// A preview fitting `side` of an item reached through a link (by [`Shares::item`]),
+    /// for one the upload did not render: a visitor never needs the original for it.
+    #[tracing::instrument(skip_all)]
+    pub async fn preview(&self, item: &Item, side: u32) -> Result<Vec<u8>> {
+        self.library.preview(item, side).await
+    }
+
+    #[tracing::instrument(skip_all)]
     pub async fn collection_name(&self, share: &Share) -> Result<Option<String>> {
         match &share.target {
             ShareTarget::Item(_) => Ok(None),

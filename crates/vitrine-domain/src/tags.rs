@@ -1,6 +1,6 @@
 //! Tag rules: trimmed, matched case-insensitively, stored as first typed.
 
-use crate::{DomainError, FieldError};
+use crate::DomainError;
 
 pub const MAX_TAG_LEN: usize = 64;
 pub const MAX_TAGS_PER_ITEM: usize = 100;
@@ -25,24 +25,16 @@ where
         }
         if tag.chars().count() > MAX_TAG_LEN {
             return Err(DomainError::invalid_field(
-                "Invalid tags",
-                FieldError::new(
-                    "tags",
-                    format!("a tag is at most {MAX_TAG_LEN} characters"),
-                    "body",
-                ),
+                "tags",
+                format!("a tag is at most {MAX_TAG_LEN} characters"),
             ));
         }
         tags.push(tag.to_owned());
     }
     if tags.len() > MAX_TAGS_PER_ITEM {
         return Err(DomainError::invalid_field(
-            "Invalid tags",
-            FieldError::new(
-                "tags",
-                format!("at most {MAX_TAGS_PER_ITEM} tags per item"),
-                "body",
-            ),
+            "tags",
+            format!("at most {MAX_TAGS_PER_ITEM} tags per item"),
         ));
     }
     Ok(tags)

@@ -41,14 +41,15 @@ impl FromRequest for Auth {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let credential = credential(req);
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError(DomainError::internal("no app state")))?;
-            let credential = credential.ok_or(ApiError(DomainError::Unauthorized))?;
+            let state =
+                state.ok_or_else(|| ApiError::Domain(DomainError::internal("no app state")))?;
+            let credential = credential.ok_or(ApiError::Domain(DomainError::Unauthorized))?;
             state
                 .accounts
                 .authenticate(&credential)
                 .await
                 .map(Auth)
-                .map_err(ApiError)
+                .map_err(ApiError::Domain)
         })
     }
 }

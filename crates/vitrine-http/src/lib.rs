@@ -8,13 +8,11 @@ mod routes;
 mod signing;
 mod state;
 mod tokens;
-mod workers;
 
 pub use error::ApiError;
 pub use signing::UrlSigner;
-pub use state::{AppState, HttpSettings, Repositories};
+pub use state::{AppState, HttpSettings};
 pub use tokens::TokenIssuer;
-pub use workers::spawn_media_workers;
 
 use actix_web::web;
 

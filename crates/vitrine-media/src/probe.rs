@@ -113,8 +113,11 @@ impl MediaProber for Prober {
         crate::strip_metadata(mime, bytes)
     }
 
-    fn preview(&self, bytes: &[u8], side: u32, limits: &ImageLimits) -> Result<Vec<u8>> {
-        crate::jpeg_preview(bytes, side, limits)
+    async fn preview(&self, bytes: Vec<u8>, side: u32, limits: &ImageLimits) -> Result<Vec<u8>> {
+        let limits = *limits;
+        tokio::task::spawn_blocking(move || crate::jpeg_preview(&bytes, side, &limits))
+            .await
+            .map_err(DomainError::internal)?
     }
 
     async fn video(

@@ -4,7 +4,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::item::StoredBlob;
-use vitrine_domain::library::now;
 use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
@@ -28,6 +27,7 @@ pub(crate) struct BlobRow {
 pub(crate) fn reference_blob(
     conn: &mut AnyConnection,
     blob: &StoredBlob,
+    at: NaiveDateTime,
 ) -> Result<(String, String)> {
     let row = BlobRow {
         id: blob.id.to_string(),
@@ -36,7 +36,7 @@ pub(crate) fn reference_blob(
         size: blob.size,
         object_key: blob.key.clone(),
         ref_count: 1,
-        created_at: now(),
+        created_at: at,
     };
     let bump = blobs::ref_count.eq(blobs::ref_count + 1);
     let returned = (blobs::id, blobs::object_key);

@@ -4,7 +4,6 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::item::{Item, ItemStatus};
-use vitrine_domain::library::now;
 use vitrine_domain::organise::Collection;
 use vitrine_domain::ports::CollectionRepository;
 use vitrine_domain::tx::CollectionSteps;
@@ -72,9 +71,9 @@ fn to_collection(row: CollectionRow, item_count: i64) -> Collection {
     }
 }
 
-fn touch(conn: &mut AnyConnection, id: &str) -> Result<()> {
+fn touch(conn: &mut AnyConnection, id: &str, at: NaiveDateTime) -> Result<()> {
     diesel::update(collections::table.find(id))
-        .set(collections::updated_at.eq(now()))
+        .set(collections::updated_at.eq(at))
         .execute(conn)
         .map_err(query_err)
         .map(drop)
@@ -160,12 +159,12 @@ impl CollectionRepository for Db {
         owner: &UserId,
         id: &CollectionId,
         ids: &[ItemId],
+        at: NaiveDateTime,
     ) -> Result<Collection> {
         let (owner, id, ids) = (owner.to_string(), id.to_string(), ids.to_vec());
         self.write(move |conn| {
             load(conn, &owner, &id)?;
             require_owned(conn, &owner, &ids)?;
-            let at = now();
             for item in &ids {
                 let row = CollectionItemRow {
                     collection_id: id.clone(),
@@ -184,7 +183,7 @@ impl CollectionRepository for Db {
                 }
                 .map_err(query_err)?;
             }
-            touch(conn, &id)?;
+            touch(conn, &id, at)?;
             load(conn, &owner, &id)
         })
         .await
@@ -195,6 +194,7 @@ impl CollectionRepository for Db {
         owner: &UserId,
         id: &CollectionId,
         ids: &[ItemId],
+        at: NaiveDateTime,
     ) -> Result<Collection> {
         let (owner, id) = (owner.to_string(), id.to_string());
         let ids: Vec<ItemId> = ids.to_vec();
@@ -209,7 +209,7 @@ impl CollectionRepository for Db {
             )
             .execute(conn)
             .map_err(query_err)?;
-            touch(conn, &id)?;
+            touch(conn, &id, at)?;
             load(conn, &owner, &id)
         })
         .await

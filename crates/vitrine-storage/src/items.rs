@@ -1,4 +1,4 @@
-//! Items, their blobs and tags.
+//! Items and their blobs; their tags are in `item_tags`.
 
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
@@ -6,16 +6,15 @@ use diesel::prelude::*;
 use vitrine_domain::item::{
     Inserted, Item, ItemPatch, ItemQuery, ItemStatus, NewItem, Page, StoredBlob,
 };
-use vitrine_domain::library::now;
 use vitrine_domain::ports::ItemRepository;
-use vitrine_domain::tags::tag_key;
 use vitrine_domain::{BlobId, CollectionId, DomainError, FolderId, ItemId, Result, UserId};
 
 use crate::blob_refs::{reference_blob, release_blob};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
+use crate::item_tags::{attach_tags, set_tags};
 use crate::listing::DbBackend;
-use crate::schema::{blobs, folders, item_tags, items, tags, users};
+use crate::schema::{blobs, folders, items, users};
 use crate::Db;
 
 #[derive(Queryable, Selectable, Insertable)]
@@ -179,67 +178,13 @@ fn require_folder(conn: &mut AnyConnection, owner: &str, folder: Option<&str>) -
         .ok_or(DomainError::NotFound("folder"))
 }
 
-/// Replaces an item's tags, creating the user's tags that do not exist yet.
-fn set_tags(conn: &mut AnyConnection, owner: &str, item_id: &str, names: &[String]) -> Result<()> {
-    diesel::delete(item_tags::table.filter(item_tags::item_id.eq(item_id)))
-        .execute(conn)
-        .map_err(query_err)?;
-    attach_tags(conn, owner, item_id, names)
-}
-
-/// Adds tags to an item, keeping the ones it has.
-fn attach_tags(
+/// Moves the owner's active items among `ids` to the trash; returns how many moved.
+fn trash(
     conn: &mut AnyConnection,
     owner: &str,
-    item_id: &str,
-    names: &[String],
-) -> Result<()> {
-    for name in names {
-        let row = (
-            tags::id.eq(vitrine_domain::ids::TagId::generate().to_string()),
-            tags::user_id.eq(owner),
-            tags::name.eq(name),
-            tags::name_key.eq(tag_key(name)),
-        );
-        // A get-or-create by select-then-insert races on PostgreSQL; the upsert does not.
-        match conn {
-            AnyConnection::Pg(c) => diesel::insert_into(tags::table)
-                .values(row)
-                .on_conflict((tags::user_id, tags::name_key))
-                .do_nothing()
-                .execute(c),
-            AnyConnection::Sqlite(c) => diesel::insert_into(tags::table)
-                .values(row)
-                .on_conflict((tags::user_id, tags::name_key))
-                .do_nothing()
-                .execute(c),
-        }
-        .map_err(query_err)?;
-        let tag_id: String = tags::table
-            .filter(tags::user_id.eq(owner))
-            .filter(tags::name_key.eq(tag_key(name)))
-            .select(tags::id)
-            .first(conn)
-            .map_err(query_err)?;
-        let link = (item_tags::item_id.eq(item_id), item_tags::tag_id.eq(tag_id));
-        match conn {
-            AnyConnection::Pg(c) => diesel::insert_into(item_tags::table)
-                .values(link)
-                .on_conflict_do_nothing()
-                .execute(c),
-            AnyConnection::Sqlite(c) => diesel::insert_into(item_tags::table)
-                .values(link)
-                .on_conflict_do_nothing()
-                .execute(c),
-        }
-        .map_err(query_err)?;
-    }
-    Ok(())
-}
-
-/// Moves the owner's active items among `ids` to the trash; returns how many moved.
-fn trash(conn: &mut AnyConnection, owner: &str, ids: &[ItemId]) -> Result<usize> {
-    let at = now();
+    ids: &[ItemId],
+    at: NaiveDateTime,
+) -> Result<usize> {
     let ids: Vec<&str> = ids.iter().map(ItemId::as_str).collect();
     diesel::update(
         items::table
@@ -301,7 +246,7 @@ impl ItemRepository for Db {
             // The quota counts the original and every variant, reserved together.
             let variant_bytes: i64 = item.variants.iter().map(|v| v.blob.size).sum();
             reserve_quota(conn, &owner, blob.size + variant_bytes, quota)?;
-            let (blob_id, object_key) = reference_blob(conn, &blob)?;
+            let (blob_id, object_key) = reference_blob(conn, &blob, item.created_at)?;
             let mut redundant_blob_keys: Vec<String> = (object_key != blob.key)
                 .then(|| blob.key.clone())
                 .into_iter()
@@ -352,6 +297,7 @@ impl ItemRepository for Db {
                 conn,
                 &row.id,
                 &item.variants,
+                item.created_at,
             )?);
             let item = load_item(conn, Some(&owner), &row.id)?;
             Ok(Inserted {
@@ -394,7 +340,13 @@ impl ItemRepository for Db {
         .await
     }
 
-    async fn update_item(&self, owner: &UserId, id: &ItemId, patch: ItemPatch) -> Result<Item> {
+    async fn update_item(
+        &self,
+        owner: &UserId,
+        id: &ItemId,
+        patch: ItemPatch,
+        at: NaiveDateTime,
+    ) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
             load_item(conn, Some(&owner), &id)?;
@@ -408,7 +360,7 @@ impl ItemRepository for Db {
                 model: patch.model,
                 favorite: patch.favorite,
                 folder_id,
-                updated_at: now(),
+                updated_at: at,
             };
             diesel::update(items::table.filter(items::id.eq(&id)))
                 .set(&changes)
@@ -422,17 +374,17 @@ impl ItemRepository for Db {
         .await
     }
 
-    async fn trash_item(&self, owner: &UserId, id: &ItemId) -> Result<Item> {
+    async fn trash_item(&self, owner: &UserId, id: &ItemId, at: NaiveDateTime) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.clone());
         self.write(move |conn| {
             load_item(conn, Some(&owner), id.as_str())?;
-            trash(conn, &owner, std::slice::from_ref(&id))?;
+            trash(conn, &owner, std::slice::from_ref(&id), at)?;
             load_item(conn, Some(&owner), id.as_str())
         })
         .await
     }
 
-    async fn restore_item(&self, owner: &UserId, id: &ItemId) -> Result<Item> {
+    async fn restore_item(&self, owner: &UserId, id: &ItemId, at: NaiveDateTime) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
         self.write(move |conn| {
             let item = load_item(conn, Some(&owner), &id)?;
@@ -445,7 +397,7 @@ impl ItemRepository for Db {
                 .set((
                     items::status.eq(ItemStatus::Active.as_str()),
                     items::trashed_at.eq(None::<NaiveDateTime>),
-                    items::updated_at.eq(now()),
+                    items::updated_at.eq(at),
                 ))
                 .execute(conn)
                 .map_err(query_err)?;
@@ -454,11 +406,16 @@ impl ItemRepository for Db {
         .await
     }
 
-    async fn trash_items(&self, owner: &UserId, ids: &[ItemId]) -> Result<usize> {
+    async fn trash_items(
+        &self,
+        owner: &UserId,
+        ids: &[ItemId],
+        at: NaiveDateTime,
+    ) -> Result<usize> {
         let (owner, ids) = (owner.to_string(), ids.to_vec());
         self.write(move |conn| {
             require_owned(conn, &owner, &ids)?;
-            trash(conn, &owner, &ids)
+            trash(conn, &owner, &ids, at)
         })
         .await
     }
@@ -486,6 +443,7 @@ impl ItemRepository for Db {
         owner: &UserId,
         ids: &[ItemId],
         folder: Option<&FolderId>,
+        at: NaiveDateTime,
     ) -> Result<()> {
         let (owner, ids) = (owner.to_string(), ids.to_vec());
         let folder = folder.map(ToString::to_string);
@@ -498,7 +456,7 @@ impl ItemRepository for Db {
                     .filter(items::user_id.eq(&owner))
                     .filter(items::id.eq_any(&raw)),
             )
-            .set((items::folder_id.eq(&folder), items::updated_at.eq(now())))
+            .set((items::folder_id.eq(&folder), items::updated_at.eq(at)))
             .execute(conn)
             .map_err(query_err)?;
             Ok(())

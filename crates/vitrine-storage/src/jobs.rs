@@ -155,6 +155,7 @@ impl JobRepository for Db {
                 conn,
                 &item_id,
                 &processed.variants,
+                now,
             )?);
             diesel::update(users::table.find(&owner))
                 .set(users::bytes_used.eq(users::bytes_used + added - released_bytes))

@@ -3,7 +3,6 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use vitrine_domain::library::now;
 use vitrine_domain::ports::{NewUser, UserRepository};
 use vitrine_domain::user::{Plan, Scopes, User, UserRecord};
 use vitrine_domain::{DomainError, Result, UserId};
@@ -55,7 +54,7 @@ impl UserRepository for Db {
             role: user.role.to_string(),
             plan: user.plan.to_string(),
             bytes_used: 0,
-            created_at: now(),
+            created_at: user.created_at,
         };
         self.write(move |conn| {
             diesel::insert_into(users::table)
@@ -124,12 +123,18 @@ impl UserRepository for Db {
         .await
     }
 
-    async fn insert_api_key(&self, owner: &UserId, key_hash: &str, scopes: &Scopes) -> Result<()> {
+    async fn insert_api_key(
+        &self,
+        owner: &UserId,
+        key_hash: &str,
+        scopes: &Scopes,
+        at: NaiveDateTime,
+    ) -> Result<()> {
         let values = (
             api_keys::key_hash.eq(key_hash.to_owned()),
             api_keys::user_id.eq(owner.to_string()),
             api_keys::scopes.eq(scopes.to_string()),
-            api_keys::created_at.eq(now()),
+            api_keys::created_at.eq(at),
         );
         self.write(move |conn| {
             diesel::insert_into(api_keys::table)
@@ -159,7 +164,12 @@ impl UserRepository for Db {
         .await
     }
 
-    async fn revoke_api_key(&self, owner: &UserId, key_hash: &str) -> Result<()> {
+    async fn revoke_api_key(
+        &self,
+        owner: &UserId,
+        key_hash: &str,
+        at: NaiveDateTime,
+    ) -> Result<()> {
         let (owner, key_hash) = (owner.to_string(), key_hash.to_owned());
         self.write(move |conn| {
             let changed = diesel::update(
@@ -167,7 +177,7 @@ impl UserRepository for Db {
                     .filter(api_keys::key_hash.eq(key_hash))
                     .filter(api_keys::user_id.eq(owner)),
             )
-            .set(api_keys::revoked_at.eq(Some(now())))
+            .set(api_keys::revoked_at.eq(Some(at)))
             .execute(conn)
             .map_err(query_err)?;
             if changed == 0 {

@@ -29,10 +29,11 @@ pub(crate) fn insert_variants(
     conn: &mut AnyConnection,
     item_id: &str,
     variants: &[NewVariant],
+    at: chrono::NaiveDateTime,
 ) -> Result<Vec<String>> {
     let mut redundant = Vec::new();
     for variant in variants {
-        let (blob_id, object_key) = reference_blob(conn, &variant.blob)?;
+        let (blob_id, object_key) = reference_blob(conn, &variant.blob, at)?;
         if object_key != variant.blob.key {
             redundant.push(variant.blob.key.clone());
         }

@@ -8,13 +8,16 @@ use futures::TryStreamExt;
 use reqwest::multipart::{Form, Part};
 use reqwest::{Client, Response};
 use tempfile::TempDir;
+use vitrine::app::Parts;
+use vitrine::background::Background;
+use vitrine::clock::ShiftedClock;
 use vitrine_domain::accounts::Accounts;
-use vitrine_domain::clock::ShiftedClock;
+use vitrine_domain::clock::Clock;
 use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::user::{Plan, Role, Scopes};
-use vitrine_http::{AppState, HttpSettings};
+use vitrine_http::HttpSettings;
 use vitrine_storage::{open_store, Db, ObjectBlobStore, S3Settings, StoreUrl};
 
 use crate::backend::{PgSchema, TestBackend, TestStore, S3_TEST_BUCKET};
@@ -125,30 +128,31 @@ impl TestAppBuilder {
         let mut http = self.http;
         http.public_url = base_url.clone();
         let clock = Arc::new(ShiftedClock::default());
-        let media_workers = self.media_workers;
-        let state = AppState::build(
-            db.clone(),
-            Arc::new(store.clone()),
-            Arc::new(self.prober),
-            self.limits,
+        let state = vitrine::app::state(Parts {
+            db: db.clone(),
+            store: Arc::new(store.clone()),
+            prober: Arc::new(self.prober),
+            limits: self.limits,
             http,
-            clock.clone(),
-        )
+            clock: clock.clone(),
+        })
         .await
         .unwrap_or_else(|err| panic!("building the app: {err}"));
+        // Media workers as `serve` runs them, polling often so tests wait little; the
+        // trash is purged by the tests themselves.
+        let background = Background {
+            media_workers: self.media_workers,
+            jobs: JobSettings::default(),
+            idle: std::time::Duration::from_millis(20),
+            trash_purge: None,
+        };
 
         let library = state.library.clone();
         // actix runs its own system; give it a thread so any test runtime can host it.
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                // Media workers as `serve` runs them, polling often so tests wait little.
-                vitrine_http::spawn_media_workers(
-                    state.library.clone(),
-                    media_workers,
-                    JobSettings::default(),
-                    std::time::Duration::from_millis(20),
-                );
+                background.spawn(&state.library);
                 let server = vitrine_http::serve(listener, state, 2)
                     .unwrap_or_else(|err| panic!("serve: {err}"));
                 let _ = handle_tx.send(server.handle());
@@ -162,7 +166,7 @@ impl TestAppBuilder {
             base_url,
             client: Client::new(),
             handle,
-            accounts: Accounts::new(db.clone()),
+            accounts: Accounts::new(db.clone(), clock.clone() as Arc<dyn Clock>),
             library,
             db,
             store,
@@ -217,6 +221,11 @@ impl TestApp {
     /// The database, for driving repositories directly.
     pub fn db(&self) -> Arc<Db> {
         self.db.clone()
+    }
+
+    /// Now, by the server's clock.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
     }
 
     /// Moves the server's clock forward, for expiry.

@@ -56,19 +56,25 @@ async fn seed(app: &TestApp) -> Library {
     ];
     let mut sizes = Vec::new();
     let mut ids = Vec::new();
-    for (name, bytes, fields) in files {
+    // The sunset was uploaded on 2026-01-07, by the server's clock.
+    let sunset_day = chrono::NaiveDate::from_ymd_opt(2026, 1, 7)
+        .and_then(|d| d.and_hms_opt(12, 34, 56))
+        .unwrap();
+    let back = sunset_day - app.now();
+    for (n, (name, bytes, fields)) in files.into_iter().enumerate() {
+        if n == 0 {
+            app.advance_clock(back);
+        }
         let response = app.upload(&alice.key, name, bytes, fields).await;
+        if n == 0 {
+            app.advance_clock(-back);
+        }
         assert_eq!(response.status(), 201);
         let item: Value = response.json().await.unwrap();
         sizes.push((name, item["size"].as_i64().unwrap()));
         ids.push(item["id"].as_str().unwrap().to_owned());
     }
-    // The sunset was uploaded on 2026-01-07 and has been trashed since.
-    app.execute_sql(format!(
-        "UPDATE items SET created_at = '2026-01-07 12:34:56' WHERE id = '{}'",
-        ids[0]
-    ))
-    .await;
+    // The sunset has been trashed since.
     assert_eq!(
         app.delete(&alice.key, &format!("/api/v1/gallery/{}", ids[0]))
             .await

@@ -130,7 +130,7 @@ async fn leases_expire_and_jobs_retry(backend: TestBackend) {
     app.upload_ok(&alice.key, "clip.mp4", fixtures::mp4_container(5000))
         .await;
     let db = app.db();
-    let now = vitrine_domain::library::now();
+    let now = app.now();
     let lease = Span::minutes(10);
 
     let first = db.claim_job(now, now + lease, 3).await.unwrap().unwrap();
@@ -183,7 +183,7 @@ async fn concurrent_workers_never_share_a_job(backend: TestBackend) {
         app.upload_ok(&alice.key, "clip.mp4", fixtures::mp4_container(5000 + n))
             .await;
     }
-    let now = vitrine_domain::library::now();
+    let now = app.now();
     let workers = (0..8).map(|_| {
         let db = app.db();
         tokio::spawn(async move {

@@ -9,6 +9,7 @@ backend_tests!(
     collections_hold_items_all_or_nothing,
     bulk_tag_and_move_change_all_or_nothing,
     another_users_folders_collections_and_tags_are_invisible,
+    a_refused_request_names_every_bad_field_at_once,
 );
 
 async fn body(response: reqwest::Response, status: u16) -> Value {
@@ -438,4 +439,72 @@ async fn another_users_folders_collections_and_tags_are_invisible(app: TestApp) 
             .await;
         assert_eq!(his["pagination"]["total"], 1, "{query} for Bob");
     }
+}
+
+/// Rules on the shape of a request are checked together: one 400 lists every field that
+/// breaks one, as the client named it, and nothing is created.
+async fn a_refused_request_names_every_bad_field_at_once(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = &alice.key;
+    let created = app
+        .post(
+            key,
+            "/api/v1/gallery/collections",
+            json!({"name": "", "description": "x".repeat(2001)}),
+        )
+        .await;
+    let refused = body(created, 400).await;
+    assert_eq!(refused["error"], "Invalid description, name", "{refused}");
+    let fields: Vec<(&str, &str)> = refused["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["field"].as_str().unwrap(),
+                d["position"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(fields, [("description", "body"), ("name", "body")]);
+    let listed = app.get_ok(key, "/api/v1/gallery/collections").await;
+    assert_eq!(listed["collections"], json!([]));
+
+    // Nested names are the client's too: itemIds, not item_ids.
+    let tagged = app
+        .post(
+            key,
+            "/api/v1/gallery/bulk/tag",
+            json!({"itemIds": [], "tags": []}),
+        )
+        .await;
+    let refused = body(tagged, 400).await;
+    let fields: Vec<&str> = refused["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["itemIds", "tags"], "{refused}");
+
+    // A password is hashed, so its length is bounded before any hashing.
+    let token = app
+        .send(
+            app.client()
+                .post(app.url("/api/v1/auth/token"))
+                .json(&json!({"name": "alice", "password": "p".repeat(100_000)})),
+        )
+        .await;
+    let refused = body(token, 400).await;
+    assert_eq!(refused["detail"][0]["field"], "password", "{refused}");
+
+    // A positive control: the same requests within the rules pass.
+    let made = app
+        .post(
+            key,
+            "/api/v1/gallery/collections",
+            json!({"name": "Best", "description": "x".repeat(2000)}),
+        )
+        .await;
+    assert_eq!(made.status(), 201);
 }

@@ -80,7 +80,7 @@ async fn trash_restore_and_purge_keep_shared_bytes(app: TestApp) {
     // Bob's goes by the retention job; with it the last reference and the bytes.
     app.delete(&bob.key, &format!("/api/v1/gallery/{theirs}"))
         .await;
-    let cutoff = vitrine_domain::library::now() + chrono::Duration::seconds(1);
+    let cutoff = app.now() + chrono::Duration::seconds(1);
     assert_eq!(app.library().purge_trashed_before(cutoff).await.unwrap(), 1);
     assert_eq!(
         (app.count_rows("items").await, app.count_rows("blobs").await),
@@ -167,15 +167,13 @@ async fn the_retention_purges_only_old_trash(app: TestApp) {
         .upload_ok(&alice.key, "new.png", fixtures::png(21, 21))
         .await;
     let (old, new) = (old["id"].as_str().unwrap(), new["id"].as_str().unwrap());
-    for id in [old, new] {
-        app.delete(&alice.key, &format!("/api/v1/gallery/{id}"))
-            .await;
-    }
-    app.execute_sql(format!(
-        "UPDATE items SET trashed_at = '2020-01-01 00:00:00' WHERE id = '{old}'"
-    ))
-    .await;
     let library = app.library();
+    let retention = i64::from(library.limits().trash_retention_days);
+    // The old one was trashed a day more than the retention ago, the new one just now.
+    let trash = |id: &str| format!("/api/v1/gallery/{id}");
+    assert_eq!(app.delete(&alice.key, &trash(old)).await.status(), 200);
+    app.advance_clock(chrono::Duration::days(retention + 1));
+    assert_eq!(app.delete(&alice.key, &trash(new)).await.status(), 200);
     assert_eq!(
         library
             .purge_trashed_before(library.trash_cutoff())

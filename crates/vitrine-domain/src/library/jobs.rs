@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::Duration;
 
 use super::variants::{Original, Path};
-use super::{now, Library};
+use super::Library;
 use crate::item::{MediaJob, MediaKind, ProcessedMedia};
 use crate::ports::RenderedVariant;
 use crate::{DomainError, ItemId, Result};
@@ -35,8 +35,9 @@ impl Default for JobSettings {
 
 impl Library {
     /// Claims and runs one job; `false` when none was ready.
+    #[tracing::instrument(skip_all)]
     pub async fn run_one_job(&self, settings: &JobSettings) -> Result<bool> {
-        let claimed_at = now();
+        let claimed_at = self.now();
         let Some(job) = self
             .jobs
             .claim_job(
@@ -53,7 +54,11 @@ impl Library {
             Ok(processed) => {
                 let written = processed.variants.clone();
                 let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-                match self.jobs.finish_job(&job, processed, now(), elapsed).await {
+                match self
+                    .jobs
+                    .finish_job(&job, processed, self.now(), elapsed)
+                    .await
+                {
                     Ok(redundant) => {
                         for key in redundant {
                             self.discard_key(&key).await;
@@ -87,7 +92,7 @@ impl Library {
     ) -> Result<()> {
         let give_up = job.attempts >= settings.max_attempts;
         tracing::warn!(job = %job.id, item = %job.item, attempt = job.attempts, give_up, %error, "media job failed");
-        match self.jobs.fail_job(job, error, give_up, now()).await {
+        match self.jobs.fail_job(job, error, give_up, self.now()).await {
             Err(DomainError::Conflict(reason)) => {
                 tracing::warn!(job = %job.id, item = %job.item, %reason, "media job failure dropped");
                 Ok(())
@@ -171,10 +176,11 @@ impl Library {
 
     /// Queues every item (or those without a thumb) for new variants, behind fresh
     /// uploads. Returns how many were queued.
+    #[tracing::instrument(skip_all)]
     pub async fn queue_regeneration(&self, missing_only: bool) -> Result<Vec<ItemId>> {
         let items = self.jobs.items_for_regeneration(missing_only).await?;
         for item in &items {
-            self.jobs.enqueue_job(item, BACKFILL, now()).await?;
+            self.jobs.enqueue_job(item, BACKFILL, self.now()).await?;
         }
         Ok(items)
     }

@@ -1,5 +1,5 @@
-//! Originals without the metadata that tells where, when and with what they were made,
-//! for share links that hide it.
+//! What share visitors may see of an original: the bytes without the metadata that tells
+//! where, when and with what they were made, and previews rendered on request.
 
 use super::Library;
 use crate::item::{Item, MediaKind};
@@ -9,6 +9,7 @@ impl Library {
     /// Images lose EXIF/XMP/IPTC and text chunks with their pixels untouched; videos are
     /// remuxed without metadata, their streams copied. Both are rewritten in memory, so
     /// both are capped at `max_render_bytes`.
+    #[tracing::instrument(skip_all)]
     pub async fn original_without_metadata(&self, item: &Item) -> Result<Vec<u8>> {
         match item.kind {
             MediaKind::Image => {
@@ -26,5 +27,16 @@ impl Library {
                 self.prober.strip_video(bytes, max).await
             }
         }
+    }
+
+    /// A JPEG of an image fitting `side`, for items whose variants the upload did not
+    /// render: no original bytes and no metadata leave.
+    #[tracing::instrument(skip_all)]
+    pub async fn preview(&self, item: &Item, side: u32) -> Result<Vec<u8>> {
+        if item.kind != MediaKind::Image {
+            return Err(DomainError::NotFound("preview"));
+        }
+        let bytes = self.original_in_memory(item).await?;
+        self.prober.preview(bytes, side, &self.limits.image).await
     }
 }

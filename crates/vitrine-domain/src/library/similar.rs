@@ -9,6 +9,7 @@ impl Library {
     /// The caller's active items within `max_distance` bits of `id`'s hash, closest
     /// first, at most `limit`. An item without a hash (a video without a still, an image
     /// the pipeline has not reached yet) has no near-duplicates to show.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn similar(
         &self,
         who: &Principal,

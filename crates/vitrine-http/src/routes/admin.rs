@@ -3,10 +3,11 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
+use validator::Validate;
 use vitrine_domain::user::Plan;
 
 use crate::auth::Auth;
-use crate::error::{invalid, json_body, ApiResult};
+use crate::error::{invalid, json_body, ApiResult, Position};
 use crate::format::human_bytes;
 use crate::state::AppState;
 
@@ -14,7 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/admin/users/{name}/plan", web::put().to(set_plan));
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct PlanBody {
     plan: String,
@@ -28,10 +29,14 @@ async fn set_plan(
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
     let body: PlanBody = json_body(&body)?;
-    let plan: Plan = body
-        .plan
-        .parse()
-        .map_err(|_| invalid("Invalid plan", "plan", "free, pro or enterprise", "body"))?;
+    let plan: Plan = body.plan.parse().map_err(|_| {
+        invalid(
+            "Invalid plan",
+            "plan",
+            "free, pro or enterprise",
+            Position::Body,
+        )
+    })?;
     let user = state.accounts.set_plan(&who, &name, plan).await?;
     let limit = state.library.limits().quotas.limit_for(user.plan);
     Ok(HttpResponse::Ok().json(json!({

@@ -48,8 +48,8 @@ pub(crate) fn zip_response(
     let outcome = futures::stream::once(async move {
         match writing.await {
             Ok(Ok(())) => None,
-            Ok(Err(err)) => Some(Err(ApiError(err).into())),
-            Err(join) => Some(Err(ApiError(DomainError::internal(join)).into())),
+            Ok(Err(err)) => Some(Err(ApiError::Domain(err).into())),
+            Err(join) => Some(Err(ApiError::Domain(DomainError::internal(join)).into())),
         }
     })
     .filter_map(futures::future::ready);

@@ -3,19 +3,22 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
+use validator::Validate;
 use vitrine_domain::user::Scopes;
 
-use crate::error::{invalid, ApiResult};
+use crate::error::{checked, invalid, ApiResult, Position, MAX_PASSWORD_CHARS};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/auth/token", web::post().to(token));
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct TokenRequest {
+    #[validate(length(min = 1, max = 64))]
     name: String,
+    #[validate(length(min = 1, max = MAX_PASSWORD_CHARS))]
     password: String,
     /// Narrows the token to these scopes (comma-separated); default: all the user has.
     scopes: Option<String>,
@@ -25,7 +28,7 @@ async fn token(
     state: web::Data<AppState>,
     body: web::Json<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let body = body.into_inner();
+    let body = checked(body.into_inner(), Position::Body)?;
     let user = state
         .accounts
         .verify_password(&body.name, &body.password)
@@ -33,7 +36,7 @@ async fn token(
     let allowed = Scopes::all_for(user.role);
     let scopes = match body.scopes.as_deref() {
         Some(raw) => Scopes::parse_list(raw)
-            .map_err(|err| invalid("Invalid scopes", "scopes", err.to_string(), "body"))?
+            .map_err(|err| invalid("Invalid scopes", "scopes", err.to_string(), Position::Body))?
             .intersect(&allowed),
         None => allowed,
     };

@@ -11,7 +11,7 @@ use vitrine_domain::limits::Limits;
 use vitrine_domain::tags::{split_tag_list, tag_key};
 use vitrine_domain::{CollectionId, FolderId};
 
-use crate::error::{invalid, ApiError};
+use crate::error::{invalid, ApiError, Position};
 
 /// Which API is asking: defaults differ, the filters are shared.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub fn item_query(
                 "Invalid size parameter",
                 "minSize",
                 "must not be greater than maxSize",
-                "query",
+                Position::Query,
             ));
         }
     }
@@ -112,7 +112,7 @@ fn number(params: &Params, name: &str, default: u32, max: u32) -> Result<u32, Ap
                 "Invalid page or limit parameter",
                 name,
                 format!("must be between 1 and {max}"),
-                "query",
+                Position::Query,
             )
         })
 }
@@ -126,7 +126,7 @@ fn status(params: &Params) -> Result<Option<ItemStatus>, ApiError> {
             "Invalid status parameter",
             "status",
             "must be active, trash or all",
-            "query",
+            Position::Query,
         )),
     }
 }
@@ -139,7 +139,7 @@ fn kind(params: &Params) -> Result<Option<MediaKind>, ApiError> {
                     "Invalid type parameter",
                     "type",
                     "must be image or video",
-                    "query",
+                    Position::Query,
                 )
             })
         })
@@ -163,7 +163,7 @@ fn mime(params: &Params) -> Result<Option<MimeFilter>, ApiError> {
             "Invalid mimePrefix parameter",
             "mimePrefix",
             "must be a MIME prefix such as image/ or video/, or other",
-            "query",
+            Position::Query,
         ));
     }
     // "image" means the whole type, as "image/" does.
@@ -184,7 +184,7 @@ fn favorite(params: &Params) -> Result<Option<bool>, ApiError> {
             "Invalid favorite parameter",
             "favorite",
             "must be true or false",
-            "query",
+            Position::Query,
         )),
     }
 }
@@ -203,7 +203,7 @@ fn size(params: &Params, name: &str) -> Result<Option<i64>, ApiError> {
                     "Invalid size parameter",
                     name,
                     "must be a whole number of bytes, 0 or more",
-                    "query",
+                    Position::Query,
                 )
             })
         })
@@ -220,7 +220,7 @@ fn dates(params: &Params) -> Result<(Option<NaiveDateTime>, Option<NaiveDateTime
                         "Invalid date parameter",
                         name,
                         "must be a date as YYYY-MM-DD (UTC)",
-                        "query",
+                        Position::Query,
                     )
                 })
             })
@@ -233,7 +233,7 @@ fn dates(params: &Params) -> Result<(Option<NaiveDateTime>, Option<NaiveDateTime
                 "Invalid date parameter",
                 "from",
                 "must not be after to",
-                "query",
+                Position::Query,
             ));
         }
     }
@@ -247,7 +247,6 @@ fn dates(params: &Params) -> Result<(Option<NaiveDateTime>, Option<NaiveDateTime
 #[cfg(test)]
 mod tests {
     use super::*;
-    use vitrine_domain::DomainError;
 
     fn params(pairs: &[(&str, &str)]) -> Params {
         pairs
@@ -261,8 +260,8 @@ mod tests {
     }
 
     fn field_of(err: ApiError) -> String {
-        match err.0 {
-            DomainError::Invalid { detail, .. } => detail[0].field.clone(),
+        match err {
+            ApiError::Request { detail, .. } => detail[0].field.clone(),
             other => panic!("{other:?}"),
         }
     }

@@ -33,7 +33,7 @@ async fn signed_media(
         .verify(&id, &variant, query.exp, &query.sig, now)
     {
         // Same answer for forged, altered and expired: nothing to learn by probing.
-        return Err(ApiError(DomainError::Forbidden(
+        return Err(ApiError::Domain(DomainError::Forbidden(
             "this media link is invalid or has expired".into(),
         )));
     }
@@ -43,7 +43,7 @@ async fn signed_media(
         name => Served::variant(
             &item,
             item.variant(name)
-                .ok_or(ApiError(DomainError::NotFound("variant")))?,
+                .ok_or(ApiError::Domain(DomainError::NotFound("variant")))?,
         ),
     };
     serve(&req, &state.library, &served, Disposition::Inline).await

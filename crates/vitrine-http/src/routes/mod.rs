@@ -22,5 +22,5 @@ pub(crate) fn get_or_head() -> actix_web::Route {
 }
 
 pub(crate) async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError(DomainError::NotFound("route")))
+    Err(ApiError::Domain(DomainError::NotFound("route")))
 }

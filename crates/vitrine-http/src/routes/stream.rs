@@ -146,7 +146,7 @@ pub(crate) async fn serve(
     }
     let bytes = library.open_blob(served.key, range).await?;
     let body = bytes
-        .map(|chunk| chunk.map_err(|err| actix_web::Error::from(ApiError(err))))
+        .map(|chunk| chunk.map_err(|err| actix_web::Error::from(ApiError::Domain(err))))
         .boxed_local();
     Ok(sized(builder, length, body))
 }

@@ -3,16 +3,18 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use validator::Validate;
 use vitrine_domain::{FolderId, ItemId};
 
 use crate::auth::Auth;
-use crate::error::{json_body, ApiResult};
+use crate::error::{bounds, json_body, ApiResult};
 use crate::routes::archive::{zip_response, ZipOptions};
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ItemIdsBody {
+    #[validate(length(min = 1, max = bounds::BULK_ITEMS))]
     pub item_ids: Vec<String>,
 }
 
@@ -22,16 +24,19 @@ impl ItemIdsBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct TagBody {
+    #[validate(length(min = 1, max = bounds::BULK_ITEMS))]
     item_ids: Vec<String>,
+    #[validate(length(min = 1, max = bounds::TAGS_PER_ITEM))]
     tags: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct MoveBody {
+    #[validate(length(min = 1, max = bounds::BULK_ITEMS))]
     item_ids: Vec<String>,
     /// `null` or absent: the root folder.
     #[serde(default)]
@@ -59,7 +64,7 @@ pub async fn download(
 ) -> ApiResult<HttpResponse> {
     let body: ItemIdsBody = json_body(&body)?;
     let items = state.library.many(&who, &body.ids()).await?;
-    let name = format!("vitrine-{}.zip", chrono::Utc::now().format("%Y%m%d-%H%M%S"));
+    let name = format!("vitrine-{}.zip", state.clock.now().format("%Y%m%d-%H%M%S"));
     Ok(zip_response(
         state.library.clone(),
         items,

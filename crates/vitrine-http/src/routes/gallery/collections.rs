@@ -2,6 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use validator::Validate;
 use vitrine_domain::organise::{Collection, CollectionChange};
 use vitrine_domain::user::Principal;
 use vitrine_domain::CollectionId;
@@ -9,7 +10,7 @@ use vitrine_domain::CollectionId;
 use super::bulk::ItemIdsBody;
 use super::dto::present;
 use crate::auth::Auth;
-use crate::error::{json_body, ApiResult};
+use crate::error::{bounds, json_body, ApiResult};
 use crate::format::iso8601;
 use crate::routes::archive::{zip_response, ZipOptions};
 use crate::state::AppState;
@@ -49,18 +50,22 @@ impl From<Collection> for CollectionResponse {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
+    #[validate(length(min = 1, max = bounds::NAME_CHARS))]
     name: String,
+    #[validate(length(max = bounds::DESCRIPTION_CHARS))]
     description: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 struct ChangeBody {
+    #[validate(length(min = 1, max = bounds::NAME_CHARS))]
     name: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[validate(length(max = bounds::DESCRIPTION_CHARS))]
     description: Option<Option<String>>,
 }
 

@@ -1,10 +1,11 @@
 //! Request and response types of `/api/v1/gallery`, apart from the domain entities.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use validator::Validate;
 use vitrine_domain::item::{Item, ItemPatch};
 use vitrine_domain::FolderId;
 
-use crate::error::{invalid, ApiError};
+use crate::error::{bounds, invalid, ApiError, Position};
 use crate::format::iso8601;
 use crate::signing::UrlSigner;
 
@@ -108,7 +109,7 @@ pub struct ListResponse {
 }
 
 /// `PATCH /api/v1/gallery/{id}`: absent fields stay, `null` clears.
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatchBody {
     #[serde(default, deserialize_with = "present")]
@@ -120,6 +121,7 @@ pub struct PatchBody {
     #[serde(default, deserialize_with = "present")]
     model: Option<Option<String>>,
     favorite: Option<bool>,
+    #[validate(length(max = bounds::TAGS_PER_ITEM))]
     tags: Option<Vec<String>>,
     /// `null` moves the item to the root folder.
     #[serde(default, deserialize_with = "present")]
@@ -142,7 +144,7 @@ impl PatchBody {
                 "Invalid body",
                 "prompt",
                 "prompt and title are the same field: send one",
-                "body",
+                Position::Body,
             ));
         }
         Ok(ItemPatch {

@@ -4,12 +4,13 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use validator::Validate;
 use vitrine_domain::organise::{Folder, FolderChange, FolderDelete};
 use vitrine_domain::FolderId;
 
 use super::dto::present;
 use crate::auth::Auth;
-use crate::error::{invalid, json_body, ApiResult};
+use crate::error::{bounds, invalid, json_body, ApiResult, Position};
 use crate::format::iso8601;
 use crate::state::AppState;
 
@@ -45,16 +46,18 @@ impl From<Folder> for FolderResponse {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct CreateBody {
+    #[validate(length(min = 1, max = bounds::NAME_CHARS))]
     name: String,
     parent_id: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ChangeBody {
+    #[validate(length(min = 1, max = bounds::NAME_CHARS))]
     name: Option<String>,
     /// `null` moves the folder to the root.
     #[serde(default, deserialize_with = "present")]
@@ -126,7 +129,7 @@ async fn delete(
                 "Invalid moveContents parameter",
                 "moveContents",
                 "must be true or false",
-                "query",
+                Position::Query,
             ))
         }
     };

@@ -161,7 +161,7 @@ async fn similar(
             "Invalid limit parameter",
             "limit",
             format!("must be between 1 and {max}"),
-            "query",
+            crate::error::Position::Query,
         ));
     }
     let found = state

@@ -3,11 +3,12 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use validator::Validate;
 use vitrine_domain::shares::{CreatedShare, ExpiresIn, ShareOptions, ShareTarget};
 use vitrine_domain::{CollectionId, ItemId};
 
 use crate::auth::Auth;
-use crate::error::{json_body, ApiResult};
+use crate::error::{json_body, ApiResult, MAX_PASSWORD_CHARS};
 use crate::format::iso8601;
 use crate::state::AppState;
 
@@ -24,11 +25,13 @@ pub fn configure_collections(cfg: &mut web::ServiceConfig) {
         );
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Validate)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct ShareBody {
     /// 1h, 1d, 7d, 30d or never; default 7d.
     expires_in: Option<String>,
+    /// Hashed with argon2: bounded so a request cannot make the server hash megabytes.
+    #[validate(length(max = MAX_PASSWORD_CHARS))]
     password: Option<String>,
     /// Off unless asked for: visitors see previews, not the original bytes.
     #[serde(default)]

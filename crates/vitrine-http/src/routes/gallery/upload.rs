@@ -11,7 +11,7 @@ use vitrine_domain::DomainError;
 
 use super::dto::ItemResponse;
 use crate::auth::Auth;
-use crate::error::{invalid, ApiError, ApiResult};
+use crate::error::{invalid, ApiError, ApiResult, Position};
 use crate::state::AppState;
 
 /// Text fields are small; a client sending megabytes of "title" is refused.
@@ -31,12 +31,12 @@ pub(super) async fn upload(
             .library
             .commit(&who, staged, meta)
             .await
-            .map_err(ApiError),
+            .map_err(ApiError::Domain),
         (Ok(_), None) => Err(invalid(
             "No file uploaded",
             "file",
             "the multipart form has no 'file' field",
-            "body",
+            Position::Body,
         )),
         (Err(err), staged) => {
             if let Some(staged) = staged {
@@ -68,7 +68,7 @@ async fn read_form(
                         "Too many files",
                         "file",
                         "send one 'file' per upload",
-                        "body",
+                        Position::Body,
                     ));
                 }
                 meta.original_filename = field
@@ -104,12 +104,13 @@ async fn text(mut field: Field, name: &str) -> ApiResult<String> {
                 "Field too large",
                 name,
                 format!("at most {MAX_TEXT_FIELD} bytes"),
-                "body",
+                Position::Body,
             ));
         }
         buf.extend_from_slice(&chunk);
     }
-    String::from_utf8(buf).map_err(|_| invalid("Invalid field", name, "must be UTF-8 text", "body"))
+    String::from_utf8(buf)
+        .map_err(|_| invalid("Invalid field", name, "must be UTF-8 text", Position::Body))
 }
 
 fn multipart_error(err: actix_multipart::MultipartError) -> ApiError {
@@ -117,6 +118,6 @@ fn multipart_error(err: actix_multipart::MultipartError) -> ApiError {
         "Invalid multipart body",
         "body",
         format!("expected multipart/form-data with a 'file' field: {err}"),
-        "body",
+        Position::Body,
     )
 }

@@ -7,7 +7,7 @@ mod html;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use vitrine_domain::item::{Item, MediaKind};
+use vitrine_domain::item::Item;
 use vitrine_domain::shares::{Share, ShareTarget};
 use vitrine_domain::{DomainError, ItemId};
 
@@ -299,9 +299,15 @@ async fn asset(
                 Disposition::Inline,
             )
             .await
-            .map_err(|err| refusal(err.0)),
+            .map_err(|err| refusal(err.into_domain())),
             // Not rendered at upload (a type or size the fast path leaves to the workers).
-            None => preview(&state, &item, if variant == "thumb" { 256 } else { 1024 }).await,
+            None => {
+                let side = if variant == "thumb" { 256 } else { 1024 };
+                let jpeg = state.shares.preview(&item, side).await.map_err(refusal)?;
+                Ok(respond(StatusCode::OK)
+                    .content_type("image/jpeg")
+                    .body(jpeg))
+            }
         },
         _ => Err(refusal(DomainError::NotFound("variant"))),
     }
@@ -328,7 +334,7 @@ async fn original(
     if !share.hide_metadata {
         return serve(req, &state.library, &Served::original(item), kind)
             .await
-            .map_err(|err| refusal(err.0));
+            .map_err(|err| refusal(err.into_domain()));
     }
     let stripped = state
         .library
@@ -342,27 +348,6 @@ async fn original(
             content_disposition(kind, &item.original_filename),
         ))
         .body(stripped))
-}
-
-/// A JPEG fitting `side`, rendered on request: no original bytes and no metadata leave.
-async fn preview(state: &AppState, item: &Item, side: u32) -> PageResult {
-    if item.kind != MediaKind::Image {
-        return Err(refusal(DomainError::NotFound("preview")));
-    }
-    let bytes = state
-        .library
-        .original_in_memory(item)
-        .await
-        .map_err(refusal)?;
-    let (prober, limits) = (state.library.prober(), state.library.limits().image);
-    // Decoding runs on the blocking pool: it must not stall the workers serving others.
-    let jpeg = web::block(move || prober.preview(&bytes, side, &limits))
-        .await
-        .map_err(|err| refusal(DomainError::internal(err)))?
-        .map_err(refusal)?;
-    Ok(respond(StatusCode::OK)
-        .content_type("image/jpeg")
-        .body(jpeg))
 }
 
 async fn zip(req: HttpRequest, state: web::Data<AppState>, token: web::Path<String>) -> PageResult {

@@ -1,0 +1,61 @@
+//! Work every serving process runs beside its HTTP workers. Every instance runs all of it:
+//! job claims never overlap and purging is per item and idempotent, so instances only
+//! share the work.
+
+use std::time::Duration;
+
+use vitrine_domain::library::jobs::JobSettings;
+use vitrine_domain::library::Library;
+
+#[derive(Debug, Clone)]
+pub struct Background {
+    /// Media workers; each claims one job at a time.
+    pub media_workers: usize,
+    pub jobs: JobSettings,
+    /// How long an idle media worker waits before looking at the queue again.
+    pub idle: Duration,
+    /// How often expired trash is purged; `None`: never (tests purge by hand).
+    pub trash_purge: Option<Duration>,
+}
+
+impl Background {
+    /// Starts every loop on the current actix runtime.
+    pub fn spawn(&self, library: &Library) {
+        for _ in 0..self.media_workers {
+            spawn_media_worker(library.clone(), self.jobs.clone(), self.idle);
+        }
+        if let Some(interval) = self.trash_purge {
+            spawn_trash_purge(library.clone(), interval);
+        }
+    }
+}
+
+fn spawn_media_worker(library: Library, settings: JobSettings, idle: Duration) {
+    actix_web::rt::spawn(async move {
+        loop {
+            match library.run_one_job(&settings).await {
+                Ok(true) => {}
+                Ok(false) => actix_web::rt::time::sleep(idle).await,
+                Err(err) => {
+                    tracing::warn!(error = %err, "the media queue is unreachable; retrying");
+                    actix_web::rt::time::sleep(idle).await;
+                }
+            }
+        }
+    });
+}
+
+/// Purges trash older than the retention, now and then every `interval`.
+fn spawn_trash_purge(library: Library, interval: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(interval.max(Duration::from_secs(1)));
+        loop {
+            tick.tick().await;
+            match library.purge_trashed_before(library.trash_cutoff()).await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "purged expired trash"),
+                Err(err) => tracing::warn!(error = %err, "the trash job failed; retrying later"),
+            }
+        }
+    });
+}
