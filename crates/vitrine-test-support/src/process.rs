@@ -11,6 +11,8 @@ pub struct Vitrine {
     bin: PathBuf,
     global: Vec<String>,
     env: Vec<(String, String)>,
+    /// Where `serve` writes its log; by default it is dropped.
+    log: Option<PathBuf>,
 }
 
 impl Vitrine {
@@ -20,7 +22,14 @@ impl Vitrine {
             bin: bin.into(),
             global: Vec::new(),
             env: Vec::new(),
+            log: None,
         }
+    }
+
+    /// Keeps what `serve` writes to stderr (its log) in `path`.
+    pub fn log_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.log = Some(path.into());
+        self
     }
 
     pub fn arg(mut self, arg: impl Into<String>) -> Self {
@@ -80,11 +89,17 @@ impl Vitrine {
             .unwrap_or_else(|err| panic!("free port: {err}"))
             .port();
         let listen = format!("127.0.0.1:{port}");
+        let stderr = match &self.log {
+            Some(path) => std::fs::File::create(path)
+                .map(Stdio::from)
+                .unwrap_or_else(|err| panic!("log file {}: {err}", path.display())),
+            None => Stdio::null(),
+        };
         let child = self
             .command()
             .args(["serve", "--listen", &listen])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap_or_else(|err| panic!("starting serve: {err}"));
         let server = ServerProcess {

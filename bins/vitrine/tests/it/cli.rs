@@ -220,3 +220,54 @@ async fn media_regenerate_rebuilds_variants_beside_a_running_server() {
         "old variants released, new ones counted"
     );
 }
+
+/// `--log-format json`: every line a JSON object, and a request's lines carry its id.
+#[tokio::test]
+async fn json_logs_carry_the_request_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("serve.log");
+    let cli = vitrine(dir.path())
+        .arg("--log-format")
+        .arg("json")
+        .log_to(&log);
+    cli.run(&["user", "add", "alice", "--password", "alice-secret"]);
+    let key = cli.run(&["key", "create", "--user", "alice"]);
+    let server = cli.serve().await;
+    let response = reqwest::Client::new()
+        .get(server.url("/api/v1/gallery/gal_nothing_here"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+
+    // The access line is written as the response goes out; give it a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let text = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains(&id) || Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    drop(server);
+    let lines: Vec<Value> = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "vitrine is serving"),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l.to_string().contains(&id)),
+        "no line names request {id}: {text}"
+    );
+}
