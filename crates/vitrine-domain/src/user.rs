@@ -21,7 +21,7 @@ pub enum Plan {
     Enterprise,
 }
 
-/// What a credential may do. API.md lists them; spec 3's galleries permissions are real scopes.
+/// What a credential may do (docs/API.md lists them); spec 3's galleries permissions are real scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
     MediaRead,

@@ -9,7 +9,7 @@ use crate::error::{bounds, invalid, ApiError, Position};
 use crate::format::iso8601;
 use crate::signing::UrlSigner;
 
-/// An item as spec 1 shows it, plus the fields API.md adds.
+/// An item as spec 1 shows it, plus the fields docs/API.md adds.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemResponse {
