@@ -260,39 +260,6 @@ impl ItemQuery {
             (a, b) => a.or(b).map_or(KindFilter::Any, KindFilter::Only),
         }
     }
-
-    /// Whether the total can come from the per-folder counters instead of counting rows:
-    /// true when every filter is one the counters are keyed by.
-    pub fn countable_from_counters(&self) -> bool {
-        let mime_is_a_kind = match &self.mime {
-            None => true,
-            Some(MimeFilter::Prefix(p)) => p == "image/" || p == "video/",
-            Some(MimeFilter::Other) => false,
-        };
-        mime_is_a_kind
-            && self.collection.is_none()
-            && self.tags.is_empty()
-            && self.exclude_tags.is_empty()
-            && self.search.is_none()
-            && self.created_from.is_none()
-            && self.created_before.is_none()
-            && self.min_size.is_none()
-            && self.max_size.is_none()
-    }
-
-    /// Whether the total can come from the size counters: a size bound, and besides it
-    /// nothing but status and type.
-    pub fn countable_by_size(&self) -> bool {
-        let unbounded = ItemQuery {
-            min_size: None,
-            max_size: None,
-            ..self.clone()
-        };
-        (self.min_size.is_some() || self.max_size.is_some())
-            && self.folder == FolderFilter::Any
-            && self.favorite.is_none()
-            && unbounded.countable_from_counters()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -403,7 +370,6 @@ mod tests {
             ..ItemQuery::default()
         };
         assert_eq!(query.effective_kind(), KindFilter::Nothing);
-        assert!(query.countable_from_counters());
     }
 
     #[test]

@@ -2,7 +2,6 @@
 
 mod blob_refs;
 mod blob_store;
-mod collection_listing;
 mod collections;
 mod connection;
 mod db;
@@ -17,9 +16,6 @@ mod migration_check;
 mod schema;
 mod settings;
 mod shares;
-mod size_total;
-mod tag_plan;
-mod text_search;
 mod transfer;
 mod tx;
 mod users;

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use vitrine_domain::item::{ItemQuery, ItemStatus, KindFilter, MediaKind};
 use vitrine_domain::Result;
 
+use super::DbBackend;
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::listing::DbBackend;
 use crate::schema::{item_size_counts, items};
 
 /// A size cut to its two leading decimal digits (1,234,567 → 1,200,000; below 100, the
@@ -32,7 +32,7 @@ fn class_start_from(size: i64) -> Option<i64> {
 }
 
 /// The number of the owner's items in the query's status and kind with a size within the
-/// query's bounds. Callers check `ItemQuery::countable_by_size` first.
+/// query's bounds. The planner chose it (`Total::SizeClasses`).
 pub(crate) fn total_by_size(
     conn: &mut AnyConnection,
     owner: &str,

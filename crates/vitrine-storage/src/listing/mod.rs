@@ -1,23 +1,31 @@
 //! Listing items: every filter of spec 1 and spec 2 as one query, and a total that does
-//! not count a million rows when it does not have to. A collection listed by type alone
-//! is answered by `collection_listing`; text matching is `text_search`'s.
+//! not count a million rows when it does not have to. `plan.rs` decides how a query is
+//! answered, from the query and a few counters; this module reads those counters and runs
+//! the plan. A collection listed by type alone is `collection.rs`'s, tag candidates
+//! `tag_plan.rs`'s, size totals `size_total.rs`'s and text matching `text_search.rs`'s.
 
 use std::collections::HashMap;
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use vitrine_domain::item::{
-    FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page, TextSearch,
-};
+use vitrine_domain::item::{FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page};
 use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::items::{to_item, ItemRow, BLOB_COLUMNS};
 use crate::schema::{blobs, collection_items, item_counts, item_tags, items, tags};
-use crate::tag_plan::{TagAccess, TagPlan};
-use crate::text_search::{self, OwnerRange};
+
+mod collection;
+mod plan;
+mod size_total;
+mod tag_plan;
+mod text_search;
+
+use plan::{Access, Counters, Plan, TagAccess, Total};
+use tag_plan::TagPlan;
+use text_search::OwnerRange;
 
 pub(crate) type DbBackend = <AnyConnection as diesel::Connection>::Backend;
 pub(crate) type Filter = Box<dyn BoxableExpression<items::table, DbBackend, SqlType = Bool>>;
@@ -43,10 +51,8 @@ pub(crate) fn list_items(
     owner: &str,
     query: &ItemQuery,
 ) -> Result<Page<Item>> {
-    let (total, page_ids) = match crate::collection_listing::page(conn, owner, query)? {
-        Some(found) => found,
-        None => Listing::prepare(conn, owner, query)?.page(conn)?,
-    };
+    let listing = Listing::prepare(conn, owner, query)?;
+    let (total, page_ids) = listing.page(conn)?;
     let items = items_by_ids(conn, &page_ids)?;
     Ok(Page {
         items,
@@ -56,12 +62,14 @@ pub(crate) fn list_items(
     })
 }
 
-/// A listing of `items` with what its filters resolved to before the queries run.
+/// A listing with what its filters resolved to, and the plan chosen from them.
 struct Listing<'a> {
     owner: &'a str,
     query: &'a ItemQuery,
     dialect: Dialect,
     tags: TagPlan,
+    counters: Counters,
+    plan: Plan,
     /// The IDs of the items carrying the query's tags, newest first, when they are few:
     /// the listing starts there.
     tagged: Option<Vec<String>>,
@@ -70,26 +78,36 @@ struct Listing<'a> {
 }
 
 impl<'a> Listing<'a> {
+    /// Reads what the planner needs (tag IDs and counters, the tags' candidates when they
+    /// may be few, SQLite's index range) and plans.
     fn prepare(conn: &mut AnyConnection, owner: &'a str, query: &'a ItemQuery) -> Result<Self> {
         let dialect = Dialect::of(conn);
         let tags = TagPlan::resolve(conn, owner, query)?;
-        let tagged = if tags.impossible || tags.counted_total(query).is_some() {
-            None
-        } else {
+        let mut counters = tags.counters();
+        let tagged = if plan::wants_candidates(query, &counters) {
             tags.tagged_items(conn, dialect, query.status)?
-                .map(|items| items.into_iter().map(|item| item.item_id).collect())
+                .map(|items| {
+                    items
+                        .into_iter()
+                        .map(|item| item.item_id)
+                        .collect::<Vec<_>>()
+                })
+        } else {
+            None
         };
-        let text_owner = match (&query.search, dialect) {
-            (Some(search), Dialect::Sqlite) if !search.words.is_empty() => {
-                Some(OwnerRange::of(conn, owner, query.status)?)
-            }
-            _ => None,
+        counters.candidates = tagged.as_ref().map(Vec::len);
+        let text_owner = if plan::searches_text_index(query, dialect) {
+            Some(OwnerRange::of(conn, owner, query.status)?)
+        } else {
+            None
         };
         Ok(Listing {
             owner,
             query,
             dialect,
+            plan: plan::plan(query, dialect, &counters),
             tags,
+            counters,
             tagged,
             text_owner,
         })
@@ -98,42 +116,35 @@ impl<'a> Listing<'a> {
     /// The total and the page's IDs, newest first.
     fn page(&self, conn: &mut AnyConnection) -> Result<(i64, Vec<String>)> {
         let query = self.query;
-        if self.tags.impossible || query.effective_kind() == KindFilter::Nothing {
-            return Ok((0, Vec::new()));
-        }
         let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
-        if let Some(tagged) = &self.tagged {
-            // Few candidates: every match in order at once, and the total is their number.
-            // By tags alone, `item_tags` has already answered.
-            let checked;
-            let all = if self.tags_only() {
-                tagged
-            } else {
-                checked = self
-                    .filtered(Access::FROM_CANDIDATES)
-                    .order((items::created_at.desc(), items::id.desc()))
-                    .select(items::id)
-                    .load::<String>(conn)
-                    .map_err(query_err)?;
-                &checked
-            };
-            let page = all
-                .iter()
-                .skip(offset as usize)
-                .take(query.page_size as usize);
-            return Ok((all.len() as i64, page.cloned().collect()));
-        }
-        if let (AnyConnection::Pg(pg), Some(search)) = (&mut *conn, self.text_only()) {
-            return text_search::words_page(pg, self.owner, query, search);
-        }
-        let total = match self.tags.counted_total(query) {
-            Some(counted) => counted,
-            None => self.total(conn)?,
+        let total = match self.plan {
+            Plan::Nothing => return Ok((0, Vec::new())),
+            Plan::CollectionMembers => return collection::page(conn, self.owner, query),
+            Plan::Candidates { tags_only } => return self.candidates_page(conn, tags_only),
+            Plan::WordsPage => {
+                let (AnyConnection::Pg(pg), Some(search)) = (&mut *conn, &query.search) else {
+                    return Err(vitrine_domain::DomainError::internal(
+                        "a words page planned without PostgreSQL or words",
+                    ));
+                };
+                return text_search::words_page(pg, self.owner, query, search);
+            }
+            Plan::CountThenPage(total) => self.total(conn, total)?,
         };
         if total == 0 || offset >= total {
             return Ok((total, Vec::new()));
         }
-        let access = self.page_access(conn, offset, total)?;
+        let wanted = offset + i64::from(query.page_size);
+        let listed = if plan::access_needs_listed(query, self.dialect, &self.counters) {
+            let by_status = ItemQuery {
+                status: query.status,
+                ..ItemQuery::default()
+            };
+            counted(conn, self.owner, &by_status)?
+        } else {
+            0
+        };
+        let access = plan::access(query, self.dialect, &self.counters, wanted, listed, total);
         // The page's IDs first, then its rows: the ID query can be answered from an index
         // alone, so the rows an OFFSET skips are never read, only the page's own.
         let ids = self
@@ -147,98 +158,52 @@ impl<'a> Listing<'a> {
         Ok((total, ids))
     }
 
-    /// The number of matching items. When every filter is one `item_counts` is keyed by,
-    /// the total is a sum over a handful of counter rows, and for size bounds with status
-    /// and type, over size classes (`size_total`); when the only filter besides status is
-    /// text, SQLite counts inside its text index; otherwise the matching rows are counted,
-    /// which the other filters' indexes keep to the rows they select.
-    fn total(&self, conn: &mut AnyConnection) -> Result<i64> {
+    /// Few candidates: every match in order at once, and the total is their number. By
+    /// tags alone, `item_tags` has already answered.
+    fn candidates_page(
+        &self,
+        conn: &mut AnyConnection,
+        tags_only: bool,
+    ) -> Result<(i64, Vec<String>)> {
         let query = self.query;
-        if query.countable_from_counters() {
-            return counted(conn, self.owner, query);
-        }
-        if query.countable_by_size() {
-            return crate::size_total::total_by_size(conn, self.owner, query);
-        }
-        if let (Some(search), Some(owner)) = (self.text_only(), self.text_owner) {
-            return text_search::count_in_index(conn, search, owner);
-        }
-        // Every match is visited anyway, so start from the fewest candidates.
-        self.filtered(Access::FROM_CANDIDATES)
-            .count()
-            .get_result(conn)
-            .map_err(query_err)
-    }
-
-    /// Whether tags and status are the listing's only filters.
-    fn tags_only(&self) -> bool {
-        let query = self.query;
-        *query
-            == ItemQuery {
-                status: query.status,
-                tags: query.tags.clone(),
-                exclude_tags: query.exclude_tags.clone(),
-                page: query.page,
-                page_size: query.page_size,
-                ..ItemQuery::default()
+        let offset = i64::from(query.page.saturating_sub(1)) * i64::from(query.page_size);
+        let checked;
+        let all = match (&self.tagged, tags_only) {
+            (Some(tagged), true) => tagged,
+            _ => {
+                checked = self
+                    .filtered(Access::FROM_CANDIDATES)
+                    .order((items::created_at.desc(), items::id.desc()))
+                    .select(items::id)
+                    .load::<String>(conn)
+                    .map_err(query_err)?;
+                &checked
             }
-    }
-
-    /// The words, when they and the status are the listing's only filters (and, for
-    /// spec 2's `q`, no tag is named like the query).
-    fn text_only(&self) -> Option<&TextSearch> {
-        let query = self.query;
-        let search = query.search.as_ref().filter(|s| !s.words.is_empty())?;
-        let bare = ItemQuery {
-            status: query.status,
-            search: query.search.clone(),
-            page: query.page,
-            page_size: query.page_size,
-            ..ItemQuery::default()
         };
-        (*query == bare && self.tags.search_tag.is_none()).then_some(search)
+        let page = all
+            .iter()
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(query.page_size as usize);
+        Ok((all.len() as i64, page.cloned().collect()))
     }
 
-    /// Chooses how the page query reaches its rows. The total is known before the page is
-    /// fetched, so the choice follows the share of the listed items that match; only tag,
-    /// size and (on SQLite) text filters have a choice to make, so only they pay for the
-    /// extra counter read.
-    fn page_access(&self, conn: &mut AnyConnection, offset: i64, total: i64) -> Result<Access> {
+    /// The number of matching items, the planned way.
+    fn total(&self, conn: &mut AnyConnection, total: Total) -> Result<i64> {
         let query = self.query;
-        let has_choice = !self.tags.include.is_empty()
-            || query.min_size.is_some()
-            || query.max_size.is_some()
-            || self.text_owner.is_some();
-        if !has_choice {
-            return Ok(Access {
-                tags: TagAccess::ProbeEachItem,
-                walk_by_date: false,
-            });
+        match (total, &query.search, self.text_owner) {
+            (Total::OneTag(n), _, _) => Ok(n),
+            (Total::Counters, _, _) => counted(conn, self.owner, query),
+            (Total::SizeClasses, _, _) => size_total::total_by_size(conn, self.owner, query),
+            (Total::TextIndex, Some(search), Some(owner)) => {
+                text_search::count_in_index(conn, search, owner)
+            }
+            // Every match is visited anyway, so start from the fewest candidates.
+            _ => self
+                .filtered(Access::FROM_CANDIDATES)
+                .count()
+                .get_result(conn)
+                .map_err(query_err),
         }
-        let listed = counted(
-            conn,
-            self.owner,
-            &ItemQuery {
-                status: query.status,
-                ..ItemQuery::default()
-            },
-        )?;
-        let wanted = offset + i64::from(query.page_size);
-        // Walking newest first visits about wanted / share rows; reading every match
-        // through another index and sorting visits `total`. A text match is checked on
-        // the index entry alone (its rowid), which costs about a quarter of reading a
-        // row: 4 ms instead of 9 for two words matching 4,000 of a million items.
-        let entry_cost =
-            if self.text_owner.is_some() && query.min_size.is_none() && query.max_size.is_none() {
-                1
-            } else {
-                4
-            };
-        let walked = (wanted as i128) * (listed as i128) * entry_cost;
-        Ok(Access {
-            tags: self.tags.access(wanted, listed),
-            walk_by_date: walked < 4 * (total as i128) * (total as i128),
-        })
     }
 }
 
@@ -472,23 +437,6 @@ impl Listing<'_> {
         }
         q
     }
-}
-
-/// How the page query reaches its rows.
-#[derive(Debug, Clone, Copy)]
-struct Access {
-    tags: TagAccess,
-    /// Matches are common: walk the user's items newest first rather than use a
-    /// filter's own index.
-    walk_by_date: bool,
-}
-
-impl Access {
-    /// Every match is visited (a total, or all candidates): start from the fewest.
-    const FROM_CANDIDATES: Access = Access {
-        tags: TagAccess::FromRarestTag,
-        walk_by_date: false,
-    };
 }
 
 /// A correlated probe of the item's tags: with the `(item_id, tag_id)` primary key it is

@@ -1,19 +1,19 @@
-//! How a listing filters by tags: which tag IDs the keys name, how many items carry each,
-//! and whether the page is best found by walking the user's items newest first and
-//! probing each for its tags, or by starting from the rarest tag's items.
+//! How a listing filters by tags: which tag IDs the keys name, how many items carry each
+//! (for the planner), and the items carrying them, read from `item_tags` alone.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
-use vitrine_domain::item::{FolderFilter, ItemQuery, ItemStatus, SearchScope};
+use vitrine_domain::item::{ItemQuery, ItemStatus, SearchScope};
 use vitrine_domain::tags::tag_key;
 use vitrine_domain::Result;
 
+use super::plan::{Counters, TAGGED_ITEMS_LIMIT};
+use super::{DbBackend, Dialect};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::listing::{DbBackend, Dialect};
 use crate::schema::{tag_counts, tags};
 
 /// The tags of a query, resolved to IDs, include tags rarest first.
@@ -28,10 +28,6 @@ pub(crate) struct TagPlan {
     pub(crate) search_tag: Option<String>,
 }
 
-/// The most items `tagged_items` lists. Above it, the IDs would cost more to carry than
-/// probing the listing's own rows.
-const TAGGED_ITEMS_LIMIT: i64 = 10_000;
-
 /// An item carrying a listing's tags, as `item_tags` records it.
 #[derive(QueryableByName)]
 pub(crate) struct TaggedItem {
@@ -39,15 +35,6 @@ pub(crate) struct TaggedItem {
     pub(crate) item_id: String,
     #[diesel(sql_type = Timestamp)]
     created_at: NaiveDateTime,
-}
-
-/// Where the page query starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TagAccess {
-    /// `items.id IN (items of the rarest tag)`, then sort: best when that tag is rare.
-    FromRarestTag,
-    /// Walk the user's items newest first and probe each: best when matches are common.
-    ProbeEachItem,
 }
 
 impl TagPlan {
@@ -91,7 +78,7 @@ impl TagPlan {
         let mut rows = tag_counts::table
             .filter(tag_counts::tag_id.eq_any(&id_list))
             .select((tag_counts::tag_id, tag_counts::n))
-            .into_boxed::<crate::listing::DbBackend>();
+            .into_boxed::<DbBackend>();
         if let Some(status) = query.status {
             rows = rows.filter(tag_counts::status.eq(status.as_str()));
         }
@@ -120,26 +107,21 @@ impl TagPlan {
         Ok(plan)
     }
 
-    /// The total straight from the counters, when the tag is the only filter besides status.
-    pub(crate) fn counted_total(&self, query: &ItemQuery) -> Option<i64> {
-        let only_one_tag = self.include.len() == 1 && self.exclude.is_empty();
-        let nothing_else = query.folder == FolderFilter::Any
-            && query.kind.is_none()
-            && query.mime.is_none()
-            && query.collection.is_none()
-            && query.favorite.is_none()
-            && query.search.is_none()
-            && query.created_from.is_none()
-            && query.created_before.is_none()
-            && query.min_size.is_none()
-            && query.max_size.is_none();
-        (only_one_tag && nothing_else).then(|| self.include[0].1)
+    /// What the planner needs to know of the tags; `candidates` is filled in once read.
+    pub(crate) fn counters(&self) -> Counters {
+        Counters {
+            include_tags: self.include.iter().map(|(_, n)| *n).collect(),
+            exclude_tags: self.exclude.len(),
+            unknown_tag: self.impossible,
+            search_tag: self.search_tag.is_some(),
+            candidates: None,
+        }
     }
 
     /// The items in `status` (or either) that carry every include tag and no exclude
     /// tag, newest first, worked out in `item_tags` alone (its rows carry their item's
-    /// status, upload time and all of its tag IDs), when the tags narrow the listing to at
-    /// most `TAGGED_ITEMS_LIMIT` items; `None` when they may not (one common tag).
+    /// status, upload time and all of its tag IDs); `None` when there are more than
+    /// `TAGGED_ITEMS_LIMIT`. The planner asks only when they may be few.
     ///
     /// The rarest include tag's links are read and each is checked for the other tags on
     /// its own `tag_set` (migration 000010): 16,000 index entries for two tags minus a
@@ -151,15 +133,9 @@ impl TagPlan {
         dialect: Dialect,
         status: Option<ItemStatus>,
     ) -> Result<Option<Vec<TaggedItem>>> {
-        let Some((rarest, rarest_count)) = self.include.first() else {
+        let Some((rarest, _)) = self.include.first() else {
             return Ok(None);
         };
-        let narrows = self.include.len() > 1
-            || !self.exclude.is_empty()
-            || *rarest_count <= TAGGED_ITEMS_LIMIT;
-        if !narrows {
-            return Ok(None);
-        }
         let mut binds: Vec<String> = Vec::new();
         let mut param = |value: String| {
             binds.push(value);
@@ -206,56 +182,5 @@ impl TagPlan {
         }
         items.sort_by(|a, b| (b.created_at, &b.item_id).cmp(&(a.created_at, &a.item_id)));
         Ok(Some(items))
-    }
-
-    /// Chooses the cheaper way to fill a page: walking `(offset + limit) / share` items
-    /// newest first, or reading every item of the rarest tag and sorting them.
-    pub(crate) fn access(&self, rows_wanted: i64, listed_total: i64) -> TagAccess {
-        let Some((_, rarest)) = self.include.first() else {
-            return TagAccess::ProbeEachItem;
-        };
-        if listed_total <= 0 {
-            return TagAccess::FromRarestTag;
-        }
-        // Tags taken as independent: the share of items carrying all of them.
-        let share: f64 = self
-            .include
-            .iter()
-            .map(|(_, n)| (*n as f64 / listed_total as f64).min(1.0))
-            .product();
-        let walked = rows_wanted as f64 / share.max(f64::MIN_POSITIVE);
-        if walked < *rarest as f64 {
-            TagAccess::ProbeEachItem
-        } else {
-            TagAccess::FromRarestTag
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plan(counts: &[i64]) -> TagPlan {
-        TagPlan {
-            include: counts.iter().map(|n| (format!("t{n}"), *n)).collect(),
-            ..TagPlan::default()
-        }
-    }
-
-    #[test]
-    fn common_tags_are_probed_and_rare_ones_drive() {
-        // 5 % of a million: a page needs ~1000 items walked, far fewer than 50000 read.
-        assert_eq!(
-            plan(&[50_000]).access(50, 1_000_000),
-            TagAccess::ProbeEachItem
-        );
-        // 0.01 %: walking would visit 500000 items to find 50; read the 100 instead.
-        assert_eq!(plan(&[100]).access(50, 1_000_000), TagAccess::FromRarestTag);
-        // Two common tags whose overlap is rare: start from the rarer one.
-        assert_eq!(
-            plan(&[17_000, 50_000]).access(50, 1_000_000),
-            TagAccess::FromRarestTag
-        );
     }
 }

@@ -15,9 +15,9 @@ use diesel::sql_types::{Array, BigInt, Bool, Text};
 use vitrine_domain::item::{ItemQuery, ItemStatus, SearchScope, TextSearch};
 use vitrine_domain::Result;
 
+use super::{Dialect, Filter};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::listing::{Dialect, Filter};
 use crate::schema::{item_tags, items};
 
 const OWNER_SHIFT: u32 = 40;

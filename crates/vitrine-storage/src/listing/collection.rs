@@ -5,24 +5,24 @@
 //! of items for their status and kind.
 
 use diesel::prelude::*;
-use vitrine_domain::item::{ItemQuery, KindFilter, MimeFilter};
+use vitrine_domain::item::{ItemQuery, KindFilter};
 use vitrine_domain::CollectionId;
 use vitrine_domain::Result;
 
+use super::DbBackend;
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::listing::DbBackend;
 use crate::schema::{collection_items, collections};
 
-/// The total and the page's item IDs, newest first; `None` when the query has a filter
-/// this index cannot answer.
+/// The total and the page's item IDs, newest first, for a query the planner answers
+/// from memberships (`Plan::CollectionMembers`).
 pub(crate) fn page(
     conn: &mut AnyConnection,
     owner: &str,
     query: &ItemQuery,
-) -> Result<Option<(i64, Vec<String>)>> {
-    let Some(collection) = query.collection.as_ref().filter(|_| answerable(query)) else {
-        return Ok(None);
+) -> Result<(i64, Vec<String>)> {
+    let Some(collection) = query.collection.as_ref() else {
+        return Ok((0, Vec::new()));
     };
     // Another user's collection lists nothing: its rows are not scoped by owner.
     let owned = collections::table
@@ -33,7 +33,7 @@ pub(crate) fn page(
         .map_err(query_err)?
         > 0;
     if !owned || query.effective_kind() == KindFilter::Nothing {
-        return Ok(Some((0, Vec::new())));
+        return Ok((0, Vec::new()));
     }
     let total = members(collection, query)
         .count()
@@ -54,7 +54,7 @@ pub(crate) fn page(
             .load(conn)
             .map_err(query_err)?
     };
-    Ok(Some((total, ids)))
+    Ok((total, ids))
 }
 
 fn members<'a>(
@@ -71,56 +71,4 @@ fn members<'a>(
         q = q.filter(collection_items::kind.eq(kind.as_str()));
     }
     q
-}
-
-/// Whether every filter besides the collection is one `collection_items` carries.
-fn answerable(query: &ItemQuery) -> bool {
-    let kind_like_mime = match &query.mime {
-        Some(MimeFilter::Prefix(prefix)) if prefix == "image/" || prefix == "video/" => {
-            Some(MimeFilter::Prefix(prefix.clone()))
-        }
-        _ => None,
-    };
-    let bare = ItemQuery {
-        status: query.status,
-        kind: query.kind,
-        mime: kind_like_mime,
-        collection: query.collection.clone(),
-        page: query.page,
-        page_size: query.page_size,
-        ..ItemQuery::default()
-    };
-    bare == *query
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use vitrine_domain::item::{FolderFilter, MediaKind};
-
-    #[test]
-    fn only_status_and_type_besides_the_collection_are_answered_from_memberships() {
-        let in_collection = ItemQuery {
-            collection: Some(CollectionId::from("col_x".to_owned())),
-            kind: Some(MediaKind::Image),
-            status: None,
-            ..ItemQuery::default()
-        };
-        assert!(answerable(&in_collection));
-        let with_video_prefix = ItemQuery {
-            mime: Some(MimeFilter::Prefix("video/".into())),
-            ..in_collection.clone()
-        };
-        assert!(answerable(&with_video_prefix));
-        let with_folder = ItemQuery {
-            folder: FolderFilter::Root,
-            ..in_collection.clone()
-        };
-        assert!(!answerable(&with_folder));
-        let with_favorite = ItemQuery {
-            favorite: Some(true),
-            ..in_collection
-        };
-        assert!(!answerable(&with_favorite));
-    }
 }
