@@ -17,6 +17,10 @@ lint: check-domain
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
+# schema.rs against `diesel print-schema` of both backends' migrations (installs diesel_cli).
+check-schema:
+    eval "$(scripts/test-services.sh)" && scripts/check-schema.sh
+
 # The domain crate must not pull in a web framework, ORM, codec or object store.
 check-domain:
     #!/usr/bin/env bash

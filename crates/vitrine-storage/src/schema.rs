@@ -1,16 +1,4 @@
-//! Table definitions, written by hand to match `migrations/`.
-
-diesel::table! {
-    users (id) {
-        id -> Text,
-        name -> Text,
-        password_hash -> Text,
-        role -> Text,
-        plan -> Text,
-        bytes_used -> BigInt,
-        created_at -> Timestamp,
-    }
-}
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
     api_keys (key_hash) {
@@ -23,111 +11,25 @@ diesel::table! {
 }
 
 diesel::table! {
-    settings (name) {
-        name -> Text,
-        value -> Text,
-    }
-}
-
-diesel::table! {
     blobs (id) {
         id -> Text,
         sha256 -> Text,
         md5 -> Text,
-        size -> BigInt,
+        size -> Int8,
         object_key -> Text,
-        ref_count -> BigInt,
+        ref_count -> Int8,
         created_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    items (id) {
-        id -> Text,
-        user_id -> Text,
-        blob_id -> Text,
+    collection_items (collection_id, item_id) {
+        collection_id -> Text,
+        item_id -> Text,
+        added_at -> Timestamp,
+        status -> Text,
         kind -> Text,
-        mime -> Text,
-        size -> BigInt,
-        width -> Nullable<Integer>,
-        height -> Nullable<Integer>,
-        title -> Nullable<Text>,
-        model -> Nullable<Text>,
-        description -> Nullable<Text>,
-        original_filename -> Text,
-        favorite -> Bool,
-        status -> Text,
-        processing -> Text,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
-        trashed_at -> Nullable<Timestamp>,
-        folder_id -> Nullable<Text>,
-        placeholder -> Nullable<Text>,
-        duration_secs -> Nullable<Double>,
-        codec -> Nullable<Text>,
-        is_animated -> Bool,
-        phash -> Nullable<Text>,
-        taken_at -> Nullable<Text>,
-        camera -> Nullable<Text>,
-        is_360 -> Bool,
-    }
-}
-
-diesel::table! {
-    media_jobs (id) {
-        id -> Text,
-        item_id -> Text,
-        kind -> Text,
-        priority -> Integer,
-        status -> Text,
-        attempts -> Integer,
-        lease_until -> Nullable<Timestamp>,
-        error -> Nullable<Text>,
-        duration_ms -> Nullable<BigInt>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    item_variants (item_id, variant) {
-        item_id -> Text,
-        variant -> Text,
-        blob_id -> Text,
-        mime -> Text,
-        width -> Integer,
-        height -> Integer,
-        size -> BigInt,
-    }
-}
-
-diesel::table! {
-    tags (id) {
-        id -> Text,
-        user_id -> Text,
-        name -> Text,
-        name_key -> Text,
-    }
-}
-
-diesel::table! {
-    item_tags (item_id, tag_id) {
-        item_id -> Text,
-        tag_id -> Text,
-        status -> Text,
-        created_at -> Timestamp,
-        tag_set -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    folders (id) {
-        id -> Text,
-        user_id -> Text,
-        parent_id -> Nullable<Text>,
-        name -> Text,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
     }
 }
 
@@ -143,17 +45,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    collection_items (collection_id, item_id) {
-        collection_id -> Text,
-        item_id -> Text,
-        added_at -> Timestamp,
-        status -> Text,
-        kind -> Text,
+    folders (id) {
+        id -> Text,
+        user_id -> Text,
+        parent_id -> Nullable<Text>,
+        name -> Text,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
-// Kept by triggers; read for totals, never written by the application.
 diesel::table! {
     item_counts (user_id, status, folder_key, kind, favorite) {
         user_id -> Text,
@@ -161,27 +62,102 @@ diesel::table! {
         folder_key -> Text,
         kind -> Text,
         favorite -> Bool,
-        n -> BigInt,
+        n -> Int8,
     }
 }
 
-// Kept by triggers too: items per owner, status, kind and size class (migration 000009).
 diesel::table! {
     item_size_counts (user_id, status, kind, size_class) {
         user_id -> Text,
         status -> Text,
         kind -> Text,
-        size_class -> BigInt,
-        n -> BigInt,
+        size_class -> Int8,
+        n -> Int8,
     }
 }
 
-// Kept by triggers too: items per tag and status.
 diesel::table! {
-    tag_counts (tag_id, status) {
+    item_tags (item_id, tag_id) {
+        item_id -> Text,
         tag_id -> Text,
         status -> Text,
-        n -> BigInt,
+        created_at -> Timestamp,
+        tag_set -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    item_variants (item_id, variant) {
+        item_id -> Text,
+        variant -> Text,
+        blob_id -> Text,
+        mime -> Text,
+        width -> Int4,
+        height -> Int4,
+        size -> Int8,
+    }
+}
+
+diesel::table! {
+    items (id) {
+        id -> Text,
+        user_id -> Text,
+        blob_id -> Text,
+        kind -> Text,
+        mime -> Text,
+        size -> Int8,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
+        title -> Nullable<Text>,
+        model -> Nullable<Text>,
+        description -> Nullable<Text>,
+        original_filename -> Text,
+        favorite -> Bool,
+        status -> Text,
+        processing -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        trashed_at -> Nullable<Timestamp>,
+        folder_id -> Nullable<Text>,
+        placeholder -> Nullable<Text>,
+        duration_secs -> Nullable<Float8>,
+        is_animated -> Bool,
+        phash -> Nullable<Text>,
+        taken_at -> Nullable<Text>,
+        camera -> Nullable<Text>,
+        is_360 -> Bool,
+        codec -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    media_jobs (id) {
+        id -> Text,
+        item_id -> Text,
+        kind -> Text,
+        priority -> Int4,
+        status -> Text,
+        attempts -> Int4,
+        lease_until -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        duration_ms -> Nullable<Int8>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    share_failures (bucket) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        failures -> Int8,
     }
 }
 
@@ -202,23 +178,52 @@ diesel::table! {
 }
 
 diesel::table! {
-    share_failures (bucket) {
-        bucket -> Text,
-        window_start -> Timestamp,
-        failures -> BigInt,
+    tag_counts (tag_id, status) {
+        tag_id -> Text,
+        status -> Text,
+        n -> Int8,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Text,
+        user_id -> Text,
+        name -> Text,
+        name_key -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        plan -> Text,
+        bytes_used -> Int8,
+        created_at -> Timestamp,
     }
 }
 
 diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(collection_items -> collections (collection_id));
 diesel::joinable!(collection_items -> items (item_id));
-diesel::joinable!(items -> users (user_id));
-diesel::joinable!(items -> blobs (blob_id));
-diesel::joinable!(item_variants -> blobs (blob_id));
-diesel::joinable!(item_variants -> items (item_id));
-diesel::joinable!(media_jobs -> items (item_id));
+diesel::joinable!(collections -> users (user_id));
+diesel::joinable!(folders -> users (user_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
+diesel::joinable!(item_variants -> blobs (blob_id));
+diesel::joinable!(item_variants -> items (item_id));
+diesel::joinable!(items -> blobs (blob_id));
+diesel::joinable!(items -> folders (folder_id));
+diesel::joinable!(items -> users (user_id));
+diesel::joinable!(media_jobs -> items (item_id));
+diesel::joinable!(shares -> collections (collection_id));
+diesel::joinable!(shares -> items (item_id));
+diesel::joinable!(shares -> users (user_id));
+diesel::joinable!(tag_counts -> tags (tag_id));
+diesel::joinable!(tags -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -237,5 +242,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     shares,
     tag_counts,
     tags,
-    users
+    users,
 );
