@@ -23,15 +23,39 @@ pub fn entry_names<'a>(filenames: impl IntoIterator<Item = &'a str>) -> Vec<Stri
         .collect()
 }
 
-/// A bare file name: no folders, nothing that walks out of the extraction directory.
+/// A bare file name that unpacks as itself everywhere: no folders, nothing that walks out
+/// of the extraction directory, none of the characters Windows forbids (a drive's `C:`
+/// among them), no trailing dots or spaces (Windows drops them), no device name.
 fn safe_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() || cleaned.chars().all(|c| c == '.') {
-        "file".to_owned()
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if "<>:\"|?*".contains(c) { '_' } else { c })
+        .collect();
+    let cleaned = cleaned.trim().trim_end_matches(['.', ' ']);
+    if cleaned.is_empty() {
+        return "file".to_owned();
+    }
+    let stem = cleaned.split('.').next().unwrap_or_default();
+    if is_device_name(stem) {
+        format!("_{cleaned}")
     } else {
         cleaned.to_owned()
+    }
+}
+
+/// Windows' reserved names, which open a device whatever their extension.
+fn is_device_name(stem: &str) -> bool {
+    let stem = stem.trim_end().to_ascii_uppercase();
+    match stem.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" => true,
+        _ => {
+            let (prefix, digit) = stem.split_at(stem.len().min(3));
+            (prefix == "COM" || prefix == "LPT")
+                && digit.len() == 1
+                && digit.chars().all(|c| ('1'..='9').contains(&c))
+        }
     }
 }
 
@@ -72,6 +96,33 @@ mod tests {
                 ".profile",
                 "noext",
                 "noext (2)",
+            ]
+        );
+    }
+
+    #[test]
+    fn names_are_safe_to_unpack_on_windows_too() {
+        let names = entry_names([
+            "C:x..evil.png",
+            "a<b>c|d?e*f\"g.jpg",
+            "CON",
+            "nul.txt",
+            "Com1.jpg",
+            "lpt9",
+            "trailing dots... ",
+            "conference.jpg",
+        ]);
+        assert_eq!(
+            names,
+            [
+                "C_x..evil.png",
+                "a_b_c_d_e_f_g.jpg",
+                "_CON",
+                "_nul.txt",
+                "_Com1.jpg",
+                "_lpt9",
+                "trailing dots",
+                "conference.jpg",
             ]
         );
     }
