@@ -516,10 +516,15 @@ impl Library {
         Ok(bytes)
     }
 
-    /// Serves a signed URL: the caller has already checked the signature.
+    /// Serves a signed URL: the caller has already checked the signature. A trashed item
+    /// is gone for its links too, whatever their expiry.
     #[tracing::instrument(skip_all)]
     pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
-        self.items.item_unscoped(id).await
+        let item = self.items.item_unscoped(id).await?;
+        if item.status == crate::item::ItemStatus::Trash {
+            return Err(DomainError::NotFound("item"));
+        }
+        Ok(item)
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]

@@ -5,7 +5,10 @@ use std::time::Duration;
 use serde_json::Value;
 use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
 
-backend_tests!(signed_urls_serve_bytes_without_headers_and_refuse_tampering);
+backend_tests!(
+    signed_urls_serve_bytes_without_headers_and_refuse_tampering,
+    signed_urls_stop_when_the_item_is_trashed,
+);
 
 fn replace_param(url: &str, name: &str, value: &str) -> String {
     let (base, query) = url.split_once('?').unwrap();
@@ -83,4 +86,40 @@ async fn signed_urls_expire() {
     assert_eq!(expired.status(), 403);
     let body: Value = expired.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("expired"));
+}
+
+/// A link handed out before the item went to the trash stops working at once, original and
+/// variants alike, and works again once the item is restored.
+async fn signed_urls_stop_when_the_item_is_trashed(app: TestApp) {
+    let alice = app.user("alice").await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(60, 40))
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let urls = [
+        item["url"].as_str().unwrap().to_owned(),
+        item["thumbnailUrl"].as_str().unwrap().to_owned(),
+    ];
+    for url in &urls {
+        assert_eq!(app.send(app.client().get(url)).await.status(), 200, "{url}");
+    }
+    let trashed = app
+        .delete(&alice.key, &format!("/api/v1/gallery/{id}"))
+        .await;
+    assert_eq!(trashed.status(), 200);
+    for url in &urls {
+        let response = app.send(app.client().get(url)).await;
+        assert_eq!(response.status(), 404, "{url}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["statusCode"], 404);
+    }
+    let restored = app
+        .post(
+            &alice.key,
+            &format!("/api/v1/gallery/{id}/restore"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(restored.status(), 200);
+    assert_eq!(app.send(app.client().get(&urls[0])).await.status(), 200);
 }
