@@ -7,7 +7,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 use vitrine_domain::library::jobs::JobSettings;
-use vitrine_domain::limits::{ImageLimits, Limits, PlanQuotas};
+use vitrine_domain::limits::{ImageLimits, Limits, LoginLimits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
 use vitrine_http::HttpSettings;
 use vitrine_media::{VariantFormat, VariantSpec, VideoTools};
@@ -59,6 +59,12 @@ pub struct Config {
     pub share_attempts_per_link: i64,
     pub share_attempts_per_client: i64,
     pub share_attempt_window_secs: u64,
+    /// Wrong login passwords allowed per account and per client address in each window.
+    pub login_attempts_per_account: i64,
+    pub login_attempts_per_client: i64,
+    pub login_attempt_window_secs: u64,
+    /// Password hashes (argon2) computed at once; default one per core.
+    pub password_checks_at_once: Option<usize>,
     /// HTTP worker threads; default one per core.
     pub workers: Option<usize>,
     /// Media pipeline workers in this process; default one per core, 0 for none.
@@ -70,6 +76,9 @@ pub struct Config {
     pub ffprobe_path: String,
     /// libheif's decoder for AVIF and HEIC; without it they are kept without variants.
     pub heif_convert_path: String,
+    /// How long one run of ffprobe, ffmpeg or heif-convert may take before it is killed
+    /// and the file refused.
+    pub media_tool_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -103,6 +112,10 @@ impl Default for Config {
             share_attempts_per_link: limits.shares.attempts_per_link,
             share_attempts_per_client: limits.shares.attempts_per_client,
             share_attempt_window_secs: limits.shares.window.num_seconds() as u64,
+            login_attempts_per_account: limits.logins.attempts_per_account,
+            login_attempts_per_client: limits.logins.attempts_per_client,
+            login_attempt_window_secs: limits.logins.window.num_seconds() as u64,
+            password_checks_at_once: None,
             workers: None,
             media_workers: None,
             media_job_lease_secs: 600,
@@ -110,6 +123,7 @@ impl Default for Config {
             ffmpeg_path: "ffmpeg".to_owned(),
             ffprobe_path: "ffprobe".to_owned(),
             heif_convert_path: "heif-convert".to_owned(),
+            media_tool_timeout_secs: vitrine_media::DEFAULT_TOOL_TIMEOUT.as_secs(),
         }
     }
 }
@@ -177,7 +191,19 @@ impl Config {
                 window: chrono::Duration::seconds(self.share_attempt_window_secs as i64),
                 ..ShareLimits::default()
             },
+            logins: LoginLimits {
+                attempts_per_account: self.login_attempts_per_account,
+                attempts_per_client: self.login_attempts_per_client,
+                window: chrono::Duration::seconds(self.login_attempt_window_secs as i64),
+            },
         }
+    }
+
+    /// Password hashes at once: as configured, else one per core.
+    pub fn password_checks(&self) -> usize {
+        self.password_checks_at_once.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        })
     }
 
     pub fn jobs(&self) -> JobSettings {
@@ -191,6 +217,7 @@ impl Config {
         let video = VideoTools {
             ffmpeg: self.ffmpeg_path.clone(),
             ffprobe: self.ffprobe_path.clone(),
+            timeout: Duration::from_secs(self.media_tool_timeout_secs.max(1)),
         };
         vitrine_media::Prober::with_video_tools(video)
             .with_heif_convert(&self.heif_convert_path)

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use vitrine_domain::{DomainError, Result};
 
+use crate::tool::{self, Ran};
+
 /// The MIME types decoded here, as the prober names them.
 pub(crate) const HEIF_TYPES: &[&str] = &["image/avif", "image/heif"];
 
@@ -18,22 +20,25 @@ const QUALITY: &str = "95";
 static WARNED: AtomicBool = AtomicBool::new(false);
 
 /// The primary image as JPEG; `None` when `heif-convert` is not installed.
-pub(crate) async fn to_jpeg(program: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+pub(crate) async fn to_jpeg(
+    program: &str,
+    bytes: &[u8],
+    limit: std::time::Duration,
+) -> Result<Option<Vec<u8>>> {
     let dir = tempfile::tempdir().map_err(DomainError::internal)?;
     let input = dir.path().join("original");
     let output = dir.path().join("decoded.jpg");
     tokio::fs::write(&input, bytes)
         .await
         .map_err(DomainError::internal)?;
-    let run = tokio::process::Command::new(program)
+    let mut command = tokio::process::Command::new(program);
+    command
         .args(["--quiet", "-q", QUALITY])
         .arg(&input)
-        .arg(&output)
-        .output()
-        .await;
-    let run = match run {
-        Ok(run) => run,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+        .arg(&output);
+    let run = match tool::run(command, limit, "decode").await? {
+        Ran::Finished(run) => run,
+        Ran::Missing => {
             if !WARNED.swap(true, Ordering::Relaxed) {
                 tracing::warn!(
                     heif_convert = %program,
@@ -42,17 +47,9 @@ pub(crate) async fn to_jpeg(program: &str, bytes: &[u8]) -> Result<Option<Vec<u8
             }
             return Ok(None);
         }
-        Err(err) => return Err(DomainError::internal(err)),
     };
     if !run.status.success() {
-        let reason: String = String::from_utf8_lossy(&run.stderr)
-            .trim()
-            .chars()
-            .take(300)
-            .collect();
-        return Err(DomainError::Unprocessable(format!(
-            "the image cannot be decoded: {reason}"
-        )));
+        return Err(tool::refusal(&run, "heif-convert", "decoded"));
     }
     // A file with several top-level images comes out as `decoded-1.jpg`, `decoded-2.jpg`…
     for name in ["decoded.jpg", "decoded-1.jpg"] {

@@ -6,6 +6,7 @@ mod metadata;
 mod probe;
 mod render;
 mod strip;
+mod tool;
 mod video;
 mod webp;
 
@@ -15,5 +16,6 @@ pub use render::{
     check_limits, jpeg_preview, render_variants, Encoded, Rendered, VariantFormat, VariantSpec,
 };
 pub use strip::strip_metadata;
+pub use tool::DEFAULT_TOOL_TIMEOUT;
 pub use video::VideoTools;
 pub use vitrine_domain::limits::ImageLimits;

@@ -144,7 +144,7 @@ impl MediaProber for Prober {
         let limits = *limits;
         let (bytes, mime) = if crate::heif::HEIF_TYPES.contains(&mime) {
             crate::check_limits(&bytes, mime, &limits)?;
-            match crate::heif::to_jpeg(&self.heif_convert, &bytes).await? {
+            match crate::heif::to_jpeg(&self.heif_convert, &bytes, self.video.timeout).await? {
                 Some(jpeg) => (jpeg, "image/jpeg".to_owned()),
                 None => return Ok(None),
             }

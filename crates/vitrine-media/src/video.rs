@@ -2,8 +2,8 @@
 //! not installed, videos are stored without a still and the server says so once.
 
 use std::path::Path;
-use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use futures::StreamExt;
 use serde::Deserialize;
@@ -11,11 +11,15 @@ use tokio::io::AsyncWriteExt;
 use vitrine_domain::ports::{ByteStream, VideoInfo};
 use vitrine_domain::{DomainError, Result};
 
-/// Where the tools are; `ffmpeg`/`ffprobe` on the PATH by default.
+use crate::tool::{self, Ran};
+
+/// Where the tools are (`ffmpeg`/`ffprobe` on the PATH by default) and how long one run may
+/// take before it is killed.
 #[derive(Debug, Clone)]
 pub struct VideoTools {
     pub ffmpeg: String,
     pub ffprobe: String,
+    pub timeout: Duration,
 }
 
 impl Default for VideoTools {
@@ -23,6 +27,7 @@ impl Default for VideoTools {
         Self {
             ffmpeg: "ffmpeg".to_owned(),
             ffprobe: "ffprobe".to_owned(),
+            timeout: tool::DEFAULT_TOOL_TIMEOUT,
         }
     }
 }
@@ -68,25 +73,27 @@ impl VideoTools {
         let input = to_temp_file(bytes).await?;
         let dir = tempfile::tempdir().map_err(DomainError::internal)?;
         let output_path = dir.path().join("stripped.mp4");
-        let output = tokio::process::Command::new(&self.ffmpeg)
+        let mut command = tokio::process::Command::new(&self.ffmpeg);
+        command
             .args(["-v", "error", "-i"])
             .arg(input.path())
             .args(["-map", "0", "-map_metadata", "-1", "-map_chapters", "-1"])
             .args(["-map_metadata:s", "-1", "-c", "copy", "-f", "mp4"])
-            .arg(&output_path)
-            .output()
-            .await
-            .map_err(|err| {
-                DomainError::Unprocessable(format!(
-                    "this server cannot remove a video's metadata ({}: {err})",
-                    self.ffmpeg
+            .arg(&output_path);
+        let output = match tool::run(command, self.timeout, "rewrite without metadata").await? {
+            Ran::Finished(output) => output,
+            Ran::Missing => {
+                return Err(DomainError::Unprocessable(
+                    "this server cannot remove a video's metadata (no ffmpeg)".to_owned(),
                 ))
-            })?;
+            }
+        };
         if !output.status.success() {
-            return Err(DomainError::Unprocessable(format!(
-                "the video's metadata cannot be removed: {}",
-                stderr(&output)
-            )));
+            return Err(tool::refusal(
+                &output,
+                "ffmpeg",
+                "rewritten without metadata",
+            ));
         }
         let size = tokio::fs::metadata(&output_path)
             .await
@@ -127,7 +134,8 @@ impl VideoTools {
     }
 
     async fn run_ffprobe(&self, path: &Path) -> Result<Option<Probed>> {
-        let output = tokio::process::Command::new(&self.ffprobe)
+        let mut command = tokio::process::Command::new(&self.ffprobe);
+        command
             .args([
                 "-v",
                 "error",
@@ -136,12 +144,10 @@ impl VideoTools {
                 "-show_format",
                 "-show_streams",
             ])
-            .arg(path)
-            .output()
-            .await;
-        let output = match output {
-            Ok(output) => output,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            .arg(path);
+        let output = match tool::run(command, self.timeout, "read as a video").await? {
+            Ran::Finished(output) => output,
+            Ran::Missing => {
                 if !WARNED.swap(true, Ordering::Relaxed) {
                     tracing::warn!(
                         ffprobe = %self.ffprobe,
@@ -150,13 +156,9 @@ impl VideoTools {
                 }
                 return Ok(None);
             }
-            Err(err) => return Err(DomainError::internal(err)),
         };
         if !output.status.success() {
-            return Err(DomainError::Unprocessable(format!(
-                "the video cannot be read: {}",
-                stderr(&output)
-            )));
+            return Err(tool::refusal(&output, "ffprobe", "read as a video"));
         }
         serde_json::from_slice(&output.stdout)
             .map(Some)
@@ -165,7 +167,8 @@ impl VideoTools {
 
     /// One frame as JPEG; `None` when ffmpeg cannot take one (the job still completes).
     async fn still(&self, path: &Path, at: f64) -> Option<Vec<u8>> {
-        let output = tokio::process::Command::new(&self.ffmpeg)
+        let mut command = tokio::process::Command::new(&self.ffmpeg);
+        command
             .args(["-v", "error", "-ss", &format!("{at:.3}"), "-i"])
             .arg(path)
             .args([
@@ -178,23 +181,90 @@ impl VideoTools {
                 "-q:v",
                 "3",
                 "pipe:1",
-            ])
-            .output()
-            .await
-            .ok()?;
+            ]);
+        let Ok(Ran::Finished(output)) = tool::run(command, self.timeout, "take a still").await
+        else {
+            return None;
+        };
         if output.status.success() && output.stdout.starts_with(&[0xFF, 0xD8]) {
             Some(output.stdout)
         } else {
-            tracing::warn!(error = %stderr(&output), "ffmpeg could not take a still");
+            drop(tool::refusal(&output, "ffmpeg", "made into a still"));
             None
         }
     }
 }
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr)
-        .trim()
-        .chars()
-        .take(500)
-        .collect()
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    /// A stand-in for ffprobe: a shell script that does `body`.
+    fn fake_tool(dir: &Path, body: &str) -> String {
+        let path = dir.join("ffprobe");
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path.display().to_string()
+    }
+
+    fn clip() -> ByteStream {
+        Box::pin(futures::stream::iter([Ok(bytes::Bytes::from_static(
+            b"not really a video",
+        ))]))
+    }
+
+    #[tokio::test]
+    async fn a_tool_that_hangs_is_killed_when_its_time_is_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let tools = VideoTools {
+            ffprobe: fake_tool(
+                dir.path(),
+                &format!("echo $$ > {}\nexec sleep 30", pid_file.display()),
+            ),
+            timeout: Duration::from_millis(500),
+            ..VideoTools::default()
+        };
+        let started = std::time::Instant::now();
+        let refused = tools.inspect(clip()).await;
+        assert!(
+            matches!(&refused, Err(DomainError::Unprocessable(m)) if m.contains("longer than")),
+            "{refused:?}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "it waited for the tool"
+        );
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        // Killed and reaped: the process is gone, not left sleeping.
+        let proc_dir = format!("/proc/{}", pid.trim());
+        for _ in 0..50 {
+            if !Path::new(&proc_dir).exists() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let state = std::fs::read_to_string(format!("{proc_dir}/stat")).unwrap_or_default();
+        assert!(state.contains(") Z "), "the tool still runs: {state}");
+    }
+
+    #[tokio::test]
+    async fn what_a_tool_says_never_reaches_the_client() {
+        let dir = tempfile::tempdir().unwrap();
+        let tools = VideoTools {
+            ffprobe: fake_tool(
+                dir.path(),
+                "echo \"$1: /tmp/secret-upload-path invalid\" >&2; exit 1",
+            ),
+            ..VideoTools::default()
+        };
+        let refused = tools.inspect(clip()).await;
+        let Err(DomainError::Unprocessable(message)) = refused else {
+            panic!("{refused:?}");
+        };
+        assert!(!message.contains("/tmp"), "{message}");
+        assert!(!message.contains("secret"), "{message}");
+    }
 }

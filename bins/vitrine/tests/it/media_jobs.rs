@@ -78,6 +78,7 @@ async fn without_ffmpeg_a_video_is_kept_without_a_still() {
         .with_prober(Prober::with_video_tools(VideoTools {
             ffmpeg: "/nonexistent/ffmpeg".into(),
             ffprobe: "/nonexistent/ffprobe".into(),
+            ..VideoTools::default()
         }))
         .spawn()
         .await;
