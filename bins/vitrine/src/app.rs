@@ -6,15 +6,18 @@ use std::sync::Arc;
 
 use rand::RngCore;
 use vitrine_domain::accounts::Accounts;
+use vitrine_domain::attempts::Attempts;
 use vitrine_domain::clock::Clock;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::organise::{Collections, Folders};
-use vitrine_domain::ports::{BlobStore, MediaProber, SettingsRepository};
-use vitrine_domain::shares::Shares;
+use vitrine_domain::ports::{BlobStore, MediaProber, Passwords, SettingsRepository};
+use vitrine_domain::shares::{ShareParts, Shares};
 use vitrine_domain::{DomainError, Result};
 use vitrine_http::{AppState, HttpSettings, TokenIssuer, UrlSigner};
 use vitrine_storage::Db;
+
+use crate::passwords::BlockingPasswords;
 
 /// What a serving process is made of.
 pub struct Parts {
@@ -24,11 +27,19 @@ pub struct Parts {
     pub limits: Limits,
     pub http: HttpSettings,
     pub clock: Arc<dyn Clock>,
+    /// Password hashes computed at once at most (argon2: tens of ms of a core each).
+    pub password_checks: usize,
 }
 
-/// Users and API keys; without token checks (the command line needs none).
-pub fn accounts(db: &Arc<Db>, clock: &Arc<dyn Clock>) -> Accounts {
-    Accounts::new(db.clone(), clock.clone())
+/// Users and API keys; without token checks or login limits (the command line needs
+/// neither).
+pub fn accounts(db: &Arc<Db>, passwords: Arc<dyn Passwords>, clock: &Arc<dyn Clock>) -> Accounts {
+    Accounts::new(db.clone(), passwords, clock.clone())
+}
+
+/// Argon2 off the async threads, `at_once` at most.
+pub fn passwords(at_once: usize) -> Arc<dyn Passwords> {
+    Arc::new(BlockingPasswords::new(at_once))
 }
 
 /// Items, their bytes and the media pipeline.
@@ -57,18 +68,26 @@ pub async fn state(parts: Parts) -> Result<AppState> {
     let tokens = TokenIssuer::new(jwt_secret.as_bytes(), parts.http.token_ttl);
     let library = library(&parts);
     let clock = &parts.clock;
+    let passwords = passwords(parts.password_checks);
+    let attempts = Attempts::new(db.clone(), clock.clone());
     Ok(AppState {
         shares: Shares::new(
             db.clone(),
             db.clone(),
             db.clone(),
-            library.clone(),
-            clock.clone(),
-            parts.limits.shares.clone(),
+            ShareParts {
+                library: library.clone(),
+                passwords: passwords.clone(),
+                attempts: attempts.clone(),
+                clock: clock.clone(),
+                limits: parts.limits.shares.clone(),
+            },
         ),
         folders: Folders::new(db.clone(), db.clone(), clock.clone()),
         collections: Collections::new(db.clone(), db.clone(), clock.clone()),
-        accounts: accounts(db, clock).with_tokens(Arc::new(tokens.clone())),
+        accounts: accounts(db, passwords, clock)
+            .with_tokens(Arc::new(tokens.clone()))
+            .with_login_limits(attempts, parts.limits.logins.clone()),
         health: db.clone(),
         library,
         signer,

@@ -6,3 +6,4 @@
 pub mod app;
 pub mod background;
 pub mod clock;
+pub mod passwords;

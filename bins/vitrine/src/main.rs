@@ -154,7 +154,7 @@ fn main() -> anyhow::Result<()> {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     let db = Arc::new(connect(&config).await?);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let accounts = app::accounts(&db, &clock);
+    let accounts = app::accounts(&db, app::passwords(config.password_checks()), &clock);
     match command {
         Command::Serve { .. } => serve(config, db, clock).await,
         Command::Media(MediaCommand::Regenerate { missing, .. }) => {
@@ -238,6 +238,7 @@ async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Re
         limits: config.limits(),
         http: config.http(),
         clock,
+        password_checks: config.password_checks(),
     })
     .await?;
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);

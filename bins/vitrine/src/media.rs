@@ -25,6 +25,7 @@ pub async fn regenerate(
         limits: config.limits(),
         http: config.http(),
         clock,
+        password_checks: config.password_checks(),
     });
     let queued = library.queue_regeneration(missing_only).await?;
     println!("{} items queued", queued.len());

@@ -1,14 +1,16 @@
 //! The accounts use case: users, passwords, API keys.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::attempts::{AttemptLimit, Attempts};
 use crate::clock::Clock;
-use crate::ports::{NewUser, TokenVerifier, UserRepository};
+use crate::limits::LoginLimits;
+use crate::ports::{NewUser, Passwords, TokenVerifier, UserRepository};
 use crate::user::{Plan, Principal, Role, Scope, Scopes, User};
 use crate::{DomainError, Result};
 
@@ -19,17 +21,26 @@ const MIN_PASSWORD_LEN: usize = 8;
 #[derive(Clone)]
 pub struct Accounts {
     users: Arc<dyn UserRepository>,
+    passwords: Arc<dyn Passwords>,
     /// Access tokens; without a verifier only API keys work.
     tokens: Option<Arc<dyn TokenVerifier>>,
+    /// Limits on wrong passwords; without them (the command line) none apply.
+    logins: Option<(Attempts, LoginLimits)>,
     /// What keys are stamped with and tokens expire by.
     clock: Arc<dyn Clock>,
 }
 
 impl Accounts {
-    pub fn new(users: Arc<dyn UserRepository>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        passwords: Arc<dyn Passwords>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             users,
+            passwords,
             tokens: None,
+            logins: None,
             clock,
         }
     }
@@ -37,6 +48,12 @@ impl Accounts {
     /// Also accepts access tokens, checked by `tokens`.
     pub fn with_tokens(mut self, tokens: Arc<dyn TokenVerifier>) -> Self {
         self.tokens = Some(tokens);
+        self
+    }
+
+    /// Counts wrong passwords against `limits`.
+    pub fn with_login_limits(mut self, attempts: Attempts, limits: LoginLimits) -> Self {
+        self.logins = Some((attempts, limits));
         self
     }
 
@@ -79,7 +96,7 @@ impl Accounts {
                 "a password is at least {MIN_PASSWORD_LEN} characters"
             )));
         }
-        let password_hash = hash_password(password)?;
+        let password_hash = self.passwords.hash(password).await?;
         self.users
             .insert_user(NewUser {
                 name: name.to_owned(),
@@ -106,18 +123,33 @@ impl Accounts {
         self.users.set_plan(name, plan).await
     }
 
-    /// Checks a name and password. Unknown names and wrong passwords answer alike.
+    /// Checks a name and password from `client` (an address). Unknown names and wrong
+    /// passwords answer alike and take as long: an unknown name is checked against a
+    /// stand-in hash. Guesses count per account and per client before the check.
     #[tracing::instrument(skip_all)]
-    pub async fn verify_password(&self, name: &str, password: &str) -> Result<User> {
-        let record = self
-            .users
-            .user_by_name(name)
-            .await?
-            .ok_or(DomainError::Unauthorized)?;
-        if !password_matches(&record.password_hash, password)? {
-            return Err(DomainError::Unauthorized);
+    pub async fn verify_password(&self, name: &str, password: &str, client: &str) -> Result<User> {
+        let record = self.users.user_by_name(name).await?;
+        let hash = record
+            .as_ref()
+            .map_or(stand_in_hash(), |r| r.password_hash.as_str());
+        let check = self.passwords.verify(hash, password);
+        let matched = match &self.logins {
+            Some((attempts, limits)) => {
+                let guarded = [
+                    AttemptLimit::new(
+                        format!("login:{}", name.trim().to_lowercase()),
+                        limits.attempts_per_account,
+                    ),
+                    AttemptLimit::new(format!("login-client:{client}"), limits.attempts_per_client),
+                ];
+                attempts.guard(&guarded, limits.window, check).await?
+            }
+            None => check.await?,
+        };
+        match record {
+            Some(record) if matched => Ok(record.user),
+            _ => Err(DomainError::Unauthorized),
         }
-        Ok(record.user)
     }
 
     /// Creates an API key for `user_name` and returns it in clear: the only time it exists so.
@@ -168,6 +200,17 @@ impl Accounts {
         let scopes = key_scopes.intersect(&Scopes::all_for(user.role));
         Ok(Principal { user, scopes })
     }
+}
+
+/// A hash no password matches in practice, with the same cost as real ones: what an unknown
+/// name is checked against, so it answers as slowly as a wrong password.
+fn stand_in_hash() -> &'static str {
+    static STAND_IN: OnceLock<String> = OnceLock::new();
+    STAND_IN.get_or_init(|| {
+        let mut secret = [0u8; 32];
+        OsRng.fill_bytes(&mut secret);
+        hash_password(&hex::encode(secret)).unwrap_or_default()
+    })
 }
 
 pub fn hash_password(password: &str) -> Result<String> {

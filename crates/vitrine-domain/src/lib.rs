@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod archive;
+pub mod attempts;
 pub mod clock;
 pub mod error;
 pub mod ids;

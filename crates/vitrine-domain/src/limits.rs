@@ -21,6 +21,26 @@ pub struct Limits {
     /// What an image may be before anything decodes it.
     pub image: ImageLimits,
     pub shares: crate::shares::ShareLimits,
+    pub logins: LoginLimits,
+}
+
+/// Wrong passwords at `POST /api/v1/auth/token` allowed per window, per account and per
+/// client address; the next one answers 429 without a hash.
+#[derive(Debug, Clone)]
+pub struct LoginLimits {
+    pub attempts_per_account: i64,
+    pub attempts_per_client: i64,
+    pub window: chrono::Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        Self {
+            attempts_per_account: 10,
+            attempts_per_client: 10,
+            window: chrono::Duration::minutes(15),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -35,6 +55,7 @@ impl Default for Limits {
             fast_path_max_bytes: 32 * 1024 * 1024,
             image: ImageLimits::default(),
             shares: crate::shares::ShareLimits::default(),
+            logins: LoginLimits::default(),
         }
     }
 }

@@ -309,17 +309,32 @@ pub trait ShareRepository: Send + Sync {
         target: &ShareTarget,
         at: NaiveDateTime,
     ) -> Result<usize>;
-    /// Failures counted in each bucket in its window, when that window began at or
-    /// after `since` (an older window counts as zero).
-    async fn failures(&self, buckets: &[String], since: NaiveDateTime) -> Result<Vec<i64>>;
-    /// Counts one failure in each bucket, starting a new window at `now` for buckets
-    /// whose window began before `since`.
-    async fn count_failure(
+}
+
+/// Password attempts per bucket in fixed windows (see `attempts.rs`), shared by every
+/// instance on one database.
+#[async_trait]
+pub trait AttemptRepository: Send + Sync {
+    /// Counts one attempt in each bucket, in one transaction, and returns each bucket's
+    /// count with it; a bucket whose window began before `since` starts a new one at `now`.
+    async fn count_attempt(
         &self,
         buckets: &[String],
         since: NaiveDateTime,
         now: NaiveDateTime,
-    ) -> Result<()>;
+    ) -> Result<Vec<i64>>;
+    /// Takes one attempt back from each bucket's current window (it succeeded).
+    async fn refund_attempt(&self, buckets: &[String], since: NaiveDateTime) -> Result<()>;
+}
+
+/// Password hashing and checking (argon2id), which costs tens of milliseconds of CPU: the
+/// implementation runs them off the async threads, a bounded number at a time, so a burst
+/// of logins or guesses cannot starve other requests.
+#[async_trait]
+pub trait Passwords: Send + Sync {
+    async fn hash(&self, password: &str) -> Result<String>;
+    /// Whether `password` matches `hash` (a PHC string).
+    async fn verify(&self, hash: &str, password: &str) -> Result<bool>;
 }
 
 /// Whether the metadata store answers; `/readyz` asks it.

@@ -12,11 +12,11 @@ use chrono::{Duration, NaiveDateTime};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::accounts::{hash_password, password_matches};
+use crate::attempts::{AttemptLimit, Attempts};
 use crate::clock::Clock;
 use crate::item::{Item, ItemStatus};
 use crate::library::Library;
-use crate::ports::{CollectionRepository, ItemRepository, ShareRepository};
+use crate::ports::{CollectionRepository, ItemRepository, Passwords, ShareRepository};
 use crate::user::{Principal, Scope};
 use crate::{CollectionId, DomainError, ItemId, Result, ShareId, UserId};
 
@@ -112,7 +112,7 @@ impl Default for ShareLimits {
             attempts_per_link: 10,
             attempts_per_client: 30,
             window: Duration::minutes(15),
-            min_password_len: 4,
+            min_password_len: 8,
         }
     }
 }
@@ -128,8 +128,19 @@ pub struct Shares {
     collections: Arc<dyn CollectionRepository>,
     /// Where a page's bytes and previews come from.
     library: Library,
+    passwords: Arc<dyn Passwords>,
+    attempts: Attempts,
     clock: Arc<dyn Clock>,
     limits: ShareLimits,
+}
+
+/// What a link's use case is made of besides its repositories.
+pub struct ShareParts {
+    pub library: Library,
+    pub passwords: Arc<dyn Passwords>,
+    pub attempts: Attempts,
+    pub clock: Arc<dyn Clock>,
+    pub limits: ShareLimits,
 }
 
 impl Shares {
@@ -137,17 +148,17 @@ impl Shares {
         repo: Arc<dyn ShareRepository>,
         items: Arc<dyn ItemRepository>,
         collections: Arc<dyn CollectionRepository>,
-        library: Library,
-        clock: Arc<dyn Clock>,
-        limits: ShareLimits,
+        parts: ShareParts,
     ) -> Self {
         Self {
             repo,
             items,
             collections,
-            library,
-            clock,
-            limits,
+            library: parts.library,
+            passwords: parts.passwords,
+            attempts: parts.attempts,
+            clock: parts.clock,
+            limits: parts.limits,
         }
     }
 
@@ -172,7 +183,7 @@ impl Shares {
                     format!("at least {} characters", self.limits.min_password_len),
                 ))
             }
-            Some(password) => Some(hash_password(password)?),
+            Some(password) => Some(self.passwords.hash(password).await?),
         };
         let now = self.now();
         let mut token = [0u8; 32];
@@ -242,36 +253,28 @@ impl Shares {
         Ok(share)
     }
 
-    /// Checks a share's password. Wrong guesses count per link and per client address
-    /// (both across every instance); past either limit even the right password waits.
+    /// Checks a share's password. Guesses count per link and per client address (both
+    /// across every instance), before the check; past either limit even the right
+    /// password waits.
     #[tracing::instrument(skip_all)]
     pub async fn unlock(&self, share: &Share, password: &str, client: &str) -> Result<()> {
         let Some(hash) = &share.password_hash else {
             return Ok(());
         };
-        let now = self.now();
-        let since = now - self.limits.window;
-        let buckets = [format!("share:{}", share.id), format!("client:{client}")];
-        let counts = self.repo.failures(&buckets, since).await?;
         let limits = [
-            self.limits.attempts_per_link,
-            self.limits.attempts_per_client,
+            AttemptLimit::new(format!("share:{}", share.id), self.limits.attempts_per_link),
+            AttemptLimit::new(format!("client:{client}"), self.limits.attempts_per_client),
         ];
-        if counts
-            .iter()
-            .zip(limits)
-            .any(|(count, limit)| *count >= limit)
+        let check = self.passwords.verify(hash, password);
+        if self
+            .attempts
+            .guard(&limits, self.limits.window, check)
+            .await?
         {
-            return Err(DomainError::TooManyRequests {
-                message: "Too many wrong passwords. Try again later.".into(),
-                retry_after_secs: self.limits.window.num_seconds().max(1) as u64,
-            });
+            Ok(())
+        } else {
+            Err(DomainError::Forbidden("Wrong password.".into()))
         }
-        if password_matches(hash, password)? {
-            return Ok(());
-        }
-        self.repo.count_failure(&buckets, since, now).await?;
-        Err(DomainError::Forbidden("Wrong password.".into()))
     }
 
     /// What the link shows: the item, or the collection's active items newest first.

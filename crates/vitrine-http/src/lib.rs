@@ -16,6 +16,13 @@ pub use tokens::TokenIssuer;
 
 use actix_web::web;
 
+/// The address a request came from, for limits per client: the peer's IP (a proxy in front
+/// is one client unless it is told apart by the operator's own settings).
+pub(crate) fn client_address(req: &actix_web::HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
+}
+
 /// Registers every route and the extractor settings that make their errors JSON.
 pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use vitrine_domain::ports::ShareRepository;
+use vitrine_domain::ports::{AttemptRepository, ShareRepository};
 use vitrine_domain::shares::{Share, ShareTarget};
 use vitrine_domain::{CollectionId, DomainError, ItemId, Result, ShareId, UserId};
 
@@ -147,39 +147,21 @@ impl ShareRepository for Db {
         self.write(move |conn| revoke(conn, &owner, &target, at))
             .await
     }
+}
 
-    async fn failures(&self, buckets: &[String], since: NaiveDateTime) -> Result<Vec<i64>> {
-        let buckets = buckets.to_vec();
-        self.run(move |conn| {
-            let rows: Vec<(String, i64)> = share_failures::table
-                .filter(share_failures::bucket.eq_any(&buckets))
-                .filter(share_failures::window_start.ge(since))
-                .select((share_failures::bucket, share_failures::failures))
-                .load(conn)
-                .map_err(query_err)?;
-            Ok(buckets
-                .iter()
-                .map(|bucket| {
-                    rows.iter()
-                        .find(|(name, _)| name == bucket)
-                        .map_or(0, |(_, n)| *n)
-                })
-                .collect())
-        })
-        .await
-    }
-
-    async fn count_failure(
+#[async_trait]
+impl AttemptRepository for Db {
+    async fn count_attempt(
         &self,
         buckets: &[String],
         since: NaiveDateTime,
         now: NaiveDateTime,
-    ) -> Result<()> {
+    ) -> Result<Vec<i64>> {
         let buckets = buckets.to_vec();
         self.write(move |conn| {
+            let mut counts = Vec::with_capacity(buckets.len());
             for bucket in &buckets {
-                // A stale window restarts; a current one counts up. Inside the write
-                // transaction, so concurrent failures are never lost.
+                // A stale window restarts; a current one counts up.
                 diesel::delete(
                     share_failures::table
                         .filter(share_failures::bucket.eq(bucket))
@@ -187,27 +169,52 @@ impl ShareRepository for Db {
                 )
                 .execute(conn)
                 .map_err(query_err)?;
-                // One statement, so two first failures at once cannot both insert.
+                // One statement that counts and answers, so concurrent attempts each see
+                // their own number and two first attempts cannot both insert.
                 let row = (
                     share_failures::bucket.eq(bucket),
                     share_failures::window_start.eq(now),
                     share_failures::failures.eq(1),
                 );
                 let bump = share_failures::failures.eq(share_failures::failures + 1);
-                match conn {
+                let count: i64 = match conn {
                     AnyConnection::Pg(c) => diesel::insert_into(share_failures::table)
                         .values(row)
                         .on_conflict(share_failures::bucket)
                         .do_update()
                         .set(bump)
-                        .execute(c),
+                        .returning(share_failures::failures)
+                        .get_result(c),
                     AnyConnection::Sqlite(c) => diesel::insert_into(share_failures::table)
                         .values(row)
                         .on_conflict(share_failures::bucket)
                         .do_update()
                         .set(bump)
-                        .execute(c),
+                        .returning(share_failures::failures)
+                        .get_result(c),
                 }
+                .map_err(query_err)?;
+                counts.push(count);
+            }
+            Ok(counts)
+        })
+        .await
+    }
+
+    async fn refund_attempt(&self, buckets: &[String], since: NaiveDateTime) -> Result<()> {
+        let buckets = buckets.to_vec();
+        self.write(move |conn| {
+            // Bucket by bucket in the order `count_attempt` takes them: one statement over
+            // both rows may lock them the other way round and deadlock with a count.
+            for bucket in &buckets {
+                diesel::update(
+                    share_failures::table
+                        .filter(share_failures::bucket.eq(bucket))
+                        .filter(share_failures::window_start.ge(since))
+                        .filter(share_failures::failures.gt(0)),
+                )
+                .set(share_failures::failures.eq(share_failures::failures - 1))
+                .execute(conn)
                 .map_err(query_err)?;
             }
             Ok(())

@@ -135,6 +135,7 @@ impl TestAppBuilder {
             limits: self.limits,
             http,
             clock: clock.clone(),
+            password_checks: 2,
         })
         .await
         .unwrap_or_else(|err| panic!("building the app: {err}"));
@@ -166,7 +167,11 @@ impl TestAppBuilder {
             base_url,
             client: Client::new(),
             handle,
-            accounts: Accounts::new(db.clone(), clock.clone() as Arc<dyn Clock>),
+            accounts: vitrine::app::accounts(
+                &db,
+                vitrine::app::passwords(2),
+                &(clock.clone() as Arc<dyn Clock>),
+            ),
             library,
             db,
             store,

@@ -273,3 +273,71 @@ async fn header_forms_are_all_accepted(app: TestApp) {
         .await;
     assert_eq!(basic_and_key.status(), 200);
 }
+
+async fn token(app: &TestApp, name: &str, password: &str) -> u16 {
+    app.send(
+        app.client()
+            .post(app.url("/api/v1/auth/token"))
+            .json(&json!({"name": name, "password": password})),
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+/// Past three wrong passwords for an account in the window, the next try answers 429,
+/// even with the right password, while other accounts log in; unknown names are limited
+/// alike (nothing tells them apart). The window passing lifts the limit. Per address,
+/// guesses across accounts add up.
+#[tokio::test]
+async fn wrong_passwords_are_limited_per_account_and_per_address() {
+    let app = TestApp::builder(vitrine_test_support::TestBackend::Sqlite)
+        .with_limits(|limits| {
+            limits.logins.attempts_per_account = 3;
+            limits.logins.attempts_per_client = 100;
+        })
+        .spawn()
+        .await;
+    app.user("alice").await;
+    app.user("bob").await;
+    for _ in 0..3 {
+        assert_eq!(token(&app, "alice", "wrong-password").await, 401);
+    }
+    assert_eq!(token(&app, "alice", "wrong-password").await, 429);
+    assert_eq!(
+        token(&app, "alice", "alice-password").await,
+        429,
+        "the right one waits too"
+    );
+    assert_eq!(
+        token(&app, "bob", "bob-password").await,
+        200,
+        "another account is not locked"
+    );
+    for _ in 0..3 {
+        assert_eq!(token(&app, "nobody", "whatever-it-is").await, 401);
+    }
+    assert_eq!(token(&app, "nobody", "whatever-it-is").await, 429);
+    app.advance_clock(chrono::Duration::minutes(16));
+    assert_eq!(token(&app, "alice", "alice-password").await, 200);
+    // Right passwords do not count: many logins in a row are fine.
+    for _ in 0..5 {
+        assert_eq!(token(&app, "bob", "bob-password").await, 200);
+    }
+
+    let app = TestApp::builder(vitrine_test_support::TestBackend::Sqlite)
+        .with_limits(|limits| {
+            limits.logins.attempts_per_account = 100;
+            limits.logins.attempts_per_client = 2;
+        })
+        .spawn()
+        .await;
+    app.user("alice").await;
+    assert_eq!(token(&app, "alice", "wrong-password").await, 401);
+    assert_eq!(token(&app, "carol", "wrong-password").await, 401);
+    assert_eq!(
+        token(&app, "dave", "wrong-password").await,
+        429,
+        "one address, many names"
+    );
+}

@@ -20,6 +20,7 @@ database_tests!(
     emptying_the_trash_four_times_at_once_purges_each_item_once,
     links_made_at_once_leave_one_live,
     first_wrong_passwords_at_once_are_all_counted,
+    forty_guesses_at_once_get_ten_password_checks,
     a_worker_whose_lease_ran_out_cannot_overwrite_the_new_owner,
 );
 
@@ -384,6 +385,43 @@ async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
     assert_eq!(statuses, vec![401; 20]);
     let mut last = Visitor::new(&app);
     assert_eq!(last.unlock(&page, "right one").await.status(), 429);
+}
+
+/// Forty wrong guesses at a fresh link at once, against a limit of ten per link: each is
+/// counted before its password is checked, so exactly ten are checked (401) and thirty are
+/// turned away (429) without costing a hash.
+async fn forty_guesses_at_once_get_ten_password_checks(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .with_limits(|limits| {
+            limits.shares.attempts_per_link = 10;
+            limits.shares.attempts_per_client = 1000;
+        })
+        .spawn()
+        .await;
+    let key = &app.user("alice").await.key;
+    let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
+    let api = format!("/api/v1/gallery/{}/share", item["id"].as_str().unwrap());
+    let created: Value = app
+        .post(key, &api, json!({ "password": "right one" }))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let page = created["shareUrl"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches(&app.url(""))
+        .to_owned();
+    let mut visitors: Vec<Visitor> = (0..40).map(|_| Visitor::new(&app)).collect();
+    let guesses = visitors.iter_mut().map(|v| {
+        let page = &page;
+        async move { v.unlock(page, "wrong").await.status().as_u16() }
+    });
+    let statuses = join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!((checked, refused), (10, 30), "{statuses:?}");
 }
 
 /// A worker claims a job, its lease runs out, a second worker claims it again. The first

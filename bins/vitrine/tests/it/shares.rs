@@ -417,11 +417,18 @@ async fn share_requests_are_validated(app: TestApp) {
     assert_eq!(bad.status(), 400);
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["detail"][0]["field"], "expiresIn");
+    // A share password is at least 8 characters; seven are refused, naming the field.
+    let short = app
+        .post(&alice.key, &api, json!({"password": "seven77"}))
+        .await;
+    assert_eq!(short.status(), 400);
+    let body: Value = short.json().await.unwrap();
+    assert_eq!(body["detail"][0]["field"], "password", "{body}");
     assert_eq!(
-        app.post(&alice.key, &api, json!({"password": "ab"}))
+        app.post(&alice.key, &api, json!({"password": "eight888"}))
             .await
             .status(),
-        400
+        201
     );
     assert_eq!(
         app.post(&alice.key, &api, json!({"colour": "red"}))
@@ -446,7 +453,8 @@ async fn share_requests_are_validated(app: TestApp) {
     app.delete(&alice.key, &format!("/api/v1/gallery/{id}"))
         .await;
     assert_eq!(app.post(&alice.key, &api, json!({})).await.status(), 409);
-    assert_eq!(app.count_rows("shares").await, 1);
+    // The eight-character link and the empty-body one; nothing refused left a row.
+    assert_eq!(app.count_rows("shares").await, 2);
 }
 
 /// Three wrong guesses shut one link, even to the right password; five from one

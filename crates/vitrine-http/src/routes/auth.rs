@@ -1,6 +1,6 @@
 //! `POST /api/v1/auth/token`: name and password for a short-lived JWT access token.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 use validator::Validate;
@@ -25,13 +25,15 @@ struct TokenRequest {
 }
 
 async fn token(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<TokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = checked(body.into_inner(), Position::Body)?;
+    let client = crate::client_address(&req);
     let user = state
         .accounts
-        .verify_password(&body.name, &body.password)
+        .verify_password(&body.name, &body.password, &client)
         .await?;
     let allowed = Scopes::all_for(user.role);
     let scopes = match body.scopes.as_deref() {

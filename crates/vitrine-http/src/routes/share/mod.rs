@@ -229,9 +229,7 @@ async fn unlock(
     form: web::Form<PasswordForm>,
 ) -> PageResult {
     let share = state.shares.open(&token).await.map_err(refusal)?;
-    let client = req
-        .peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string());
+    let client = crate::client_address(&req);
     let base = base(&token);
     match state.shares.unlock(&share, &form.password, &client).await {
         Ok(()) => {}
