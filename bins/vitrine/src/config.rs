@@ -7,7 +7,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
 use vitrine_domain::library::jobs::JobSettings;
-use vitrine_domain::limits::{ImageLimits, Limits, LoginLimits, PlanQuotas};
+use vitrine_domain::limits::{FormLimits, ImageLimits, Limits, LoginLimits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
 use vitrine_http::HttpSettings;
 use vitrine_media::{VariantFormat, VariantSpec, VideoTools};
@@ -63,6 +63,9 @@ pub struct Config {
     pub login_attempts_per_account: i64,
     pub login_attempts_per_client: i64,
     pub login_attempt_window_secs: u64,
+    /// Fields an upload form may hold (the file among them), and bytes of all its text.
+    pub upload_max_fields: usize,
+    pub upload_max_text_bytes: usize,
     /// Password hashes (argon2) computed at once; default one per core.
     pub password_checks_at_once: Option<usize>,
     /// HTTP worker threads; default one per core.
@@ -115,6 +118,8 @@ impl Default for Config {
             login_attempts_per_account: limits.logins.attempts_per_account,
             login_attempts_per_client: limits.logins.attempts_per_client,
             login_attempt_window_secs: limits.logins.window.num_seconds() as u64,
+            upload_max_fields: limits.form.max_fields,
+            upload_max_text_bytes: limits.form.max_text_bytes,
             password_checks_at_once: None,
             workers: None,
             media_workers: None,
@@ -190,6 +195,10 @@ impl Config {
                 attempts_per_client: self.share_attempts_per_client,
                 window: chrono::Duration::seconds(self.share_attempt_window_secs as i64),
                 ..ShareLimits::default()
+            },
+            form: FormLimits {
+                max_fields: self.upload_max_fields.max(1),
+                max_text_bytes: self.upload_max_text_bytes,
             },
             logins: LoginLimits {
                 attempts_per_account: self.login_attempts_per_account,

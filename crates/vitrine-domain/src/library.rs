@@ -102,6 +102,12 @@ impl Library {
         &self.limits
     }
 
+    /// Whether `who` may upload at all: checked before a form is read, so a key that may
+    /// not upload cannot make the server read one.
+    pub fn check_upload(&self, who: &Principal) -> Result<()> {
+        who.require(Scope::MediaWrite)
+    }
+
     /// Streams `body` into the blob store, hashing as it goes; never holds the whole file.
     /// The type is decided from the first bytes, so a wrong type is refused before the
     /// rest is stored.

@@ -22,6 +22,25 @@ pub struct Limits {
     pub image: ImageLimits,
     pub shares: crate::shares::ShareLimits,
     pub logins: LoginLimits,
+    pub form: FormLimits,
+}
+
+/// What an upload form may hold besides its file.
+#[derive(Debug, Clone, Copy)]
+pub struct FormLimits {
+    /// Fields, the file among them.
+    pub max_fields: usize,
+    /// Bytes of every text field together.
+    pub max_text_bytes: usize,
+}
+
+impl Default for FormLimits {
+    fn default() -> Self {
+        Self {
+            max_fields: 32,
+            max_text_bytes: 256 * 1024,
+        }
+    }
 }
 
 /// Wrong passwords at `POST /api/v1/auth/token` allowed per window, per account and per
@@ -56,6 +75,7 @@ impl Default for Limits {
             image: ImageLimits::default(),
             shares: crate::shares::ShareLimits::default(),
             logins: LoginLimits::default(),
+            form: FormLimits::default(),
         }
     }
 }

@@ -259,11 +259,25 @@ fn rule_message(rule: &ValidationError) -> String {
     }
 }
 
+/// The largest JSON body a request may send.
+pub(crate) const MAX_JSON_BODY: usize = 1024 * 1024;
+
 pub(crate) fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
-        .limit(1024 * 1024)
-        .error_handler(|err, _| {
-            invalid("Invalid JSON body", "body", err.to_string(), Position::Body).into()
+        .limit(MAX_JSON_BODY)
+        .error_handler(|err, _| match err {
+            actix_web::error::JsonPayloadError::Overflow { .. }
+            | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => ApiError::Domain(
+                DomainError::TooLarge(format!("the JSON body is over {MAX_JSON_BODY} bytes")),
+            )
+            .into(),
+            other => invalid(
+                "Invalid JSON body",
+                "body",
+                other.to_string(),
+                Position::Body,
+            )
+            .into(),
         })
 }
 

@@ -3,6 +3,7 @@
 mod auth;
 mod error;
 mod format;
+mod json_errors;
 mod request_id;
 mod routes;
 mod signing;
@@ -28,6 +29,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(web::Data::new(state))
             .app_data(error::json_config())
+            .app_data(actix_web::web::PayloadConfig::new(error::MAX_JSON_BODY))
             .app_data(error::query_config())
             .app_data(error::path_config())
             .configure(routes::health::configure)
@@ -49,6 +51,7 @@ pub fn serve(
 ) -> std::io::Result<actix_web::dev::Server> {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
+            .wrap(actix_web::middleware::from_fn(json_errors::as_json))
             .wrap(actix_web::middleware::from_fn(request_id::tag))
             .wrap(
                 actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms %{x-request-id}o")

@@ -11,6 +11,8 @@ backend_tests!(
     concurrent_uploads_all_succeed,
     shared_bytes_stay_until_their_last_item_is_purged,
     a_form_without_a_file_is_refused,
+    upload_forms_are_bounded_before_they_are_read,
+    every_body_limit_answers_json,
 );
 
 async fn assert_refused(
@@ -287,4 +289,91 @@ async fn shared_bytes_stay_until_their_last_item_is_purged(app: TestApp) {
         0,
         "the last reference took the bytes with it"
     );
+}
+
+async fn form_upload(app: &TestApp, key: &str, form: reqwest::multipart::Form) -> (u16, Value) {
+    let response = app
+        .send(
+            app.client()
+                .post(app.url("/api/v1/gallery"))
+                .bearer_auth(key)
+                .multipart(form),
+        )
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+fn with_file(form: reqwest::multipart::Form) -> reqwest::multipart::Form {
+    let file = reqwest::multipart::Part::bytes(fixtures::png(10, 10)).file_name("a.png");
+    form.part("file", file)
+}
+
+/// A key that may not upload is turned away before its form is read; a form with too many
+/// fields, too much text or too many tags is refused as such (in the JSON shape), and none
+/// of them leaves a row or a blob.
+async fn upload_forms_are_bounded_before_they_are_read(app: TestApp) {
+    let alice = app.user("alice").await;
+    let reader = app.key("alice", Some("media:read")).await;
+    let mut form = reqwest::multipart::Form::new();
+    for i in 0..2000 {
+        form = form.text("tags", format!("tag{i}"));
+    }
+    // No file at all: the scope, not the missing file, is what answers.
+    let (status, body) = form_upload(&app, &reader, form).await;
+    assert_eq!(status, 403, "{body}");
+
+    let mut form = reqwest::multipart::Form::new();
+    for i in 0..40 {
+        form = form.text("tags", format!("tag{i}"));
+    }
+    let (status, body) = form_upload(&app, &alice.key, with_file(form)).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("fields"), "{body}");
+
+    let mut form = reqwest::multipart::Form::new();
+    for _ in 0..5 {
+        form = form.text("description", "d".repeat(60 * 1024));
+    }
+    let (status, body) = form_upload(&app, &alice.key, with_file(form)).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("text"), "{body}");
+
+    let many: Vec<String> = (0..150).map(|i| format!("t{i}")).collect();
+    let form = reqwest::multipart::Form::new().text("tags", many.join(","));
+    let (status, body) = form_upload(&app, &alice.key, with_file(form)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["detail"][0]["field"], "tags", "{body}");
+
+    assert_eq!(
+        (app.count_rows("items").await, app.blob_objects().await),
+        (0, 0)
+    );
+    // Within the bounds, the same upload works.
+    let form = reqwest::multipart::Form::new().text("tags", "one,two");
+    let (status, body) = form_upload(&app, &alice.key, with_file(form)).await;
+    assert_eq!(status, 201, "{body}");
+}
+
+/// A body over a limit answers 413 in the same JSON shape as every other error, JSON
+/// bodies and forms alike.
+async fn every_body_limit_answers_json(app: TestApp) {
+    let alice = app.user("alice").await;
+    let item = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(10, 10))
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let huge = serde_json::json!({ "description": "d".repeat(3 * 1024 * 1024) });
+    let response = app
+        .send(
+            app.client()
+                .patch(app.url(&format!("/api/v1/gallery/{id}")))
+                .bearer_auth(&alice.key)
+                .json(&huge),
+        )
+        .await;
+    assert_eq!(response.status(), 413);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["statusCode"], 413, "{body}");
+    assert!(body["error"].is_string(), "{body}");
 }

@@ -5,7 +5,8 @@ use actix_multipart::{Field, Multipart};
 use actix_web::{web, HttpRequest, HttpResponse};
 use futures::{StreamExt, TryStreamExt};
 use vitrine_domain::library::{StagedUpload, UploadMeta};
-use vitrine_domain::tags::split_tag_list;
+use vitrine_domain::limits::FormLimits;
+use vitrine_domain::tags::{split_tag_list, MAX_TAGS_PER_ITEM};
 use vitrine_domain::user::Principal;
 use vitrine_domain::DomainError;
 
@@ -17,12 +18,20 @@ use crate::state::AppState;
 /// Text fields are small; a client sending megabytes of "title" is refused.
 const MAX_TEXT_FIELD: usize = 64 * 1024;
 
+/// What the form has used of its limits so far.
+struct Budget {
+    fields: usize,
+    text_bytes: usize,
+    limits: FormLimits,
+}
+
 pub(super) async fn upload(
     state: web::Data<AppState>,
     Auth(who): Auth,
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
+    state.library.check_upload(&who)?;
     let form = Multipart::new(req.headers(), payload);
     let mut staged: Option<StagedUpload> = None;
     let outcome = read_form(&state, &who, form, &mut staged).await;
@@ -58,8 +67,21 @@ async fn read_form(
     staged: &mut Option<StagedUpload>,
 ) -> ApiResult<UploadMeta> {
     let mut meta = UploadMeta::default();
+    let mut budget = Budget {
+        fields: 0,
+        text_bytes: 0,
+        limits: state.library.limits().form,
+    };
     while let Some(field) = form.next().await {
         let field = field.map_err(multipart_error)?;
+        budget.fields += 1;
+        if budget.fields > budget.limits.max_fields {
+            return Err(DomainError::TooLarge(format!(
+                "the form has more than {} fields",
+                budget.limits.max_fields
+            ))
+            .into());
+        }
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
             "file" => {
@@ -80,25 +102,40 @@ async fn read_form(
                 });
                 *staged = Some(state.library.stage(who, bytes).await?);
             }
-            "prompt" | "title" => meta.title = Some(text(field, &name).await?),
-            "model" => meta.model = Some(text(field, &name).await?),
-            "description" => meta.description = Some(text(field, &name).await?),
+            "prompt" | "title" => meta.title = Some(text(field, &name, &mut budget).await?),
+            "model" => meta.model = Some(text(field, &name, &mut budget).await?),
+            "description" => meta.description = Some(text(field, &name, &mut budget).await?),
             "tags" => {
-                let raw = text(field, &name).await?;
+                let raw = text(field, &name, &mut budget).await?;
                 meta.tags
                     .extend(split_tag_list(&raw).into_iter().map(str::to_owned));
+                if meta.tags.len() > MAX_TAGS_PER_ITEM {
+                    return Err(DomainError::invalid_field(
+                        "tags",
+                        format!("at most {MAX_TAGS_PER_ITEM} tags per item"),
+                    )
+                    .into());
+                }
             }
             // Unknown fields are read and ignored, as form posts from browsers expect.
-            _ => drop(text(field, &name).await?),
+            _ => drop(text(field, &name, &mut budget).await?),
         }
     }
     Ok(meta)
 }
 
-async fn text(mut field: Field, name: &str) -> ApiResult<String> {
+async fn text(mut field: Field, name: &str, budget: &mut Budget) -> ApiResult<String> {
     let mut buf = Vec::new();
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(multipart_error)?;
+        budget.text_bytes += chunk.len();
+        if budget.text_bytes > budget.limits.max_text_bytes {
+            return Err(DomainError::TooLarge(format!(
+                "the form's text fields hold more than {} bytes",
+                budget.limits.max_text_bytes
+            ))
+            .into());
+        }
         if buf.len() + chunk.len() > MAX_TEXT_FIELD {
             return Err(invalid(
                 "Field too large",

@@ -1,0 +1,47 @@
+//! Errors that leave actix itself (a body over its size limit, say) as plain text, given
+//! the JSON shape every error under the API has (`error.rs`). The handlers' own errors are
+//! JSON already and pass untouched.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::HttpResponse;
+
+/// The paths whose errors are JSON; share pages answer HTML.
+const API_PREFIXES: [&str; 3] = ["/api/", "/images", "/gallery"];
+
+/// The middleware (`actix_web::middleware::from_fn`).
+pub async fn as_json(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let api = API_PREFIXES.iter().any(|p| req.path().starts_with(p));
+    let response = next.call(req).await?.map_into_boxed_body();
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response);
+    }
+    let error = match status.as_u16() {
+        413 => "The request body is over the size limit".to_owned(),
+        _ => status.canonical_reason().unwrap_or("Error").to_owned(),
+    };
+    let (request, old) = response.into_parts();
+    let mut json = HttpResponse::build(status);
+    // Headers the old answer carried for the client (Retry-After, Allow) stay.
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            json.insert_header((name.clone(), HeaderValue::from(value.clone())));
+        }
+    }
+    let body = serde_json::json!({
+        "error": error,
+        "statusCode": status.as_u16(),
+        "detail": [],
+    });
+    Ok(ServiceResponse::new(request, json.json(body)).map_into_boxed_body())
+}
