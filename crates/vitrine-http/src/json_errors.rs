@@ -4,7 +4,7 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::HttpResponse;
 
@@ -35,7 +35,7 @@ pub async fn as_json(
     // Headers the old answer carried for the client (Retry-After, Allow) stay.
     for (name, value) in old.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            json.insert_header((name.clone(), HeaderValue::from(value.clone())));
+            json.insert_header((name.clone(), value.clone()));
         }
     }
     let body = serde_json::json!({
