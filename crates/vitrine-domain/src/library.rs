@@ -102,10 +102,33 @@ impl Library {
         &self.limits
     }
 
-    /// Whether `who` may upload at all: checked before a form is read, so a key that may
-    /// not upload cannot make the server read one.
-    pub fn check_upload(&self, who: &Principal) -> Result<()> {
-        who.require(Scope::MediaWrite)
+    /// Whether `who` may upload at all, checked before a form is read: a key that may not
+    /// upload, or a user whose quota is full or smaller than the body they declare
+    /// (`declared_len`, the request's Content-Length), cannot make the server read one.
+    pub async fn check_upload(&self, who: &Principal, declared_len: Option<u64>) -> Result<()> {
+        who.require(Scope::MediaWrite)?;
+        let Some((used, limit)) = self.quota_state(who).await? else {
+            return Ok(());
+        };
+        let room = limit.saturating_sub(used);
+        // A form carries its text fields and boundaries besides the file.
+        let slack = self.limits.form.max_text_bytes as u64 + 64 * 1024;
+        if room == 0 || declared_len.is_some_and(|len| len > room.saturating_add(slack)) {
+            return Err(quota_exceeded(used, limit));
+        }
+        Ok(())
+    }
+
+    /// Bytes `who` uses and may use, when their plan has a limit.
+    async fn quota_state(&self, who: &Principal) -> Result<Option<(u64, u64)>> {
+        let Some(limit) = self.limits.quotas.limit_for(who.user.plan) else {
+            return Ok(None);
+        };
+        let used = self.items.bytes_used(&who.user.id).await?;
+        Ok(Some((
+            u64::try_from(used).unwrap_or(0),
+            u64::try_from(limit).unwrap_or(0),
+        )))
     }
 
     /// Streams `body` into the blob store, hashing as it goes; never holds the whole file.
@@ -117,10 +140,12 @@ impl Library {
         S: Stream<Item = Result<Bytes>> + Unpin,
     {
         who.require(Scope::MediaWrite)?;
+        // The file alone may not pass the quota; the commit checks it with its variants.
+        let quota = self.quota_state(who).await?;
         let id = BlobId::generate();
         let key = format!("objects/{}", id.as_str());
         let mut writer = self.blobs.create(&key).await?;
-        match self.copy_probed(body, writer.as_mut()).await {
+        match self.copy_probed(body, writer.as_mut(), quota).await {
             Ok(Copied {
                 probe,
                 sha256,
@@ -145,7 +170,12 @@ impl Library {
         }
     }
 
-    async fn copy_probed<S>(&self, mut body: S, writer: &mut dyn BlobWriter) -> Result<Copied>
+    async fn copy_probed<S>(
+        &self,
+        mut body: S,
+        writer: &mut dyn BlobWriter,
+        quota: Option<(u64, u64)>,
+    ) -> Result<Copied>
     where
         S: Stream<Item = Result<Bytes>> + Unpin,
     {
@@ -168,6 +198,9 @@ impl Library {
                 return Err(DomainError::TooLarge(format!(
                     "the file exceeds the upload limit of {max} bytes"
                 )));
+            }
+            if let Some((used, limit)) = quota.filter(|(used, limit)| used + size > *limit) {
+                return Err(quota_exceeded(used, limit));
             }
             sha.update(&chunk);
             md5.update(&chunk);
@@ -541,6 +574,14 @@ impl Library {
             limit: self.limits.quotas.limit_for(who.user.plan),
         })
     }
+}
+
+/// The refusal of an upload that does not fit the user's plan (the same words as the
+/// commit's check in storage).
+fn quota_exceeded(used: u64, limit: u64) -> DomainError {
+    DomainError::TooLarge(format!(
+        "storage quota exceeded: {used} of {limit} bytes used, this file needs more"
+    ))
 }
 
 fn keep_tail(tail: &mut Vec<u8>, chunk: &[u8], len: usize) {

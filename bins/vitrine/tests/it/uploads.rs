@@ -1,6 +1,7 @@
 //! Bad uploads are refused with a clear 4xx and leave no row and no blob; equal bytes
 //! are stored once.
 
+use futures::StreamExt;
 use serde_json::Value;
 use vitrine_test_support::{backend_tests, fixtures, TestApp, TestBackend};
 
@@ -376,4 +377,56 @@ async fn every_body_limit_answers_json(app: TestApp) {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["statusCode"], 413, "{body}");
     assert!(body["error"].is_string(), "{body}");
+}
+
+/// A multipart body that starts a PNG `file` and then never sends another byte: only a
+/// server that refuses early can answer it.
+fn stalled_upload(app: &TestApp, key: &str, prefix_zeros: usize) -> reqwest::RequestBuilder {
+    let mut start =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n\
+        Content-Type: image/png\r\n\r\n"
+            .to_vec();
+    start.extend_from_slice(&fixtures::png(10, 10)[..64]);
+    start.extend(std::iter::repeat_n(0u8, prefix_zeros));
+    let body =
+        futures::stream::iter([Ok::<_, std::io::Error>(start)]).chain(futures::stream::pending());
+    app.client()
+        .post(app.url("/api/v1/gallery"))
+        .bearer_auth(key)
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(reqwest::Body::wrap_stream(body))
+}
+
+/// A user with 1,000 bytes of quota left: a body declaring ten megabytes is refused before
+/// it is read, and one without a declared length as soon as its bytes pass the quota. Both
+/// bodies stall after their first bytes, so only an early refusal can answer them.
+#[tokio::test]
+async fn the_quota_is_enforced_as_the_bytes_arrive() {
+    let app = TestApp::builder(TestBackend::Sqlite)
+        .with_limits(|limits| limits.quotas.free = Some(1_000))
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let refused = |request: reqwest::RequestBuilder| async move {
+        let answered = tokio::time::timeout(std::time::Duration::from_secs(30), request.send())
+            .await
+            .expect("the server waited for bytes past the quota");
+        let response = answered.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        (status, body)
+    };
+    let declared = stalled_upload(&app, &alice.key, 0).header("content-length", "10000000");
+    let (status, body) = refused(declared).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("quota"), "{body}");
+
+    let undeclared = stalled_upload(&app, &alice.key, 64 * 1024);
+    let (status, body) = refused(undeclared).await;
+    assert_eq!(status, 413, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("quota"), "{body}");
+    assert_eq!(
+        (app.count_rows("items").await, app.blob_objects().await),
+        (0, 0)
+    );
 }

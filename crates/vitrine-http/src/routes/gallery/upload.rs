@@ -31,7 +31,11 @@ pub(super) async fn upload(
     req: HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
-    state.library.check_upload(&who)?;
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    state.library.check_upload(&who, declared).await?;
     let form = Multipart::new(req.headers(), payload);
     let mut staged: Option<StagedUpload> = None;
     let outcome = read_form(&state, &who, form, &mut staged).await;
