@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::limits::{FormLimits, ImageLimits, Limits, LoginLimits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
-use vitrine_http::HttpSettings;
+use vitrine_http::{ConnectionLimits, HttpSettings};
 use vitrine_media::{VariantFormat, VariantSpec, VideoTools};
 
 const GIB: i64 = 1024 * 1024 * 1024;
@@ -68,6 +68,16 @@ pub struct Config {
     pub upload_max_text_bytes: usize,
     /// Password hashes (argon2) computed at once; default one per core.
     pub password_checks_at_once: Option<usize>,
+    /// A request's head must arrive within this; a body that sends nothing for
+    /// `body_idle_timeout_secs` is cut; idle keep-alive connections close after
+    /// `keep_alive_secs`.
+    pub request_head_timeout_secs: u64,
+    pub body_idle_timeout_secs: u64,
+    pub keep_alive_secs: u64,
+    /// Connections this process holds at most, and per client address (further ones get
+    /// 429 and are closed).
+    pub max_connections: usize,
+    pub max_connections_per_client: usize,
     /// HTTP worker threads; default one per core.
     pub workers: Option<usize>,
     /// Media pipeline workers in this process; default one per core, 0 for none.
@@ -87,6 +97,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         let limits = Limits::default();
+        let connections = ConnectionLimits::default();
         Self {
             listen: "127.0.0.1:8080".to_owned(),
             data_dir: PathBuf::from("./vitrine-data"),
@@ -121,6 +132,11 @@ impl Default for Config {
             upload_max_fields: limits.form.max_fields,
             upload_max_text_bytes: limits.form.max_text_bytes,
             password_checks_at_once: None,
+            request_head_timeout_secs: connections.request_head_timeout.as_secs(),
+            body_idle_timeout_secs: connections.body_idle_timeout.as_secs(),
+            keep_alive_secs: connections.keep_alive.as_secs(),
+            max_connections: connections.max_connections,
+            max_connections_per_client: connections.max_connections_per_client,
             workers: None,
             media_workers: None,
             media_job_lease_secs: 600,
@@ -247,6 +263,13 @@ impl Config {
             token_ttl: Duration::from_secs(self.token_ttl_secs),
             url_signing_secret: self.url_signing_secret.clone(),
             jwt_secret: self.jwt_secret.clone(),
+            limits: ConnectionLimits {
+                request_head_timeout: Duration::from_secs(self.request_head_timeout_secs.max(1)),
+                body_idle_timeout: Duration::from_secs(self.body_idle_timeout_secs.max(1)),
+                keep_alive: Duration::from_secs(self.keep_alive_secs),
+                max_connections: self.max_connections.max(1),
+                max_connections_per_client: self.max_connections_per_client.max(1),
+            },
         }
     }
 }

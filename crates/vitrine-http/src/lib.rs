@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod auth;
+mod connections;
 mod error;
 mod format;
 mod json_errors;
@@ -12,7 +13,7 @@ mod tokens;
 
 pub use error::ApiError;
 pub use signing::UrlSigner;
-pub use state::{AppState, HttpSettings};
+pub use state::{AppState, ConnectionLimits, HttpSettings};
 pub use tokens::TokenIssuer;
 
 use actix_web::web;
@@ -49,8 +50,14 @@ pub fn serve(
     state: AppState,
     workers: usize,
 ) -> std::io::Result<actix_web::dev::Server> {
+    let limits = state.settings.limits.clone();
+    let registry = connections::Registry::default();
+    let per_client = limits.max_connections_per_client;
+    let idle = connections::BodyIdleTimeout(limits.body_idle_timeout);
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
+            .app_data(idle)
+            .wrap(actix_web::middleware::from_fn(connections::guard))
             .wrap(actix_web::middleware::from_fn(json_errors::as_json))
             .wrap(actix_web::middleware::from_fn(request_id::tag))
             .wrap(
@@ -59,6 +66,10 @@ pub fn serve(
             )
             .configure(configure(state.clone()))
     })
+    .on_connect(move |connection, data| registry.admit(connection, data, per_client))
+    .client_request_timeout(limits.request_head_timeout)
+    .keep_alive(limits.keep_alive)
+    .max_connections((limits.max_connections / workers.max(1)).max(1))
     .workers(workers)
     .listen(listener)?
     .run();

@@ -26,6 +26,34 @@ pub struct HttpSettings {
     /// so every instance on it signs and verifies alike.
     pub url_signing_secret: Option<String>,
     pub jwt_secret: Option<String>,
+    pub limits: ConnectionLimits,
+}
+
+/// What clients may hold of the server's connections and time (see `connections.rs`).
+#[derive(Debug, Clone)]
+pub struct ConnectionLimits {
+    /// A request's head must arrive within this.
+    pub request_head_timeout: Duration,
+    /// A request body that sends nothing for this long is cut.
+    pub body_idle_timeout: Duration,
+    /// An idle keep-alive connection is closed after this.
+    pub keep_alive: Duration,
+    /// Connections the process holds at most (all workers together).
+    pub max_connections: usize,
+    /// Connections one client address may hold; further ones get 429 and are closed.
+    pub max_connections_per_client: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            request_head_timeout: Duration::from_secs(10),
+            body_idle_timeout: Duration::from_secs(30),
+            keep_alive: Duration::from_secs(30),
+            max_connections: 10_000,
+            max_connections_per_client: 256,
+        }
+    }
 }
 
 impl Default for HttpSettings {
@@ -36,6 +64,7 @@ impl Default for HttpSettings {
             token_ttl: Duration::from_secs(3600),
             url_signing_secret: None,
             jwt_secret: None,
+            limits: ConnectionLimits::default(),
         }
     }
 }

@@ -6,6 +6,7 @@
 mod archives;
 mod auth;
 mod cli;
+mod connections;
 mod downloads;
 mod lifecycle;
 mod listing;
