@@ -2,6 +2,8 @@
 
 use std::collections::HashSet;
 
+use crate::item::MediaKind;
+
 /// One entry name per file, in order: the original filename, made unique the way file
 /// managers do (`cat.jpg`, `cat (2).jpg`, …). Names compare case-insensitively so the
 /// archive unpacks without clashes on Windows and macOS too.
@@ -21,6 +23,31 @@ pub fn entry_names<'a>(filenames: impl IntoIterator<Item = &'a str>) -> Vec<Stri
             candidate
         })
         .collect()
+}
+
+/// What a file is called where its own name must not show (links that hide metadata):
+/// `image-3.jpg`, `video-1.mp4`, or `image.jpg` without a number.
+pub fn neutral_name(kind: MediaKind, mime: &str, n: Option<usize>) -> String {
+    let extension = match mime {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        "image/avif" => "avif",
+        "image/heif" => "heic",
+        "video/mp4" => "mp4",
+        "video/quicktime" => "mov",
+        "video/webm" => "webm",
+        _ => "bin",
+    };
+    let kind = match kind {
+        MediaKind::Image => "image",
+        MediaKind::Video => "video",
+    };
+    match n {
+        Some(n) => format!("{kind}-{n}.{extension}"),
+        None => format!("{kind}.{extension}"),
+    }
 }
 
 /// A bare file name that unpacks as itself everywhere: no folders, nothing that walks out

@@ -73,6 +73,11 @@ fn strip_png(bytes: &[u8]) -> Result<Vec<u8>> {
             out.extend_from_slice(chunk);
         }
         at = end;
+        // The image ends here; whatever follows (an appended second image with its own
+        // metadata, as phones store) is not copied.
+        if &header[4..8] == b"IEND" {
+            break;
+        }
     }
     Ok(out)
 }
@@ -82,6 +87,9 @@ fn strip_webp(bytes: &[u8]) -> Result<Vec<u8>> {
     if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
         return Err(corrupt("WebP"));
     }
+    // The container ends where its RIFF size says; what follows is not the image's.
+    let riff_end = 8 + u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+    let bytes = &bytes[..riff_end.clamp(12, bytes.len())];
     let mut out = Vec::with_capacity(bytes.len());
     out.extend_from_slice(&bytes[..12]);
     let mut at = 12;
@@ -160,7 +168,45 @@ mod tests {
         ]
         .concat();
         let stripped = strip_metadata("image/png", &png).unwrap();
-        assert_eq!(stripped, [signature, ihdr, iend].concat());
+        assert_eq!(stripped, [signature.clone(), ihdr.clone(), iend.clone()].concat());
+
+        // What follows IEND (a second image, as phones append) goes, whatever it looks like.
+        let appended = [
+            png.clone(),
+            chunk(b"tIME", b"GPS 52.37N"),
+            jpeg_with_exif(),
+        ]
+        .concat();
+        assert_eq!(
+            strip_metadata("image/png", &appended).unwrap(),
+            [signature, ihdr, iend].concat()
+        );
+    }
+
+    #[test]
+    fn webp_loses_exif_and_what_follows_its_riff() {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = kind.to_vec();
+            c.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            c.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                c.push(0);
+            }
+            c
+        };
+        let body = [chunk(b"VP8L", &[1, 2, 3, 4]), chunk(b"EXIF", b"GPS 52.37N")].concat();
+        let riff = |body: &[u8]| {
+            let mut w = b"RIFF".to_vec();
+            w.extend_from_slice(&(body.len() as u32 + 4).to_le_bytes());
+            w.extend_from_slice(b"WEBP");
+            w.extend_from_slice(body);
+            w
+        };
+        let webp = riff(&body);
+        let expected = riff(&chunk(b"VP8L", &[1, 2, 3, 4]));
+        assert_eq!(strip_metadata("image/webp", &webp).unwrap(), expected);
+        let appended = [webp, chunk(b"EXIF", b"GPS 52.37N"), jpeg_with_exif()].concat();
+        assert_eq!(strip_metadata("image/webp", &appended).unwrap(), expected);
     }
 
     #[test]

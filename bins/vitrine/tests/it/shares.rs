@@ -18,6 +18,7 @@ backend_tests!(
     a_shared_collection_shows_its_members_only,
     hidden_metadata_is_stripped_from_served_bytes,
     hidden_metadata_is_stripped_from_videos_too,
+    hidden_metadata_hides_names_and_titles_everywhere,
     share_requests_are_validated,
 );
 
@@ -394,7 +395,7 @@ async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
     let zip = visitor.get(&format!("{page}/zip")).await;
     assert_eq!(
         unzip(&zip.bytes().await.unwrap()),
-        [("home.jpg".to_owned(), without)]
+        [("image-1.jpg".to_owned(), without)]
     );
     let (status, body) = visitor.text(&page).await;
     assert_eq!(status, 200, "{body}");
@@ -531,4 +532,90 @@ async fn hidden_metadata_is_stripped_from_videos_too(app: TestApp) {
     let zip = visitor.get(&format!("{page}/zip")).await;
     let entries = unzip(&zip.bytes().await.unwrap());
     assert!(!contains(&entries[0].1, "Secret harbour"));
+}
+
+/// With hideMetadata, nothing a visitor can reach names a file or shows a title: not the
+/// collection page, not an item's page, not a download's Content-Disposition, not the ZIP.
+async fn hidden_metadata_hides_names_and_titles_everywhere(app: TestApp) {
+    let alice = app.user("alice").await;
+    let item = app
+        .upload(
+            &alice.key,
+            "secret-trip-to-paris.png",
+            fixtures::png(40, 30),
+            &[
+                ("prompt", "Our honeymoon"),
+                ("description", "Room 412, Hotel Lutetia"),
+            ],
+        )
+        .await;
+    assert_eq!(item.status(), 201);
+    let item: Value = item.json().await.unwrap();
+    let id = item["id"].as_str().unwrap();
+    let collection: Value = app
+        .post(
+            &alice.key,
+            "/api/v1/gallery/collections",
+            json!({"name": "Holiday"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cid = collection["id"].as_str().unwrap();
+    let added = app
+        .post(
+            &alice.key,
+            &format!("/api/v1/gallery/collections/{cid}/items"),
+            json!({"itemIds": [id]}),
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let api = format!("/api/v1/gallery/collections/{cid}/share");
+    let secret = ["secret", "paris", "honeymoon", "Lutetia"];
+    let leaks = |text: &str| {
+        secret
+            .iter()
+            .any(|s| text.to_lowercase().contains(&s.to_lowercase()))
+    };
+
+    // A positive control: without hideMetadata the page does show the title.
+    let open = share(&app, &alice.key, &api, json!({"allowDownload": true})).await;
+    let visitor = Visitor::new(&app);
+    let (_, page) = visitor.text(&share_path(&app, &open)).await;
+    assert!(leaks(&page), "{page}");
+
+    let hidden = share(
+        &app,
+        &alice.key,
+        &api,
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let base = share_path(&app, &hidden);
+    for path in [base.clone(), format!("{base}/items/{id}")] {
+        let (status, body) = visitor.text(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!leaks(&body), "{path}: {body}");
+    }
+    for asset in ["original?download=1", "original", "thumb"] {
+        let response = visitor.get(&format!("{base}/items/{id}/{asset}")).await;
+        assert_eq!(response.status(), 200, "{asset}");
+        let disposition = response.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!leaks(&disposition), "{asset}: {disposition}");
+    }
+    let zip = visitor.get(&format!("{base}/zip")).await;
+    assert_eq!(zip.status(), 200);
+    let disposition = zip.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let names: Vec<String> = unzip(&zip.bytes().await.unwrap())
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["image-1.png"], "{disposition}");
 }

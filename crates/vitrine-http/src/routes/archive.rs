@@ -11,7 +11,7 @@ use async_zip::base::write::ZipFileWriter;
 use async_zip::{Compression, ZipDateTime, ZipEntryBuilder};
 use futures::{AsyncWriteExt, StreamExt};
 use tokio_util::io::ReaderStream;
-use vitrine_domain::archive::entry_names;
+use vitrine_domain::archive::{entry_names, neutral_name};
 use vitrine_domain::item::Item;
 use vitrine_domain::library::Library;
 use vitrine_domain::{DomainError, Result};
@@ -73,7 +73,16 @@ async fn write_zip(
     options: ZipOptions,
 ) -> Result<()> {
     let mut zip = ZipFileWriter::with_tokio(writer);
-    let names = entry_names(items.iter().map(|item| item.original_filename.as_str()));
+    // Hidden metadata hides the names too: `image-1.jpg`, `video-2.mp4`, … in order.
+    let names = if options.strip_metadata {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| neutral_name(item.kind, &item.mime, Some(i + 1)))
+            .collect()
+    } else {
+        entry_names(items.iter().map(|item| item.original_filename.as_str()))
+    };
     for (item, name) in items.iter().zip(names) {
         let modified = item.created_at.and_utc();
         let entry = ZipEntryBuilder::new(name.into(), Compression::Stored)

@@ -59,12 +59,22 @@ impl<'a> Served<'a> {
         }
     }
 
+    /// The original under another name than its own.
+    pub(crate) fn named(mut self, filename: String) -> Self {
+        self.filename = filename;
+        self
+    }
+
     /// `cat-thumb.jpg` for the JPEG thumb of `cat.png`.
     pub(crate) fn variant(item: &'a Item, variant: &'a Variant) -> Self {
-        let name = &item.original_filename;
+        Self::variant_named(variant, &item.original_filename)
+    }
+
+    /// A variant named after `name` (`name-thumb.jpg`) instead of its original's name.
+    pub(crate) fn variant_named(variant: &'a Variant, name: &str) -> Self {
         let stem = name
             .rsplit_once('.')
-            .map_or(name.as_str(), |(stem, _)| stem);
+            .map_or(name, |(stem, _)| stem);
         Served {
             key: &variant.blob_key,
             mime: &variant.mime,

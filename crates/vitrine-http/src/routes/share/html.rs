@@ -104,9 +104,17 @@ pub(super) fn collection_page(base: &str, share: &Share, name: &str, items: &[It
         body.push_str("<p class=\"note\">Nothing here yet.</p>");
     }
     body.push_str("<div class=\"grid\">");
-    for item in items {
+    for (n, item) in items.iter().enumerate() {
         let id = escape(item.id.as_str());
-        let label = escape(item_title(item));
+        let label = if share.hide_metadata {
+            let kind = match item.kind {
+                MediaKind::Image => "Image",
+                MediaKind::Video => "Video",
+            };
+            format!("{kind} {}", n + 1)
+        } else {
+            escape(item_title(item))
+        };
         let preview = match item.kind {
             MediaKind::Image => {
                 format!("<img src=\"{base}/items/{id}/thumb\" alt=\"{label}\" loading=\"lazy\">")

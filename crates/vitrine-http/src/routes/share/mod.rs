@@ -7,6 +7,7 @@ mod html;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
+use vitrine_domain::archive::neutral_name;
 use vitrine_domain::item::Item;
 use vitrine_domain::shares::{Share, ShareTarget};
 use vitrine_domain::{DomainError, ItemId};
@@ -293,7 +294,7 @@ async fn asset(
             Some(stored) => serve(
                 &req,
                 &state.library,
-                &Served::variant(&item, stored),
+                &Served::variant_named(stored, &shown_name(&share, &item)),
                 Disposition::Inline,
             )
             .await
@@ -343,9 +344,19 @@ async fn original(
         .content_type(item.mime.as_str())
         .insert_header((
             header::CONTENT_DISPOSITION,
-            content_disposition(kind, &item.original_filename),
+            content_disposition(kind, &shown_name(share, item)),
         ))
         .body(stripped))
+}
+
+/// The file name a visitor sees: the item's own, or a neutral one when the link hides
+/// metadata (a name says as much as a title).
+fn shown_name(share: &Share, item: &Item) -> String {
+    if share.hide_metadata {
+        neutral_name(item.kind, &item.mime, None)
+    } else {
+        item.original_filename.clone()
+    }
 }
 
 async fn zip(req: HttpRequest, state: web::Data<AppState>, token: web::Path<String>) -> PageResult {
