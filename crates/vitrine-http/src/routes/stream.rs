@@ -59,12 +59,6 @@ impl<'a> Served<'a> {
         }
     }
 
-    /// The original under another name than its own.
-    pub(crate) fn named(mut self, filename: String) -> Self {
-        self.filename = filename;
-        self
-    }
-
     /// `cat-thumb.jpg` for the JPEG thumb of `cat.png`.
     pub(crate) fn variant(item: &'a Item, variant: &'a Variant) -> Self {
         Self::variant_named(variant, &item.original_filename)
