@@ -35,6 +35,11 @@ bench: bench-listing bench-zip bench-thumbs
     scripts/bench-upload.sh
     scripts/bench-backends.sh
 
+# Peak memory with COUNT parallel uploads of a 100-megapixel PNG, with and without the
+# decode budget.
+bench-decode count="20":
+    scripts/bench-decode.sh {{count}}
+
 # Thumbnails: ours beside vipsthumbnail and ImageMagick, one core.
 bench-thumbs count="20" rounds="5":
     scripts/bench-thumbs.sh {{count}} {{rounds}}

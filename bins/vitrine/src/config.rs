@@ -92,6 +92,9 @@ pub struct Config {
     /// How long one run of ffprobe, ffmpeg or heif-convert may take before it is killed
     /// and the file refused.
     pub media_tool_timeout_secs: u64,
+    /// Decoded pixels in flight at once (4 bytes a pixel), across every upload and worker
+    /// of the process; decodes past it wait.
+    pub decode_budget_bytes: u64,
 }
 
 impl Default for Config {
@@ -145,6 +148,7 @@ impl Default for Config {
             ffprobe_path: "ffprobe".to_owned(),
             heif_convert_path: "heif-convert".to_owned(),
             media_tool_timeout_secs: vitrine_media::DEFAULT_TOOL_TIMEOUT.as_secs(),
+            decode_budget_bytes: vitrine_media::DEFAULT_DECODE_BUDGET_BYTES,
         }
     }
 }
@@ -246,6 +250,7 @@ impl Config {
         };
         vitrine_media::Prober::with_video_tools(video)
             .with_heif_convert(&self.heif_convert_path)
+            .with_decode_budget(vitrine_media::DecodeBudget::new(self.decode_budget_bytes))
             .with_variants(VariantSpec {
                 format: self.variant_format,
                 quality: self.variant_quality.clamp(1, 100),

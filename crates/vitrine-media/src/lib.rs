@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod budget;
 mod heif;
 mod jpeg;
 mod metadata;
@@ -10,6 +11,7 @@ mod tool;
 mod video;
 mod webp;
 
+pub use budget::{DecodeBudget, DEFAULT_DECODE_BUDGET_BYTES};
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
 pub use probe::Prober;
 pub use render::{

@@ -39,6 +39,7 @@ pub struct Prober {
     video: crate::VideoTools,
     variants: crate::VariantSpec,
     heif_convert: String,
+    budget: crate::DecodeBudget,
 }
 
 impl Default for Prober {
@@ -54,7 +55,18 @@ impl Prober {
             video,
             variants: crate::VariantSpec::default(),
             heif_convert: "heif-convert".to_owned(),
+            budget: crate::DecodeBudget::default(),
         }
+    }
+
+    /// Decodes share this memory budget (one per process: clones share it).
+    pub fn with_decode_budget(self, budget: crate::DecodeBudget) -> Self {
+        Self { budget, ..self }
+    }
+
+    /// The budget full-resolution decodes reserve from.
+    pub fn decode_budget(&self) -> &crate::DecodeBudget {
+        &self.budget
     }
 
     /// Renders variants this way instead of the default (JPEG, quality 80).
@@ -115,6 +127,8 @@ impl MediaProber for Prober {
 
     async fn preview(&self, bytes: Vec<u8>, side: u32, limits: &ImageLimits) -> Result<Vec<u8>> {
         let limits = *limits;
+        let (width, height) = crate::check_limits(&bytes, "image/*", &limits)?;
+        let _reserved = self.budget.reserve(width, height).await?;
         tokio::task::spawn_blocking(move || crate::jpeg_preview(&bytes, side, &limits))
             .await
             .map_err(DomainError::internal)?
@@ -154,6 +168,8 @@ impl MediaProber for Prober {
             return Ok(None);
         };
         let spec = self.variants.clone();
+        let (width, height) = crate::check_limits(&bytes, &mime, &limits)?;
+        let _reserved = self.budget.reserve(width, height).await?;
         let rendered = tokio::task::spawn_blocking(move || {
             crate::render_variants(&bytes, &mime, &spec, &limits)
         })

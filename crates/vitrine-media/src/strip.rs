@@ -168,15 +168,13 @@ mod tests {
         ]
         .concat();
         let stripped = strip_metadata("image/png", &png).unwrap();
-        assert_eq!(stripped, [signature.clone(), ihdr.clone(), iend.clone()].concat());
+        assert_eq!(
+            stripped,
+            [signature.clone(), ihdr.clone(), iend.clone()].concat()
+        );
 
         // What follows IEND (a second image, as phones append) goes, whatever it looks like.
-        let appended = [
-            png.clone(),
-            chunk(b"tIME", b"GPS 52.37N"),
-            jpeg_with_exif(),
-        ]
-        .concat();
+        let appended = [png.clone(), chunk(b"tIME", b"GPS 52.37N"), jpeg_with_exif()].concat();
         assert_eq!(
             strip_metadata("image/png", &appended).unwrap(),
             [signature, ihdr, iend].concat()

@@ -66,9 +66,7 @@ impl<'a> Served<'a> {
 
     /// A variant named after `name` (`name-thumb.jpg`) instead of its original's name.
     pub(crate) fn variant_named(variant: &'a Variant, name: &str) -> Self {
-        let stem = name
-            .rsplit_once('.')
-            .map_or(name, |(stem, _)| stem);
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
         Served {
             key: &variant.blob_key,
             mime: &variant.mime,
