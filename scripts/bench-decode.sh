@@ -7,8 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count="${1:-20}"
 
-cargo build --release -q -p vitrine
-bin="$PWD/target/release/vitrine"
+# VITRINE_BENCH_BIN: a binary built already (skips the release build).
+bin="${VITRINE_BENCH_BIN:-}"
+if [ -z "$bin" ]; then
+    cargo build --release -q -p vitrine
+    bin="$PWD/target/release/vitrine"
+fi
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 python3 scripts/bench-decode/png.py 10000 10000 > "$work/huge.png"

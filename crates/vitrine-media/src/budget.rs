@@ -1,8 +1,8 @@
 //! A memory budget for full-resolution decodes. A 100-megapixel image is a few hundred
 //! kilobytes on the wire and 400 MB once decoded, so uploads that each pass the pixel
 //! limit can still add up past the machine's memory. Every decode reserves what it will
-//! hold (4 bytes a pixel, in MiB) before it starts and gives it back when it ends; decodes
-//! that do not fit wait. One image larger than the whole budget still runs, alone.
+//! hold (`BYTES_PER_PIXEL`, in MiB) before it starts and gives it back when it ends;
+//! decodes that do not fit wait. One image larger than the whole budget still runs, alone.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -10,8 +10,12 @@ use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use vitrine_domain::{DomainError, Result};
 
-/// 512 MiB of decoded pixels in flight at once.
+/// 512 MiB of decode memory in flight at once.
 pub const DEFAULT_DECODE_BUDGET_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What a decode holds per pixel at its peak: the decoded pixels and their RGBA copy for
+/// resizing (measured: one 100-megapixel PNG peaks near 680 MiB).
+const BYTES_PER_PIXEL: u64 = 8;
 
 const MIB: u64 = 1024 * 1024;
 
@@ -57,7 +61,7 @@ impl DecodeBudget {
     /// Waits until `width × height` pixels fit, then holds them until the reservation
     /// is dropped.
     pub(crate) async fn reserve(&self, width: u32, height: u32) -> Result<Reservation> {
-        let bytes = u64::from(width) * u64::from(height) * 4;
+        let bytes = u64::from(width) * u64::from(height) * BYTES_PER_PIXEL;
         let wanted = u32::try_from(bytes.div_ceil(MIB).max(1))
             .unwrap_or(u32::MAX)
             .min(self.mib);
@@ -98,10 +102,10 @@ mod tests {
         out.into_inner()
     }
 
-    /// Three 16 MiB decodes against a 20 MiB budget run one after another, and all finish.
+    /// Three 31 MiB decodes against a 40 MiB budget run one after another, and all finish.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn decodes_past_the_budget_wait_their_turn() {
-        let budget = DecodeBudget::new(20 * MIB);
+        let budget = DecodeBudget::new(40 * MIB);
         let prober = Prober::default().with_decode_budget(budget.clone());
         let bytes = png(2000);
         let limits = ImageLimits::default();
@@ -125,7 +129,7 @@ mod tests {
     /// Room for all three: they may overlap.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn decodes_within_the_budget_run_together() {
-        let budget = DecodeBudget::new(64 * MIB);
+        let budget = DecodeBudget::new(128 * MIB);
         let prober = Prober::default().with_decode_budget(budget.clone());
         let bytes = png(2000);
         let limits = ImageLimits::default();
@@ -134,7 +138,7 @@ mod tests {
         assert_eq!(
             budget.peak_decodes(),
             2,
-            "two 16 MiB reservations fit in 64"
+            "two 31 MiB reservations fit in 128"
         );
         drop((first, second));
         assert!(prober
