@@ -78,6 +78,9 @@ pub struct Config {
     /// 429 and are closed).
     pub max_connections: usize,
     pub max_connections_per_client: usize,
+    /// On SIGTERM: how long requests in flight may take to finish before the process
+    /// exits; media jobs in hand are handed back to the queue.
+    pub shutdown_grace_secs: u64,
     /// HTTP worker threads; default one per core.
     pub workers: Option<usize>,
     /// Media pipeline workers in this process; default one per core, 0 for none.
@@ -140,6 +143,7 @@ impl Default for Config {
             keep_alive_secs: connections.keep_alive.as_secs(),
             max_connections: connections.max_connections,
             max_connections_per_client: connections.max_connections_per_client,
+            shutdown_grace_secs: connections.shutdown_grace.as_secs(),
             workers: None,
             media_workers: None,
             media_job_lease_secs: 600,
@@ -274,6 +278,7 @@ impl Config {
                 keep_alive: Duration::from_secs(self.keep_alive_secs),
                 max_connections: self.max_connections.max(1),
                 max_connections_per_client: self.max_connections_per_client.max(1),
+                shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             },
         }
     }

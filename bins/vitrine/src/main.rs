@@ -258,7 +258,16 @@ async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Re
         store = %config.store(),
         "vitrine is serving"
     );
+    let library = state.library.clone();
+    // Returns once a SIGTERM or SIGINT has stopped the server gracefully.
     vitrine_http::serve(listener, state, workers)?.await?;
+    // The workers' jobs go back to the queue for another instance to take at once.
+    match library.release_claimed_jobs().await {
+        Ok(0) => {}
+        Ok(released) => tracing::info!(released, "media jobs handed back"),
+        Err(err) => tracing::warn!(error = %err, "media jobs could not be handed back"),
+    }
+    tracing::info!("vitrine stopped");
     Ok(())
 }
 

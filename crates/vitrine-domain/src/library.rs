@@ -36,6 +36,8 @@ pub struct Library {
     prober: Arc<dyn MediaProber>,
     limits: Limits,
     clock: Arc<dyn Clock>,
+    /// Media jobs this process's workers hold now, to hand back when it stops.
+    claimed: Arc<std::sync::Mutex<std::collections::HashMap<String, crate::item::MediaJob>>>,
 }
 
 /// Bytes written and understood, not yet an item.
@@ -90,6 +92,7 @@ impl Library {
             prober,
             limits,
             clock,
+            claimed: Arc::default(),
         }
     }
 

@@ -143,6 +143,9 @@ pub trait JobRepository: Send + Sync {
         now: NaiveDateTime,
         duration_ms: i64,
     ) -> Result<Vec<String>>;
+    /// Hands a claimed job back (its worker is stopping): its lease ends `now`, so any
+    /// worker may claim it at once. Nothing changes when the claim no longer holds.
+    async fn release_job(&self, job: &MediaJob, now: NaiveDateTime) -> Result<()>;
     /// Records a failure: retried later while attempts remain, else failed for good.
     async fn fail_job(
         &self,

@@ -69,6 +69,7 @@ pub fn serve(
     .on_connect(move |connection, data| registry.admit(connection, data, per_client))
     .client_request_timeout(limits.request_head_timeout)
     .keep_alive(limits.keep_alive)
+    .shutdown_timeout(limits.shutdown_grace.as_secs())
     .max_connections((limits.max_connections / workers.max(1)).max(1))
     .workers(workers)
     .listen(listener)?

@@ -42,6 +42,8 @@ pub struct ConnectionLimits {
     pub max_connections: usize,
     /// Connections one client address may hold; further ones get 429 and are closed.
     pub max_connections_per_client: usize,
+    /// On SIGTERM or SIGINT: no new connections, and this long for requests in flight.
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -52,6 +54,7 @@ impl Default for ConnectionLimits {
             keep_alive: Duration::from_secs(30),
             max_connections: 10_000,
             max_connections_per_client: 256,
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }

@@ -186,6 +186,23 @@ impl JobRepository for Db {
         .await
     }
 
+    async fn release_job(&self, job: &MediaJob, now: NaiveDateTime) -> Result<()> {
+        let job = job.clone();
+        self.write(move |conn| {
+            // Still `processing` with its attempt counted: the next claim takes it as an
+            // expired lease, and this worker's late result is refused like any lost lease.
+            diesel::update(still_held(&job.id, job.attempts))
+                .set((
+                    media_jobs::lease_until.eq(Some(now)),
+                    media_jobs::updated_at.eq(now),
+                ))
+                .execute(conn)
+                .map_err(query_err)
+                .map(drop)
+        })
+        .await
+    }
+
     async fn fail_job(
         &self,
         job: &MediaJob,

@@ -164,6 +164,20 @@ impl ServerProcess {
     }
 }
 
+impl ServerProcess {
+    /// Sends SIGTERM, as a service manager stopping it does, and waits for it to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap_or_else(|err| panic!("kill: {err}"));
+        assert!(sent.success(), "kill -TERM failed");
+        self.child
+            .wait()
+            .unwrap_or_else(|err| panic!("waiting for the server: {err}"))
+    }
+}
+
 impl Drop for ServerProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -271,3 +271,56 @@ async fn json_logs_carry_the_request_id() {
         "no line names request {id}: {text}"
     );
 }
+
+/// SIGTERM while a media worker holds a job: the server stops and hands the job's lease
+/// back, so the next server takes the job over at once instead of after the lease (ten
+/// minutes by default). The first server's ffprobe hangs; the second has none, so it keeps
+/// the video without a still and completes the job at once.
+#[tokio::test]
+async fn a_stopped_server_hands_its_jobs_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let hang = dir.path().join("hanging-ffprobe");
+    std::fs::write(&hang, "#!/bin/sh\nexec sleep 60\n").unwrap();
+    std::fs::set_permissions(&hang, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let cli = vitrine(dir.path());
+    cli.run(&["user", "add", "alice", "--password", "alice-secret"]);
+    let key = cli.run(&["key", "create", "--user", "alice"]);
+    let mut first = cli
+        .clone()
+        .env("VITRINE_FFPROBE_PATH", hang.display().to_string())
+        .serve()
+        .await;
+    let item = first
+        .upload(&key, "clip.mp4", fixtures::mp4_container(4000), &[])
+        .await;
+    let id = item["id"].as_str().unwrap().to_owned();
+    let state = |server_url: String| {
+        let key = key.clone();
+        async move { vitrine_test_support::get_json(server_url, &key).await["processing"].clone() }
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while state(first.url(&format!("/api/v1/gallery/{id}"))).await != "processing" {
+        assert!(Instant::now() < deadline, "no worker took the job");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(first.terminate().success(), "a clean exit on SIGTERM");
+
+    let second = cli
+        .clone()
+        .env("VITRINE_FFPROBE_PATH", "/nonexistent/ffprobe")
+        .env("VITRINE_FFMPEG_PATH", "/nonexistent/ffmpeg")
+        .serve()
+        .await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = state(second.url(&format!("/api/v1/gallery/{id}"))).await;
+        if now == "completed" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the job waited for its old lease: {now}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -33,7 +33,47 @@ impl Default for JobSettings {
     }
 }
 
+/// A job in this process's hands, from its claim until its worker is done with it.
+struct Held<'a> {
+    library: &'a Library,
+    id: String,
+}
+
+impl<'a> Held<'a> {
+    fn new(library: &'a Library, job: &MediaJob) -> Self {
+        if let Ok(mut claimed) = library.claimed.lock() {
+            claimed.insert(job.id.clone(), job.clone());
+        }
+        Held {
+            library,
+            id: job.id.clone(),
+        }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut claimed) = self.library.claimed.lock() {
+            claimed.remove(&self.id);
+        }
+    }
+}
+
 impl Library {
+    /// Hands back every job this process's workers hold, for a process that is stopping:
+    /// their leases end now, so another instance takes them over at once. Returns how many.
+    #[tracing::instrument(skip_all)]
+    pub async fn release_claimed_jobs(&self) -> Result<usize> {
+        let held: Vec<MediaJob> = match self.claimed.lock() {
+            Ok(claimed) => claimed.values().cloned().collect(),
+            Err(_) => Vec::new(),
+        };
+        for job in &held {
+            self.jobs.release_job(job, self.now()).await?;
+        }
+        Ok(held.len())
+    }
+
     /// Claims and runs one job; `false` when none was ready.
     #[tracing::instrument(skip_all)]
     pub async fn run_one_job(&self, settings: &JobSettings) -> Result<bool> {
@@ -49,6 +89,7 @@ impl Library {
         else {
             return Ok(false);
         };
+        let _held = Held::new(self, &job);
         let started = Instant::now();
         match self.process(&job).await {
             Ok(processed) => {
