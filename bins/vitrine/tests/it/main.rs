@@ -16,6 +16,7 @@ mod object_store;
 mod organise;
 mod quota;
 mod races;
+mod share_privacy;
 mod shares;
 mod signed_urls;
 mod transfer;

@@ -351,13 +351,18 @@ async fn links_made_at_once_leave_one_live(backend: TestBackend) {
     assert_eq!(statuses, expected);
 }
 
-/// Twenty wrong passwords on a fresh link at once, each from its own visitor: every one
-/// is an ordinary 401, and all twenty count (the twenty-first guess is refused).
-async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
+/// A server allowing `per_link` wrong passwords per link, one link protected by
+/// "right one", and `guesses` wrong passwords sent at it at once, each from its own visitor.
+/// Returns the server, the link's page and the statuses of the guesses.
+async fn guesses_at_once(
+    backend: TestBackend,
+    per_link: i64,
+    guesses: usize,
+) -> (TestApp, String, Vec<u16>) {
     let app = TestApp::builder(backend)
         .without_media_workers()
         .with_limits(|limits| {
-            limits.shares.attempts_per_link = 20;
+            limits.shares.attempts_per_link = per_link;
             limits.shares.attempts_per_client = 1000;
         })
         .spawn()
@@ -376,12 +381,19 @@ async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
         .unwrap()
         .trim_start_matches(&app.url(""))
         .to_owned();
-    let mut visitors: Vec<Visitor> = (0..20).map(|_| Visitor::new(&app)).collect();
-    let guesses = visitors.iter_mut().map(|v| {
+    let mut visitors: Vec<Visitor> = (0..guesses).map(|_| Visitor::new(&app)).collect();
+    let sent = visitors.iter_mut().map(|v| {
         let page = &page;
         async move { v.unlock(page, "wrong").await.status().as_u16() }
     });
-    let statuses = join_all(guesses).await;
+    let statuses = join_all(sent).await;
+    (app, page, statuses)
+}
+
+/// Twenty wrong passwords on a fresh link at once, each from its own visitor: every one
+/// is an ordinary 401, and all twenty count (the twenty-first guess is refused).
+async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
+    let (app, page, statuses) = guesses_at_once(backend, 20, 20).await;
     assert_eq!(statuses, vec![401; 20]);
     let mut last = Visitor::new(&app);
     assert_eq!(last.unlock(&page, "right one").await.status(), 429);
@@ -391,34 +403,7 @@ async fn first_wrong_passwords_at_once_are_all_counted(backend: TestBackend) {
 /// counted before its password is checked, so exactly ten are checked (401) and thirty are
 /// turned away (429) without costing a hash.
 async fn forty_guesses_at_once_get_ten_password_checks(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .with_limits(|limits| {
-            limits.shares.attempts_per_link = 10;
-            limits.shares.attempts_per_client = 1000;
-        })
-        .spawn()
-        .await;
-    let key = &app.user("alice").await.key;
-    let item = app.upload_ok(key, "a.png", fixtures::png(20, 20)).await;
-    let api = format!("/api/v1/gallery/{}/share", item["id"].as_str().unwrap());
-    let created: Value = app
-        .post(key, &api, json!({ "password": "right one" }))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let page = created["shareUrl"]
-        .as_str()
-        .unwrap()
-        .trim_start_matches(&app.url(""))
-        .to_owned();
-    let mut visitors: Vec<Visitor> = (0..40).map(|_| Visitor::new(&app)).collect();
-    let guesses = visitors.iter_mut().map(|v| {
-        let page = &page;
-        async move { v.unlock(page, "wrong").await.status().as_u16() }
-    });
-    let statuses = join_all(guesses).await;
+    let (_app, _page, statuses) = guesses_at_once(backend, 10, 40).await;
     let checked = statuses.iter().filter(|s| **s == 401).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!((checked, refused), (10, 30), "{statuses:?}");

@@ -1,0 +1,178 @@
+//! Share links that hide metadata: the bytes a visitor gets lose EXIF/XMP (images) and
+//! global metadata (videos), and nothing a visitor can reach names a file or shows a title.
+
+use reqwest::header;
+use serde_json::{json, Value};
+use vitrine_test_support::{backend_tests, fixtures, TestApp, Visitor};
+
+use crate::shares::{share, share_path, unzip};
+
+backend_tests!(
+    hidden_metadata_is_stripped_from_served_bytes,
+    hidden_metadata_is_stripped_from_videos_too,
+    hidden_metadata_hides_names_and_titles_everywhere,
+);
+
+async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
+    let alice = app.user("alice").await;
+    let (with_gps, without) = fixtures::jpeg_with_exif(64, 48, "GPS 52.37N 4.89E");
+    let item = app
+        .upload_ok(&alice.key, "home.jpg", with_gps.clone())
+        .await;
+    let id = item["id"].as_str().unwrap();
+    let api = format!("/api/v1/gallery/{id}/share");
+    let visitor = Visitor::new(&app);
+
+    let open = share(&app, &alice.key, &api, json!({"allowDownload": true})).await;
+    let page = share_path(&app, &open);
+    let served = visitor.get(&format!("{page}/items/{id}/original")).await;
+    assert_eq!(served.bytes().await.unwrap(), with_gps, "kept unless asked");
+
+    let hidden = share(
+        &app,
+        &alice.key,
+        &api,
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let page = share_path(&app, &hidden);
+    let served = visitor
+        .get(&format!("{page}/items/{id}/original?download=1"))
+        .await;
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap(), without);
+    let zip = visitor.get(&format!("{page}/zip")).await;
+    assert_eq!(
+        unzip(&zip.bytes().await.unwrap()),
+        [("image-1.jpg".to_owned(), without)]
+    );
+    let (status, body) = visitor.text(&page).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !body.contains("home.jpg"),
+        "the page hides the file name too"
+    );
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+async fn hidden_metadata_is_stripped_from_videos_too(app: TestApp) {
+    let metadata = ["title=Secret harbour", "comment=52.3700N 4.8900E"];
+    let Some(video) = fixtures::mp4(160, 120, 1, &metadata) else {
+        return;
+    };
+    assert!(contains(&video, "Secret harbour") && contains(&video, "52.3700"));
+    let alice = app.user("alice").await;
+    let item = app.upload_ok(&alice.key, "trip.mp4", video.clone()).await;
+    let id = item["id"].as_str().unwrap();
+    let hidden = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{id}/share"),
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let page = share_path(&app, &hidden);
+    let visitor = Visitor::new(&app);
+    let served = visitor.get(&format!("{page}/items/{id}/original")).await;
+    assert_eq!(served.status(), 200);
+    let served = served.bytes().await.unwrap();
+    assert!(!contains(&served, "Secret harbour") && !contains(&served, "52.3700"));
+    assert!(
+        contains(&served, "ftyp") && served.len() > video.len() / 2,
+        "still a video"
+    );
+    let zip = visitor.get(&format!("{page}/zip")).await;
+    let entries = unzip(&zip.bytes().await.unwrap());
+    assert!(!contains(&entries[0].1, "Secret harbour"));
+}
+
+/// With hideMetadata, nothing a visitor can reach names a file or shows a title: not the
+/// collection page, not an item's page, not a download's Content-Disposition, not the ZIP.
+async fn hidden_metadata_hides_names_and_titles_everywhere(app: TestApp) {
+    let alice = app.user("alice").await;
+    let item = app
+        .upload(
+            &alice.key,
+            "secret-trip-to-paris.png",
+            fixtures::png(40, 30),
+            &[
+                ("prompt", "Our honeymoon"),
+                ("description", "Room 412, Hotel Lutetia"),
+            ],
+        )
+        .await;
+    assert_eq!(item.status(), 201);
+    let item: Value = item.json().await.unwrap();
+    let id = item["id"].as_str().unwrap();
+    let collection: Value = app
+        .post(
+            &alice.key,
+            "/api/v1/gallery/collections",
+            json!({"name": "Holiday"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cid = collection["id"].as_str().unwrap();
+    let added = app
+        .post(
+            &alice.key,
+            &format!("/api/v1/gallery/collections/{cid}/items"),
+            json!({"itemIds": [id]}),
+        )
+        .await;
+    assert_eq!(added.status(), 200);
+    let api = format!("/api/v1/gallery/collections/{cid}/share");
+    let secret = ["secret", "paris", "honeymoon", "Lutetia"];
+    let leaks = |text: &str| {
+        secret
+            .iter()
+            .any(|s| text.to_lowercase().contains(&s.to_lowercase()))
+    };
+
+    // A positive control: without hideMetadata the page does show the title.
+    let open = share(&app, &alice.key, &api, json!({"allowDownload": true})).await;
+    let visitor = Visitor::new(&app);
+    let (_, page) = visitor.text(&share_path(&app, &open)).await;
+    assert!(leaks(&page), "{page}");
+
+    let hidden = share(
+        &app,
+        &alice.key,
+        &api,
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let base = share_path(&app, &hidden);
+    for path in [base.clone(), format!("{base}/items/{id}")] {
+        let (status, body) = visitor.text(&path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!leaks(&body), "{path}: {body}");
+    }
+    for asset in ["original?download=1", "original", "thumb"] {
+        let response = visitor.get(&format!("{base}/items/{id}/{asset}")).await;
+        assert_eq!(response.status(), 200, "{asset}");
+        let disposition = response.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(!leaks(&disposition), "{asset}: {disposition}");
+    }
+    let zip = visitor.get(&format!("{base}/zip")).await;
+    assert_eq!(zip.status(), 200);
+    let disposition = zip.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let names: Vec<String> = unzip(&zip.bytes().await.unwrap())
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(names, ["image-1.png"], "{disposition}");
+}
