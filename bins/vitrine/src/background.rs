@@ -1,6 +1,6 @@
 //! Work every serving process runs beside its HTTP workers. Every instance runs all of it:
-//! job claims never overlap and purging is per item and idempotent, so instances only
-//! share the work.
+//! job claims never overlap, purging is per item and idempotent, and sweeping deletes only
+//! what no row references, so instances only share the work.
 
 use std::time::Duration;
 
@@ -16,6 +16,10 @@ pub struct Background {
     pub idle: Duration,
     /// How often expired trash is purged; `None`: never (tests purge by hand).
     pub trash_purge: Option<Duration>,
+    /// How often objects nothing references are swept; `None`: never.
+    pub orphan_sweep: Option<Duration>,
+    /// How old an unreferenced object must be before a sweep removes it.
+    pub orphan_grace: Duration,
 }
 
 impl Background {
@@ -26,6 +30,9 @@ impl Background {
         }
         if let Some(interval) = self.trash_purge {
             spawn_trash_purge(library.clone(), interval);
+        }
+        if let Some(interval) = self.orphan_sweep {
+            spawn_orphan_sweep(library.clone(), interval, self.orphan_grace);
         }
     }
 }
@@ -55,6 +62,21 @@ fn spawn_trash_purge(library: Library, interval: Duration) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged expired trash"),
                 Err(err) => tracing::warn!(error = %err, "the trash job failed; retrying later"),
+            }
+        }
+    });
+}
+
+/// Sweeps objects nothing references (what a killed process left), now and then every
+/// `interval`.
+fn spawn_orphan_sweep(library: Library, interval: Duration, grace: Duration) {
+    let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(interval.max(Duration::from_secs(1)));
+        loop {
+            tick.tick().await;
+            if let Err(err) = library.sweep_orphans(grace).await {
+                tracing::warn!(error = %err, "the orphan sweep failed; retrying later");
             }
         }
     });

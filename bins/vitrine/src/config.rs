@@ -43,10 +43,16 @@ pub struct Config {
     pub trash_retention_days: u32,
     /// How often each `serve` process runs the trash job.
     pub trash_purge_interval_secs: u64,
+    /// How often each `serve` process sweeps objects no row references (left by a
+    /// crash), and how old such an object must be: longer than any upload takes.
+    pub orphan_sweep_interval_secs: u64,
+    pub orphan_grace_secs: u64,
     /// Largest image decoded or rewritten on request (share previews, metadata removal).
     pub max_render_bytes: u64,
     /// Images up to this size get variants before the upload answers; bigger ones queue.
     pub fast_path_max_bytes: u64,
+    /// Memory for share previews and metadata-free originals made on request.
+    pub render_cache_bytes: u64,
     /// Largest image decoded, checked from its header: pixels, pixels per side, frames.
     pub max_image_pixels: u64,
     pub max_image_side: u32,
@@ -122,8 +128,11 @@ impl Default for Config {
             quota_enterprise_bytes: 0,
             trash_retention_days: limits.trash_retention_days,
             trash_purge_interval_secs: 3600,
+            orphan_sweep_interval_secs: 3600,
+            orphan_grace_secs: 24 * 3600,
             max_render_bytes: limits.max_render_bytes,
             fast_path_max_bytes: limits.fast_path_max_bytes,
+            render_cache_bytes: limits.render_cache_bytes,
             max_image_pixels: limits.image.max_pixels,
             max_image_side: limits.image.max_side,
             max_image_frames: limits.image.max_frames,
@@ -209,6 +218,7 @@ impl Config {
             trash_retention_days: self.trash_retention_days,
             max_render_bytes: self.max_render_bytes,
             fast_path_max_bytes: self.fast_path_max_bytes,
+            render_cache_bytes: self.render_cache_bytes,
             image: ImageLimits {
                 max_pixels: self.max_image_pixels,
                 max_side: self.max_image_side,

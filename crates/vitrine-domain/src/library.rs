@@ -7,8 +7,10 @@
 
 pub mod jobs;
 mod private;
+mod rendered;
 mod similar;
 mod staging;
+pub mod sweeper;
 mod variants;
 
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub struct Library {
     prober: Arc<dyn MediaProber>,
     limits: Limits,
     clock: Arc<dyn Clock>,
+    renditions: rendered::Renditions,
     /// Media jobs this process's workers hold now, to hand back when it stops.
     claimed: Arc<std::sync::Mutex<std::collections::HashMap<String, crate::item::MediaJob>>>,
 }
@@ -77,6 +80,7 @@ impl Library {
             jobs,
             blobs,
             prober,
+            renditions: rendered::Renditions::new(limits.render_cache_bytes),
             limits,
             clock,
             claimed: Arc::default(),

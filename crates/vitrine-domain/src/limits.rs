@@ -18,6 +18,9 @@ pub struct Limits {
     /// Largest image whose variants are made while the upload waits; bigger ones go
     /// through the media queue.
     pub fast_path_max_bytes: u64,
+    /// Bytes of share previews and metadata-free originals kept in memory once made, so
+    /// a visited link costs one decode, not one per request.
+    pub render_cache_bytes: u64,
     /// What an image may be before anything decodes it.
     pub image: ImageLimits,
     pub shares: crate::shares::ShareLimits,
@@ -72,6 +75,7 @@ impl Default for Limits {
             trash_retention_days: 30,
             max_render_bytes: 128 * 1024 * 1024,
             fast_path_max_bytes: 32 * 1024 * 1024,
+            render_cache_bytes: 64 * 1024 * 1024,
             image: ImageLimits::default(),
             shares: crate::shares::ShareLimits::default(),
             logins: LoginLimits::default(),

@@ -29,6 +29,18 @@ pub trait BlobStore: Send + Sync {
     /// The bytes `range` of the object: what `Range` requests and seeking videos need.
     async fn open_range(&self, key: &str, range: std::ops::Range<u64>) -> Result<ByteStream>;
     async fn delete(&self, key: &str) -> Result<()>;
+    /// Finished objects whose keys start with `prefix`.
+    fn list(&self, prefix: &str) -> BoxStream<'static, Result<StoredObject>>;
+    /// Removes writes under `prefix` begun before `before` and never finished (by a
+    /// process killed mid-upload), which `list` does not show; returns how many.
+    async fn remove_unfinished(&self, prefix: &str, before: NaiveDateTime) -> Result<usize>;
+}
+
+/// A finished object, as a listing of the store shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub key: String,
+    pub written: NaiveDateTime,
 }
 
 #[async_trait]
@@ -267,6 +279,8 @@ pub trait ItemRepository: Send + Sync {
         id: &ItemId,
         only_if_trashed: bool,
     ) -> Result<Vec<String>>;
+    /// Those of `keys` a blob row references: the others belong to no item or variant.
+    async fn referenced_object_keys(&self, keys: Vec<String>) -> Result<Vec<String>>;
 }
 
 #[async_trait]

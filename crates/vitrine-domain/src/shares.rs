@@ -318,7 +318,7 @@ impl Shares {
     /// A preview fitting `side` of an item reached through a link (by [`Shares::item`]),
     /// for one the upload did not render: a visitor never needs the original for it.
     #[tracing::instrument(skip_all)]
-    pub async fn preview(&self, item: &Item, side: u32) -> Result<Vec<u8>> {
+    pub async fn preview(&self, item: &Item, side: u32) -> Result<bytes::Bytes> {
         self.library.preview(item, side).await
     }
 

@@ -81,3 +81,15 @@ pub(crate) fn release_blob(conn: &mut AnyConnection, blob_id: &str) -> Result<Op
         .map_err(query_err)?;
     Ok(Some(key))
 }
+
+/// Those of `keys` a blob row references.
+pub(crate) fn referenced_object_keys(
+    conn: &mut AnyConnection,
+    keys: &[String],
+) -> Result<Vec<String>> {
+    blobs::table
+        .filter(blobs::object_key.eq_any(keys))
+        .select(blobs::object_key)
+        .load(conn)
+        .map_err(query_err)
+}

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use chrono::NaiveDateTime;
+use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::buffered::BufWriter;
@@ -16,10 +18,11 @@ use object_store::prefix::PrefixStore;
 use object_store::{GetOptions, GetResult, GetResultPayload, ObjectStore, ObjectStoreExt};
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 use tokio_util::io::ReaderStream;
-use vitrine_domain::ports::{BlobStore, BlobWriter, ByteStream};
+use vitrine_domain::ports::{BlobStore, BlobWriter, ByteStream, StoredObject};
 use vitrine_domain::{DomainError, Result};
 
 use crate::error::StorageError;
+use crate::unfinished::{Unfinished, UnfinishedWrite};
 
 /// Where blobs live, parsed from `--store`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,16 +88,25 @@ pub async fn open_store(
     url: &StoreUrl,
     s3_settings: &S3Settings,
 ) -> Result<ObjectBlobStore, StorageError> {
-    let store: Arc<dyn ObjectStore> = match url {
-        StoreUrl::Local(dir) => Arc::new(local(dir)?),
-        StoreUrl::Memory => Arc::new(InMemory::new()),
+    let (store, unfinished): (Arc<dyn ObjectStore>, _) = match url {
+        StoreUrl::Local(dir) => (Arc::new(local(dir)?), Unfinished::Local(dir.clone())),
+        StoreUrl::Memory => (Arc::new(InMemory::new()), Unfinished::Nowhere),
         StoreUrl::S3 { bucket, prefix } => {
-            let s3 = s3(bucket, s3_settings)?;
-            if prefix.is_empty() {
-                Arc::new(s3)
+            let s3 = Arc::new(s3(bucket, s3_settings)?);
+            let unfinished = Unfinished::S3 {
+                s3: s3.clone(),
+                prefix: if prefix.is_empty() {
+                    String::new()
+                } else {
+                    format!("{prefix}/")
+                },
+            };
+            let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                s3
             } else {
                 Arc::new(PrefixStore::new(s3, prefix.as_str()))
-            }
+            };
+            (store, unfinished)
         }
     };
     let probe = Path::from(format!("probes/{}", uuid::Uuid::new_v4().simple()));
@@ -104,7 +116,7 @@ pub async fn open_store(
         .await
         .map_err(failed)?;
     store.delete(&probe).await.map_err(failed)?;
-    Ok(ObjectBlobStore { store })
+    Ok(ObjectBlobStore { store, unfinished })
 }
 
 impl std::fmt::Display for StoreUrl {
@@ -147,11 +159,17 @@ fn s3(bucket: &str, settings: &S3Settings) -> Result<object_store::aws::AmazonS3
 #[derive(Clone)]
 pub struct ObjectBlobStore {
     store: Arc<dyn ObjectStore>,
+    unfinished: Unfinished,
 }
 
 impl ObjectBlobStore {
     pub fn inner(&self) -> Arc<dyn ObjectStore> {
         self.store.clone()
+    }
+
+    /// Writes under `prefix` begun and never finished, old and new.
+    pub async fn unfinished_writes(&self, prefix: &str) -> Result<Vec<UnfinishedWrite>> {
+        self.unfinished.list(prefix).await
     }
 }
 
@@ -194,6 +212,28 @@ impl BlobStore for ObjectBlobStore {
             Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
             Err(err) => Err(store_err(err)),
         }
+    }
+
+    fn list(&self, prefix: &str) -> BoxStream<'static, Result<StoredObject>> {
+        self.store
+            .list(Some(&Path::from(prefix)))
+            .map_ok(|meta| StoredObject {
+                key: meta.location.to_string(),
+                written: meta.last_modified.naive_utc(),
+            })
+            .map_err(store_err)
+            .boxed()
+    }
+
+    async fn remove_unfinished(&self, prefix: &str, before: NaiveDateTime) -> Result<usize> {
+        let mut removed = 0;
+        for write in self.unfinished.list(prefix).await? {
+            if write.started < before {
+                self.unfinished.remove(&write).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 }
 

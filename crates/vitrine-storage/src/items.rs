@@ -9,7 +9,7 @@ use vitrine_domain::item::{
 use vitrine_domain::ports::ItemRepository;
 use vitrine_domain::{BlobId, CollectionId, DomainError, FolderId, ItemId, Result, UserId};
 
-use crate::blob_refs::{reference_blob, release_blob};
+use crate::blob_refs::{reference_blob, referenced_object_keys, release_blob};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::item_tags::{attach_tags, set_tags};
@@ -498,6 +498,11 @@ impl ItemRepository for Db {
                 .collect())
         })
         .await
+    }
+
+    async fn referenced_object_keys(&self, keys: Vec<String>) -> Result<Vec<String>> {
+        self.run(move |conn| referenced_object_keys(conn, &keys))
+            .await
     }
 
     async fn purge_item(

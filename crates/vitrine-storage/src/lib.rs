@@ -18,6 +18,7 @@ mod settings;
 mod shares;
 mod transfer;
 mod tx;
+mod unfinished;
 mod users;
 mod variants;
 
@@ -26,3 +27,4 @@ pub use connection::{AnyConnection, Backend};
 pub use db::Db;
 pub use error::StorageError;
 pub use transfer::{Progress, Transfer, TransferReport};
+pub use unfinished::UnfinishedWrite;

@@ -140,12 +140,14 @@ impl TestAppBuilder {
         .await
         .unwrap_or_else(|err| panic!("building the app: {err}"));
         // Media workers as `serve` runs them, polling often so tests wait little; the
-        // trash is purged by the tests themselves.
+        // trash is purged and orphans are swept by the tests themselves.
         let background = Background {
             media_workers: self.media_workers,
             jobs: JobSettings::default(),
             idle: std::time::Duration::from_millis(20),
             trash_purge: None,
+            orphan_sweep: None,
+            orphan_grace: std::time::Duration::ZERO,
         };
 
         let library = state.library.clone();
@@ -461,5 +463,58 @@ impl TestApp {
             .delete(&object_store::path::Path::from(key))
             .await
             .unwrap_or_else(|err| panic!("deleting the blob of {item_id}: {err}"));
+    }
+
+    /// Writes an object no row references, as a process killed between writing an
+    /// upload's bytes and recording it leaves behind.
+    pub async fn leave_orphan(&self, key: &str) {
+        use object_store::ObjectStoreExt;
+        self.store
+            .inner()
+            .put(
+                &object_store::path::Path::from(key),
+                b"orphan".to_vec().into(),
+            )
+            .await
+            .unwrap_or_else(|err| panic!("writing {key}: {err}"));
+    }
+
+    /// Like [`TestApp::leave_orphan`], written `age` ago by the file's own clock, so it
+    /// is old while uploads in progress are not: folder stores only.
+    pub async fn leave_old_orphan(&self, key: &str, age: std::time::Duration) {
+        self.leave_orphan(key).await;
+        let path = self.dir.path().join("blobs").join(key);
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap_or_else(|err| panic!("{} (folder stores only): {err}", path.display()));
+        file.set_modified(std::time::SystemTime::now() - age)
+            .unwrap_or_else(|err| panic!("backdating {}: {err}", path.display()));
+    }
+
+    /// Begins a multipart write and never finishes it, as a process killed mid-upload
+    /// does: a staging file in a folder store, an open multipart upload on S3.
+    pub async fn leave_unfinished_write(&self, key: &str) {
+        use object_store::ObjectStoreExt;
+        let mut upload = self
+            .store
+            .inner()
+            .put_multipart(&object_store::path::Path::from(key))
+            .await
+            .unwrap_or_else(|err| panic!("starting {key}: {err}"));
+        upload
+            .put_part(b"half an upload".to_vec().into())
+            .await
+            .unwrap_or_else(|err| panic!("writing part of {key}: {err}"));
+        // Dropping it would clean up; a killed process never gets the chance.
+        std::mem::forget(upload);
+    }
+
+    /// Writes begun under `prefix` and never finished.
+    pub async fn unfinished_writes(&self, prefix: &str) -> Vec<vitrine_storage::UnfinishedWrite> {
+        self.store
+            .unfinished_writes(prefix)
+            .await
+            .unwrap_or_else(|err| panic!("listing unfinished writes: {err}"))
     }
 }

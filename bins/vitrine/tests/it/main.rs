@@ -19,6 +19,7 @@ mod races;
 mod share_privacy;
 mod shares;
 mod signed_urls;
+mod sweeper;
 mod transfer;
 mod trash;
 mod two_instances;

@@ -3,7 +3,9 @@
 
 use reqwest::header;
 use serde_json::{json, Value};
-use vitrine_test_support::{backend_tests, fixtures, TestApp, Visitor};
+use vitrine_test_support::{
+    backend_tests, database_tests, fixtures, TestApp, TestBackend, Visitor,
+};
 
 use crate::shares::{share, share_path, unzip};
 
@@ -12,6 +14,8 @@ backend_tests!(
     hidden_metadata_is_stripped_from_videos_too,
     hidden_metadata_hides_names_and_titles_everywhere,
 );
+
+database_tests!(what_is_made_for_visitors_is_made_once);
 
 async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
     let alice = app.user("alice").await;
@@ -175,4 +179,43 @@ async fn hidden_metadata_hides_names_and_titles_everywhere(app: TestApp) {
         .map(|(name, _)| name)
         .collect();
     assert_eq!(names, ["image-1.png"], "{disposition}");
+}
+
+/// Previews of items without stored variants and metadata-free originals are made once
+/// and kept: after the first visit they are served even with the original gone.
+async fn what_is_made_for_visitors_is_made_once(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .with_limits(|limits| limits.fast_path_max_bytes = 1_000)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let (with_gps, without) = fixtures::jpeg_with_exif(600, 300, "GPS 52.37N 4.89E");
+    let item = app.upload_ok(&alice.key, "home.jpg", with_gps).await;
+    assert_eq!(item["processing"], "pending", "no stored variants");
+    let id = item["id"].as_str().unwrap();
+    let hidden = share(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{id}/share"),
+        json!({"allowDownload": true, "hideMetadata": true}),
+    )
+    .await;
+    let page = share_path(&app, &hidden);
+    let visitor = Visitor::new(&app);
+    let assets = ["thumb", "medium", "original"].map(|name| format!("{page}/items/{id}/{name}"));
+    let mut first = Vec::new();
+    for asset in &assets {
+        let served = visitor.get(asset).await;
+        assert_eq!(served.status(), 200, "{asset}");
+        first.push(served.bytes().await.unwrap());
+    }
+    assert_eq!(first[2], without);
+
+    app.lose_blob_of(id).await;
+    for (asset, made) in assets.iter().zip(&first) {
+        let served = visitor.get(asset).await;
+        assert_eq!(served.status(), 200, "{asset} is served from what was made");
+        assert_eq!(&served.bytes().await.unwrap(), made, "{asset}");
+    }
 }

@@ -1,6 +1,10 @@
 //! What share visitors may see of an original: the bytes without the metadata that tells
-//! where, when and with what they were made, and previews rendered on request.
+//! where, when and with what they were made, and previews rendered on request. Both are
+//! made once per blob and kept (see `rendered.rs`).
 
+use bytes::Bytes;
+
+use super::rendered::Rendition;
 use super::Library;
 use crate::item::{Item, MediaKind};
 use crate::{DomainError, Result};
@@ -10,7 +14,16 @@ impl Library {
     /// remuxed without metadata, their streams copied. Both are rewritten in memory, so
     /// both are capped at `max_render_bytes`.
     #[tracing::instrument(skip_all)]
-    pub async fn original_without_metadata(&self, item: &Item) -> Result<Vec<u8>> {
+    pub async fn original_without_metadata(&self, item: &Item) -> Result<Bytes> {
+        let rendition = Rendition::WithoutMetadata {
+            blob_key: item.blob_key.clone(),
+        };
+        self.renditions
+            .get_or_make(rendition, self.strip_metadata(item))
+            .await
+    }
+
+    async fn strip_metadata(&self, item: &Item) -> Result<Vec<u8>> {
         match item.kind {
             MediaKind::Image => {
                 let bytes = self.original_in_memory(item).await?;
@@ -30,13 +43,21 @@ impl Library {
     }
 
     /// A JPEG of an image fitting `side`, for items whose variants the upload did not
-    /// render: no original bytes and no metadata leave.
+    /// render (yet): no original bytes and no metadata leave.
     #[tracing::instrument(skip_all)]
-    pub async fn preview(&self, item: &Item, side: u32) -> Result<Vec<u8>> {
+    pub async fn preview(&self, item: &Item, side: u32) -> Result<Bytes> {
         if item.kind != MediaKind::Image {
             return Err(DomainError::NotFound("preview"));
         }
-        let bytes = self.original_in_memory(item).await?;
-        self.prober.preview(bytes, side, &self.limits.image).await
+        let rendition = Rendition::Preview {
+            blob_key: item.blob_key.clone(),
+            side,
+        };
+        self.renditions
+            .get_or_make(rendition, async {
+                let bytes = self.original_in_memory(item).await?;
+                self.prober.preview(bytes, side, &self.limits.image).await
+            })
+            .await
     }
 }

@@ -64,7 +64,7 @@ impl Library {
         // The file alone may not pass the quota; the commit checks it with its variants.
         let quota = self.quota_state(who).await?;
         let id = BlobId::generate();
-        let key = format!("objects/{}", id.as_str());
+        let key = format!("{}{}", super::sweeper::OBJECTS, id.as_str());
         let mut writer = self.blobs.create(&key).await?;
         match self.copy_probed(body, writer.as_mut(), quota).await {
             Ok(Copied {

@@ -152,7 +152,7 @@ impl Library {
     /// Writes bytes already in memory as a new blob, hashed like uploads are.
     async fn store_bytes(&self, bytes: Bytes) -> Result<StoredBlob> {
         let id = BlobId::generate();
-        let key = format!("objects/{}", id.as_str());
+        let key = format!("{}{}", super::sweeper::OBJECTS, id.as_str());
         let size = i64::try_from(bytes.len()).map_err(DomainError::internal)?;
         let sha256 = hex::encode(Sha256::digest(&bytes));
         let md5 = hex::encode(Md5::digest(&bytes));

@@ -1,0 +1,2 @@
+-- The orphan sweeper asks which object keys a row references.
+CREATE INDEX blobs_object_key ON blobs (object_key);

@@ -1,0 +1,1 @@
+DROP INDEX blobs_object_key;
