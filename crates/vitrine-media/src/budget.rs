@@ -3,6 +3,8 @@
 //! limit can still add up past the machine's memory. Every decode reserves what it will
 //! hold (`BYTES_PER_PIXEL`, in MiB) before it starts and gives it back when it ends;
 //! decodes that do not fit wait. One image larger than the whole budget still runs, alone.
+//! Decodes run on a few threads of their own (`decoders.rs`), so the memory one frees is
+//! what the next one uses.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -10,11 +12,14 @@ use std::sync::Arc;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use vitrine_domain::{DomainError, Result};
 
+use crate::decoders::Decoders;
+
 /// 512 MiB of decode memory in flight at once.
 pub const DEFAULT_DECODE_BUDGET_BYTES: u64 = 512 * 1024 * 1024;
 
-/// What a decode holds per pixel at its peak: the decoded pixels and their RGBA copy for
-/// resizing (measured: one 100-megapixel PNG peaks near 680 MiB).
+/// What a decode holds per pixel at its peak, with room to spare: RGB pixels (3), an RGBA
+/// image's own pixels while they are flattened onto white (4 + 3), the resize's
+/// intermediate rows (measured: one 100-megapixel PNG renders in 330 MB).
 const BYTES_PER_PIXEL: u64 = 8;
 
 const MIB: u64 = 1024 * 1024;
@@ -23,6 +28,7 @@ const MIB: u64 = 1024 * 1024;
 pub struct DecodeBudget {
     mib: u32,
     permits: Arc<Semaphore>,
+    decoders: Decoders,
     /// Decodes holding a reservation now, and the most there ever were (for tests).
     in_flight: Arc<AtomicUsize>,
     peak: Arc<AtomicUsize>,
@@ -53,9 +59,24 @@ impl DecodeBudget {
         Self {
             mib,
             permits: Arc::new(Semaphore::new(mib as usize)),
+            decoders: Decoders::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            ),
             in_flight: Arc::new(AtomicUsize::new(0)),
             peak: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    /// Runs `decode` of a `width × height` image once its memory fits in the budget, on a
+    /// decode thread.
+    pub(crate) async fn decode<T: Send + 'static>(
+        &self,
+        width: u32,
+        height: u32,
+        decode: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let _reserved = self.reserve(width, height).await?;
+        self.decoders.run(decode).await
     }
 
     /// Waits until `width × height` pixels fit, then holds them until the reservation

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod budget;
+mod decoders;
 mod heif;
 mod jpeg;
 mod metadata;

@@ -128,10 +128,11 @@ impl MediaProber for Prober {
     async fn preview(&self, bytes: Vec<u8>, side: u32, limits: &ImageLimits) -> Result<Vec<u8>> {
         let limits = *limits;
         let (width, height) = crate::check_limits(&bytes, "image/*", &limits)?;
-        let _reserved = self.budget.reserve(width, height).await?;
-        tokio::task::spawn_blocking(move || crate::jpeg_preview(&bytes, side, &limits))
-            .await
-            .map_err(DomainError::internal)?
+        self.budget
+            .decode(width, height, move || {
+                crate::jpeg_preview(&bytes, side, &limits)
+            })
+            .await?
     }
 
     async fn video(
@@ -169,12 +170,12 @@ impl MediaProber for Prober {
         };
         let spec = self.variants.clone();
         let (width, height) = crate::check_limits(&bytes, &mime, &limits)?;
-        let _reserved = self.budget.reserve(width, height).await?;
-        let rendered = tokio::task::spawn_blocking(move || {
-            crate::render_variants(&bytes, &mime, &spec, &limits)
-        })
-        .await
-        .map_err(DomainError::internal)??;
+        let rendered = self
+            .budget
+            .decode(width, height, move || {
+                crate::render_variants(&bytes, &mime, &spec, &limits)
+            })
+            .await??;
         let side = |v: u32| i32::try_from(v).map_err(DomainError::internal);
         let variant = |name: &'static str, encoded: crate::Encoded| {
             Ok::<_, DomainError>(RenderedVariant {
