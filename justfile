@@ -40,6 +40,15 @@ bench: bench-listing bench-zip bench-thumbs
 bench-decode count="20":
     scripts/bench-decode.sh {{count}}
 
+# Crash hygiene: uploads killed with SIGKILL ROUNDS times on SQLite + folder and PostgreSQL +
+# S3; every acknowledged upload listed and identical, no orphan after the first sweep.
+crash-test rounds="3" clients="8":
+    scripts/crash-test.sh {{rounds}} {{clients}}
+
+# Every fuzz target for RUNS executions, JOBS at a time (nightly Rust; installs cargo-fuzz).
+fuzz runs="10000000" jobs="2":
+    scripts/fuzz.sh {{runs}} {{jobs}}
+
 # Thumbnails: ours beside vipsthumbnail and ImageMagick, one core.
 bench-thumbs count="20" rounds="5":
     scripts/bench-thumbs.sh {{count}} {{rounds}}

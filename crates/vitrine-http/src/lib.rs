@@ -4,6 +4,8 @@ mod auth;
 mod connections;
 mod error;
 mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 mod json_errors;
 mod request_id;
 mod routes;

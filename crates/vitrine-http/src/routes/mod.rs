@@ -3,7 +3,7 @@
 pub mod admin;
 pub(crate) mod archive;
 pub mod auth;
-mod filters;
+pub(crate) mod filters;
 pub mod gallery;
 pub mod health;
 pub mod images;

@@ -5,7 +5,7 @@ mod collections;
 mod dto;
 mod folders;
 mod shares;
-mod upload;
+pub(crate) mod upload;
 
 use std::collections::HashMap;
 

@@ -3,11 +3,14 @@
 
 use actix_multipart::{Field, Multipart};
 use actix_web::{web, HttpRequest, HttpResponse};
+use std::future::Future;
+
+use bytes::Bytes;
+use futures::stream::LocalBoxStream;
 use futures::{StreamExt, TryStreamExt};
 use vitrine_domain::library::{StagedUpload, UploadMeta};
 use vitrine_domain::limits::FormLimits;
 use vitrine_domain::tags::{split_tag_list, MAX_TAGS_PER_ITEM};
-use vitrine_domain::user::Principal;
 use vitrine_domain::DomainError;
 
 use super::dto::ItemResponse;
@@ -38,7 +41,9 @@ pub(super) async fn upload(
     state.library.check_upload(&who, declared).await?;
     let form = Multipart::new(req.headers(), payload);
     let mut staged: Option<StagedUpload> = None;
-    let outcome = read_form(&state, &who, form, &mut staged).await;
+    let limits = state.library.limits().form;
+    let stage = |bytes: FileBytes| state.library.stage(&who, bytes);
+    let outcome = read_form(form, limits, stage, &mut staged).await;
     let result = match (outcome, staged) {
         (Ok(meta), Some(staged)) => state
             .library
@@ -62,19 +67,25 @@ pub(super) async fn upload(
     Ok(HttpResponse::Created().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
-/// Reads every field; the file is staged into `staged` as soon as it arrives, so the
-/// caller can discard it whatever fails later.
-async fn read_form(
-    state: &AppState,
-    who: &Principal,
+/// The bytes of the form's `file` field as they arrive.
+pub(crate) type FileBytes = LocalBoxStream<'static, Result<Bytes, DomainError>>;
+
+/// Reads every field; the file goes to `stage` as soon as it arrives and what that makes
+/// is kept in `staged`, so the caller can discard it whatever fails later.
+pub(crate) async fn read_form<T, Fut>(
     mut form: Multipart,
-    staged: &mut Option<StagedUpload>,
-) -> ApiResult<UploadMeta> {
+    limits: FormLimits,
+    mut stage: impl FnMut(FileBytes) -> Fut,
+    staged: &mut Option<T>,
+) -> ApiResult<UploadMeta>
+where
+    Fut: Future<Output = Result<T, DomainError>>,
+{
     let mut meta = UploadMeta::default();
     let mut budget = Budget {
         fields: 0,
         text_bytes: 0,
-        limits: state.library.limits().form,
+        limits,
     };
     while let Some(field) = form.next().await {
         let field = field.map_err(multipart_error)?;
@@ -101,10 +112,12 @@ async fn read_form(
                     .content_disposition()
                     .and_then(|cd| cd.get_filename())
                     .map(str::to_owned);
-                let bytes = field.map_err(|err| {
-                    DomainError::invalid(format!("the upload was interrupted: {err}"))
-                });
-                *staged = Some(state.library.stage(who, bytes).await?);
+                let bytes = field
+                    .map_err(|err| {
+                        DomainError::invalid(format!("the upload was interrupted: {err}"))
+                    })
+                    .boxed_local();
+                *staged = Some(stage(bytes).await?);
             }
             "prompt" | "title" => meta.title = Some(text(field, &name, &mut budget).await?),
             "model" => meta.model = Some(text(field, &name, &mut budget).await?),
