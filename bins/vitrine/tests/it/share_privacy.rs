@@ -58,6 +58,13 @@ async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
     );
 }
 
+/// The page of a new link to item `id` that allows downloads and hides metadata.
+async fn hiding_link(app: &TestApp, key: &str, id: &str) -> String {
+    let api = format!("/api/v1/gallery/{id}/share");
+    let body = json!({"allowDownload": true, "hideMetadata": true});
+    share_path(app, &share(app, key, &api, body).await)
+}
+
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
         .windows(needle.len())
@@ -73,14 +80,7 @@ async fn hidden_metadata_is_stripped_from_videos_too(app: TestApp) {
     let alice = app.user("alice").await;
     let item = app.upload_ok(&alice.key, "trip.mp4", video.clone()).await;
     let id = item["id"].as_str().unwrap();
-    let hidden = share(
-        &app,
-        &alice.key,
-        &format!("/api/v1/gallery/{id}/share"),
-        json!({"allowDownload": true, "hideMetadata": true}),
-    )
-    .await;
-    let page = share_path(&app, &hidden);
+    let page = hiding_link(&app, &alice.key, id).await;
     let visitor = Visitor::new(&app);
     let served = visitor.get(&format!("{page}/items/{id}/original")).await;
     assert_eq!(served.status(), 200);
@@ -194,14 +194,7 @@ async fn what_is_made_for_visitors_is_made_once(backend: TestBackend) {
     let item = app.upload_ok(&alice.key, "home.jpg", with_gps).await;
     assert_eq!(item["processing"], "pending", "no stored variants");
     let id = item["id"].as_str().unwrap();
-    let hidden = share(
-        &app,
-        &alice.key,
-        &format!("/api/v1/gallery/{id}/share"),
-        json!({"allowDownload": true, "hideMetadata": true}),
-    )
-    .await;
-    let page = share_path(&app, &hidden);
+    let page = hiding_link(&app, &alice.key, id).await;
     let visitor = Visitor::new(&app);
     let assets = ["thumb", "medium", "original"].map(|name| format!("{page}/items/{id}/{name}"));
     let mut first = Vec::new();
