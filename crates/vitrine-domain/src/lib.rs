@@ -5,6 +5,7 @@ pub mod archive;
 pub mod attempts;
 pub mod clock;
 pub mod error;
+pub mod galleries;
 pub mod ids;
 pub mod item;
 pub mod library;

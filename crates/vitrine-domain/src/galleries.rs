@@ -1,0 +1,239 @@
+//! Ordered, translated galleries (spec 3): the records and the rules on their inputs.
+//! A gallery's media are the owner's own items, in an order the owner sets; its texts
+//! come in one translation per language. Galleries, translations and languages are
+//! identified by UUIDs, as spec 3 shows; media by the item's own ID.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDateTime;
+use uuid::Uuid;
+
+use crate::{DomainError, ItemId, Result, UserId};
+
+/// Longest caption, in characters (not bytes).
+pub const MAX_CAPTION_CHARS: usize = 500;
+const SLUG_CHARS: std::ops::RangeInclusive<usize> = 2..=255;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GalleryStatus {
+    Draft,
+    Published,
+    Archived,
+}
+
+impl GalleryStatus {
+    pub const ALL: [GalleryStatus; 3] = [Self::Draft, Self::Published, Self::Archived];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Archived => "archived",
+        }
+    }
+
+    /// `draft`, `published` or `archived`; anything else is refused naming `field`.
+    pub fn parse(raw: &str, field: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|status| status.as_str() == raw)
+            .ok_or_else(|| {
+                DomainError::invalid_field(field, "must be one of draft, published, archived")
+            })
+    }
+}
+
+/// A gallery's address on its public page (`/g/{slug}`): 2–255 lowercase letters,
+/// digits and hyphens, unique among galleries not deleted.
+pub fn check_slug(slug: &str) -> Result<()> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-';
+    if !SLUG_CHARS.contains(&slug.len()) || !slug.chars().all(allowed) {
+        return Err(DomainError::invalid_field(
+            "slug",
+            "2 to 255 lowercase letters, digits and hyphens",
+        ));
+    }
+    Ok(())
+}
+
+/// At most [`MAX_CAPTION_CHARS`] characters.
+pub fn check_caption(caption: &str) -> Result<()> {
+    if caption.chars().count() > MAX_CAPTION_CHARS {
+        return Err(DomainError::invalid_field(
+            "caption",
+            format!("at most {MAX_CAPTION_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A BCP 47 language tag as sites use them: a 2–3 letter language and optional subtags
+/// of 1–8 letters or digits (`en`, `pt-BR`, `zh-Hant-TW`).
+pub fn check_language_code(code: &str) -> Result<()> {
+    let mut parts = code.split('-');
+    let language = parts.next().unwrap_or_default();
+    let language_ok =
+        (2..=3).contains(&language.len()) && language.chars().all(|c| c.is_ascii_alphabetic());
+    let subtags_ok = parts.all(|part| {
+        (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if language_ok && subtags_ok {
+        Ok(())
+    } else {
+        Err(DomainError::invalid_field(
+            "code",
+            "a BCP 47 language tag such as en or pt-BR",
+        ))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    pub id: Uuid,
+    pub gallery_id: Uuid,
+    pub language_id: Uuid,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// One item's place in a gallery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GalleryMedia {
+    pub item_id: ItemId,
+    pub order: i32,
+    pub caption: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gallery {
+    pub id: Uuid,
+    pub slug: String,
+    pub status: GalleryStatus,
+    pub cover_item_id: Option<ItemId>,
+    pub author_id: UserId,
+    /// Who created it, and whose items it may hold.
+    pub owner: UserId,
+    pub created_at: NaiveDateTime,
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// The orders a reorder stores: `wanted` must name every item of the gallery exactly
+/// once (400 otherwise); an item not in the gallery is 404.
+pub fn reorder(current: &[ItemId], wanted: &[ItemId]) -> Result<Vec<(ItemId, i32)>> {
+    let members: HashSet<&ItemId> = current.iter().collect();
+    let foreign: Vec<String> = wanted
+        .iter()
+        .filter(|id| !members.contains(id))
+        .map(ToString::to_string)
+        .collect();
+    if !foreign.is_empty() {
+        return Err(DomainError::Missing {
+            what: "Media in this gallery",
+            ids: foreign,
+        });
+    }
+    let distinct: HashSet<&ItemId> = wanted.iter().collect();
+    if distinct.len() != wanted.len() || distinct.len() != members.len() {
+        return Err(DomainError::invalid_field(
+            "media_ids",
+            "Not all media items included in reorder request: name every media item of \
+             the gallery exactly once",
+        ));
+    }
+    wanted
+        .iter()
+        .enumerate()
+        .map(|(order, id)| {
+            Ok((
+                id.clone(),
+                i32::try_from(order).map_err(DomainError::internal)?,
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_lowercase_words() {
+        for good in ["ab", "summer-2026", &"a".repeat(255)] {
+            assert!(check_slug(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "a",
+            "Summer",
+            "summer 2026",
+            "été",
+            "a_b",
+            &"a".repeat(256),
+            "",
+        ] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn captions_count_characters_not_bytes() {
+        assert!(
+            check_caption(&"é".repeat(500)).is_ok(),
+            "1000 bytes, 500 characters"
+        );
+        let err = check_caption(&"é".repeat(501)).unwrap_err();
+        assert!(
+            matches!(err, DomainError::Invalid { ref detail, .. } if detail[0].field == "caption")
+        );
+    }
+
+    #[test]
+    fn statuses_parse_and_name_the_field() {
+        assert_eq!(
+            GalleryStatus::parse("published", "status").unwrap(),
+            GalleryStatus::Published
+        );
+        let err = GalleryStatus::parse("live", "status").unwrap_err();
+        assert!(
+            matches!(err, DomainError::Invalid { ref detail, .. } if detail[0].field == "status")
+        );
+    }
+
+    #[test]
+    fn language_codes_are_bcp47_tags() {
+        for good in ["en", "pt-BR", "zh-Hant-TW", "gsw"] {
+            assert!(check_language_code(good).is_ok(), "{good}");
+        }
+        for bad in ["", "e", "english", "en_US", "en-", "en-toolongsubtag"] {
+            assert!(check_language_code(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_reorder_names_every_member_once() {
+        let [a, b, c] = ["gal_a", "gal_b", "gal_c"].map(|id| ItemId::from(id.to_owned()));
+        let current = [a.clone(), b.clone(), c.clone()];
+        assert_eq!(
+            reorder(&current, &[c.clone(), a.clone(), b.clone()]).unwrap(),
+            [(c.clone(), 0), (a.clone(), 1), (b.clone(), 2)]
+        );
+        let missing = reorder(&current, &[c.clone(), a.clone()]).unwrap_err();
+        assert!(matches!(missing, DomainError::Invalid { .. }));
+        let twice = reorder(&current, &[a.clone(), a.clone(), b.clone()]).unwrap_err();
+        assert!(matches!(twice, DomainError::Invalid { .. }));
+        let stranger = ItemId::from("gal_x".to_owned());
+        let foreign = reorder(&current, &[a, b, c, stranger]).unwrap_err();
+        assert!(matches!(foreign, DomainError::Missing { ref ids, .. } if ids == &["gal_x"]));
+    }
+}
