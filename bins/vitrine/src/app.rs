@@ -8,6 +8,7 @@ use rand::RngCore;
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::attempts::Attempts;
 use vitrine_domain::clock::Clock;
+use vitrine_domain::galleries::Galleries;
 use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::organise::{Collections, Folders};
@@ -85,6 +86,7 @@ pub async fn state(parts: Parts) -> Result<AppState> {
         ),
         folders: Folders::new(db.clone(), db.clone(), clock.clone()),
         collections: Collections::new(db.clone(), db.clone(), clock.clone()),
+        galleries: Galleries::new(db.clone(), db.clone(), db.clone(), clock.clone()),
         accounts: accounts(db, passwords, clock)
             .with_tokens(Arc::new(tokens.clone()))
             .with_login_limits(attempts, parts.limits.logins.clone()),

@@ -3,12 +3,16 @@
 //! come in one translation per language. Galleries, translations and languages are
 //! identified by UUIDs, as spec 3 shows; media by the item's own ID.
 
+mod editing;
+
 use std::collections::HashSet;
 
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
 use crate::{DomainError, ItemId, Result, UserId};
+
+pub use editing::{Galleries, GalleryPatch, GalleryView, NewGallery, TranslationInput};
 
 /// Longest caption, in characters (not bytes).
 pub const MAX_CAPTION_CHARS: usize = 500;
@@ -63,6 +67,25 @@ pub fn check_caption(caption: &str) -> Result<()> {
             "caption",
             format!("at most {MAX_CAPTION_CHARS} characters"),
         ));
+    }
+    Ok(())
+}
+
+/// A translation's texts fit their purpose: titles a line, descriptions a few paragraphs.
+pub fn check_translation_texts(input: &TranslationInput) -> Result<()> {
+    let fields = [
+        ("title", &input.title, 255),
+        ("meta_title", &input.meta_title, 255),
+        ("meta_description", &input.meta_description, 1000),
+        ("description", &input.description, 20_000),
+    ];
+    for (field, text, max) in fields {
+        if text.as_ref().is_some_and(|text| text.chars().count() > max) {
+            return Err(DomainError::invalid_field(
+                field,
+                format!("at most {max} characters"),
+            ));
+        }
     }
     Ok(())
 }
@@ -127,6 +150,14 @@ pub struct Gallery {
     pub owner: UserId,
     pub created_at: NaiveDateTime,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+/// A gallery as stored: itself, its translations, and its media in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GalleryRecord {
+    pub gallery: Gallery,
+    pub translations: Vec<Translation>,
+    pub media: Vec<GalleryMedia>,
 }
 
 /// The orders a reorder stores: `wanted` must name every item of the gallery exactly

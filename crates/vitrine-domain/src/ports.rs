@@ -8,6 +8,7 @@ use futures::stream::BoxStream;
 
 use chrono::NaiveDateTime;
 
+use crate::galleries::{Gallery, GalleryRecord, GalleryStatus, Language, Translation};
 use crate::item::{
     Inserted, Item, ItemPatch, ItemQuery, MediaJob, MediaKind, NewItem, Page, ProcessedMedia,
     StoredBlob,
@@ -358,4 +359,34 @@ pub trait Passwords: Send + Sync {
 #[async_trait]
 pub trait Health: Send + Sync {
     async fn ping(&self) -> Result<()>;
+}
+
+/// Galleries, their translations and media, and the languages they are written in.
+/// Every gallery read or change is the owner's; a deleted gallery is `NotFound`.
+#[async_trait]
+pub trait GalleryRepository: Send + Sync {
+    async fn languages(&self) -> Result<Vec<Language>>;
+    /// `Conflict` when the code is taken.
+    async fn insert_language(&self, language: Language, at: NaiveDateTime) -> Result<()>;
+    /// Which of `ids` are languages.
+    async fn known_languages(&self, ids: &[uuid::Uuid]) -> Result<Vec<uuid::Uuid>>;
+    /// With its translations, in one transaction; `Conflict` when a live gallery has the
+    /// slug.
+    async fn insert_gallery(&self, gallery: Gallery, translations: Vec<Translation>) -> Result<()>;
+    async fn galleries(
+        &self,
+        owner: &UserId,
+        status: Option<GalleryStatus>,
+        skip: i64,
+        limit: i64,
+    ) -> Result<Vec<Gallery>>;
+    async fn gallery(&self, owner: &UserId, id: uuid::Uuid) -> Result<GalleryRecord>;
+    /// Slug, status, cover, author and `updated_at`; `Conflict` on a taken slug.
+    async fn update_gallery(&self, gallery: &Gallery) -> Result<()>;
+    async fn delete_gallery(&self, owner: &UserId, id: uuid::Uuid, at: NaiveDateTime)
+        -> Result<()>;
+    /// Replaces the texts of the gallery's translation in that language, or adds it.
+    async fn upsert_translation(&self, translation: Translation) -> Result<()>;
+    /// `NotFound("Translation")` when the gallery has none in that language.
+    async fn delete_translation(&self, gallery: uuid::Uuid, language: uuid::Uuid) -> Result<()>;
 }

@@ -39,6 +39,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::admin::configure)
             .configure(routes::auth::configure)
             .configure(routes::gallery::configure)
+            .configure(routes::galleries::configure)
             .configure(routes::images::configure)
             .configure(routes::media::configure)
             .configure(routes::share::configure)

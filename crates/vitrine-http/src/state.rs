@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::clock::Clock;
+use vitrine_domain::galleries::Galleries;
 use vitrine_domain::library::Library;
 use vitrine_domain::organise::{Collections, Folders};
 use vitrine_domain::ports::Health;
@@ -77,6 +78,7 @@ pub struct AppState {
     pub library: Library,
     pub folders: Folders,
     pub collections: Collections,
+    pub galleries: Galleries,
     pub shares: Shares,
     pub accounts: Accounts,
     pub health: Arc<dyn Health>,

@@ -7,6 +7,7 @@ mod connection;
 mod db;
 mod error;
 mod folders;
+mod galleries;
 mod item_tags;
 mod items;
 mod jobs;

@@ -56,6 +56,44 @@ diesel::table! {
 }
 
 diesel::table! {
+    galleries (id) {
+        id -> Text,
+        user_id -> Text,
+        author_id -> Text,
+        slug -> Text,
+        status -> Text,
+        cover_item_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    gallery_media (gallery_id, item_id) {
+        gallery_id -> Text,
+        item_id -> Text,
+        position -> Int4,
+        caption -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gallery_translations (id) {
+        id -> Text,
+        gallery_id -> Text,
+        language_id -> Text,
+        title -> Nullable<Text>,
+        description -> Nullable<Text>,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     item_counts (user_id, status, folder_key, kind, favorite) {
         user_id -> Text,
         status -> Text,
@@ -127,6 +165,15 @@ diesel::table! {
         camera -> Nullable<Text>,
         is_360 -> Bool,
         codec -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    languages (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -211,6 +258,11 @@ diesel::joinable!(collection_items -> collections (collection_id));
 diesel::joinable!(collection_items -> items (item_id));
 diesel::joinable!(collections -> users (user_id));
 diesel::joinable!(folders -> users (user_id));
+diesel::joinable!(galleries -> items (cover_item_id));
+diesel::joinable!(gallery_media -> galleries (gallery_id));
+diesel::joinable!(gallery_media -> items (item_id));
+diesel::joinable!(gallery_translations -> galleries (gallery_id));
+diesel::joinable!(gallery_translations -> languages (language_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
 diesel::joinable!(item_variants -> blobs (blob_id));
@@ -231,11 +283,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     collection_items,
     collections,
     folders,
+    galleries,
+    gallery_media,
+    gallery_translations,
     item_counts,
     item_size_counts,
     item_tags,
     item_variants,
     items,
+    languages,
     media_jobs,
     settings,
     share_failures,

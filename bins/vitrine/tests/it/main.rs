@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod connections;
 mod downloads;
+mod galleries;
 mod lifecycle;
 mod listing;
 mod listing_totals;

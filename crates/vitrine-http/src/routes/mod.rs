@@ -4,6 +4,7 @@ pub mod admin;
 pub(crate) mod archive;
 pub mod auth;
 pub(crate) mod filters;
+pub mod galleries;
 pub mod gallery;
 pub mod health;
 pub mod images;

@@ -3,6 +3,7 @@
 mod bulk;
 mod collections;
 mod dto;
+pub(crate) use dto::present;
 mod folders;
 mod shares;
 pub(crate) mod upload;

@@ -1,0 +1,313 @@
+//! The galleries use case: languages, galleries and their translations, checked against
+//! the caller's scopes and items.
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use super::{
+    check_language_code, check_slug, check_translation_texts, Gallery, GalleryMedia, GalleryStatus,
+    Language, Translation,
+};
+use crate::clock::Clock;
+use crate::item::{Item, ItemStatus};
+use crate::ports::{GalleryRepository, ItemRepository, UserRepository};
+use crate::user::{Principal, Scope};
+use crate::{DomainError, ItemId, Result, UserId};
+
+/// A gallery with what its response shows: translations, its active media in order with
+/// their items, and the cover item.
+#[derive(Debug, Clone)]
+pub struct GalleryView {
+    pub gallery: Gallery,
+    pub translations: Vec<Translation>,
+    pub media: Vec<(GalleryMedia, Item)>,
+    pub cover: Option<Item>,
+}
+
+/// A translation's texts in one language.
+#[derive(Debug, Clone, Default)]
+pub struct TranslationInput {
+    pub language_id: Uuid,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewGallery {
+    pub slug: String,
+    pub status: Option<String>,
+    pub cover_image_id: Option<String>,
+    pub author_id: Option<String>,
+    pub translations: Vec<TranslationInput>,
+}
+
+/// Absent fields stay; `cover_image_id: Some(None)` removes the cover.
+#[derive(Debug, Clone, Default)]
+pub struct GalleryPatch {
+    pub slug: Option<String>,
+    pub status: Option<String>,
+    pub cover_image_id: Option<Option<String>>,
+    pub author_id: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Galleries {
+    repo: Arc<dyn GalleryRepository>,
+    items: Arc<dyn ItemRepository>,
+    users: Arc<dyn UserRepository>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Galleries {
+    pub fn new(
+        repo: Arc<dyn GalleryRepository>,
+        items: Arc<dyn ItemRepository>,
+        users: Arc<dyn UserRepository>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            repo,
+            items,
+            users,
+            clock,
+        }
+    }
+
+    /// Every language, for any signed-in caller.
+    #[tracing::instrument(skip_all)]
+    pub async fn languages(&self, _who: &Principal) -> Result<Vec<Language>> {
+        self.repo.languages().await
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn add_language(&self, who: &Principal, code: &str, name: &str) -> Result<Language> {
+        who.require(Scope::Admin)?;
+        check_language_code(code)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DomainError::invalid_field("name", "1 to 100 characters"));
+        }
+        let language = Language {
+            id: Uuid::new_v4(),
+            code: code.to_owned(),
+            name: name.to_owned(),
+        };
+        self.repo
+            .insert_language(language.clone(), self.clock.now())
+            .await?;
+        Ok(language)
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn create(&self, who: &Principal, new: NewGallery) -> Result<GalleryView> {
+        who.require(Scope::GalleriesCreate)?;
+        check_slug(&new.slug)?;
+        let status = match &new.status {
+            Some(raw) => GalleryStatus::parse(raw, "status")?,
+            None => GalleryStatus::Draft,
+        };
+        let cover_item_id = self.cover(who, new.cover_image_id.as_deref()).await?;
+        let author_id = self.author(who, new.author_id.as_deref()).await?;
+        let now = self.clock.now();
+        let gallery = Gallery {
+            id: Uuid::new_v4(),
+            slug: new.slug,
+            status,
+            cover_item_id,
+            author_id,
+            owner: who.user.id.clone(),
+            created_at: now,
+            updated_at: None,
+        };
+        for input in &new.translations {
+            check_translation_texts(input)?;
+        }
+        let languages: Vec<Uuid> = new.translations.iter().map(|t| t.language_id).collect();
+        self.require_languages(&languages).await?;
+        if languages.len()
+            != languages
+                .iter()
+                .collect::<std::collections::HashSet<_>>()
+                .len()
+        {
+            return Err(DomainError::invalid_field(
+                "translations",
+                "one translation per language",
+            ));
+        }
+        let translations = new
+            .translations
+            .into_iter()
+            .map(|input| translation(gallery.id, input, now))
+            .collect();
+        self.repo
+            .insert_gallery(gallery.clone(), translations)
+            .await?;
+        self.view(who, gallery.id).await
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn list(
+        &self,
+        who: &Principal,
+        status: Option<GalleryStatus>,
+        skip: i64,
+        limit: i64,
+    ) -> Result<Vec<Gallery>> {
+        who.require(Scope::GalleriesRead)?;
+        self.repo.galleries(&who.user.id, status, skip, limit).await
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn get(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
+        who.require(Scope::GalleriesRead)?;
+        self.view(who, id).await
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn update(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        patch: GalleryPatch,
+    ) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        let mut gallery = self.repo.gallery(&who.user.id, id).await?.gallery;
+        if let Some(slug) = patch.slug {
+            check_slug(&slug)?;
+            gallery.slug = slug;
+        }
+        if let Some(raw) = &patch.status {
+            gallery.status = GalleryStatus::parse(raw, "status")?;
+        }
+        if let Some(cover) = &patch.cover_image_id {
+            gallery.cover_item_id = self.cover(who, cover.as_deref()).await?;
+        }
+        if let Some(author) = &patch.author_id {
+            gallery.author_id = self.author(who, Some(author)).await?;
+        }
+        gallery.updated_at = Some(self.clock.now());
+        self.repo.update_gallery(&gallery).await?;
+        self.view(who, id).await
+    }
+
+    /// A soft delete: the gallery answers 404 from now on; its items stay.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn delete(&self, who: &Principal, id: Uuid) -> Result<()> {
+        who.require(Scope::GalleriesDelete)?;
+        self.repo
+            .delete_gallery(&who.user.id, id, self.clock.now())
+            .await
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn put_translation(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        input: TranslationInput,
+    ) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        check_translation_texts(&input)?;
+        self.repo.gallery(&who.user.id, id).await?;
+        self.require_languages(&[input.language_id]).await?;
+        self.repo
+            .upsert_translation(translation(id, input, self.clock.now()))
+            .await?;
+        self.view(who, id).await
+    }
+
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn delete_translation(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        language: Uuid,
+    ) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        self.repo.gallery(&who.user.id, id).await?;
+        self.repo.delete_translation(id, language).await?;
+        self.view(who, id).await
+    }
+
+    /// The gallery with its items: a fixed number of queries whatever its size.
+    async fn view(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
+        let record = self.repo.gallery(&who.user.id, id).await?;
+        let mut wanted: Vec<ItemId> = record.media.iter().map(|m| m.item_id.clone()).collect();
+        wanted.extend(record.gallery.cover_item_id.clone());
+        let items = self.items.items_by_ids(&who.user.id, &wanted).await?;
+        let active = |id: &ItemId| {
+            items
+                .iter()
+                .find(|item| &item.id == id && item.status == ItemStatus::Active)
+                .cloned()
+        };
+        let media = record
+            .media
+            .into_iter()
+            .filter_map(|m| active(&m.item_id).map(|item| (m, item)))
+            .collect();
+        let cover = record.gallery.cover_item_id.as_ref().and_then(active);
+        Ok(GalleryView {
+            gallery: record.gallery,
+            translations: record.translations,
+            media,
+            cover,
+        })
+    }
+
+    /// One of the caller's own active items, or 404 "Cover image not found".
+    async fn cover(&self, who: &Principal, id: Option<&str>) -> Result<Option<ItemId>> {
+        let Some(id) = id else {
+            return Ok(None);
+        };
+        let id = ItemId::from(id.to_owned());
+        match self.items.item(&who.user.id, &id).await {
+            Ok(item) if item.status == ItemStatus::Active => Ok(Some(id)),
+            Ok(_) | Err(DomainError::NotFound(_)) => Err(DomainError::NotFound("Cover image")),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The caller unless another real user is named.
+    async fn author(&self, who: &Principal, id: Option<&str>) -> Result<UserId> {
+        let Some(id) = id else {
+            return Ok(who.user.id.clone());
+        };
+        let id = UserId::from(id.to_owned());
+        match self.users.user_by_id(&id).await? {
+            Some(user) => Ok(user.id),
+            None => Err(DomainError::NotFound("Author")),
+        }
+    }
+
+    async fn require_languages(&self, ids: &[Uuid]) -> Result<()> {
+        let known = self.repo.known_languages(ids).await?;
+        if ids.iter().all(|id| known.contains(id)) {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound("Language"))
+        }
+    }
+}
+
+fn translation(
+    gallery_id: Uuid,
+    input: TranslationInput,
+    now: chrono::NaiveDateTime,
+) -> Translation {
+    Translation {
+        id: Uuid::new_v4(),
+        gallery_id,
+        language_id: input.language_id,
+        title: input.title,
+        description: input.description,
+        meta_title: input.meta_title,
+        meta_description: input.meta_description,
+        created_at: now,
+        updated_at: None,
+    }
+}

@@ -1,0 +1,364 @@
+//! Galleries (spec 3), their translations and media, and languages.
+
+use async_trait::async_trait;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use uuid::Uuid;
+use vitrine_domain::galleries::{
+    Gallery, GalleryMedia, GalleryRecord, GalleryStatus, Language, Translation,
+};
+use vitrine_domain::ports::GalleryRepository;
+use vitrine_domain::{DomainError, ItemId, Result, UserId};
+
+use crate::connection::AnyConnection;
+use crate::error::query_err;
+use crate::schema::{galleries, gallery_media, gallery_translations, languages};
+use crate::Db;
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = languages)]
+struct LanguageRow {
+    id: String,
+    code: String,
+    name: String,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = galleries)]
+struct GalleryRow {
+    id: String,
+    user_id: String,
+    author_id: String,
+    slug: String,
+    status: String,
+    cover_item_id: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: Option<NaiveDateTime>,
+    deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = gallery_translations)]
+struct TranslationRow {
+    id: String,
+    gallery_id: String,
+    language_id: String,
+    title: Option<String>,
+    description: Option<String>,
+    meta_title: Option<String>,
+    meta_description: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = gallery_media)]
+struct MediaRow {
+    item_id: String,
+    position: i32,
+    caption: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+fn uuid(raw: &str) -> Result<Uuid> {
+    Uuid::parse_str(raw).map_err(DomainError::internal)
+}
+
+fn to_gallery(row: GalleryRow) -> Result<Gallery> {
+    Ok(Gallery {
+        id: uuid(&row.id)?,
+        slug: row.slug,
+        status: GalleryStatus::parse(&row.status, "status")?,
+        cover_item_id: row.cover_item_id.map(ItemId::from),
+        author_id: UserId::from(row.author_id),
+        owner: UserId::from(row.user_id),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn to_translation(row: TranslationRow) -> Result<Translation> {
+    Ok(Translation {
+        id: uuid(&row.id)?,
+        gallery_id: uuid(&row.gallery_id)?,
+        language_id: uuid(&row.language_id)?,
+        title: row.title,
+        description: row.description,
+        meta_title: row.meta_title,
+        meta_description: row.meta_description,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn translation_row(t: Translation) -> TranslationRow {
+    TranslationRow {
+        id: t.id.to_string(),
+        gallery_id: t.gallery_id.to_string(),
+        language_id: t.language_id.to_string(),
+        title: t.title,
+        description: t.description,
+        meta_title: t.meta_title,
+        meta_description: t.meta_description,
+        created_at: t.created_at,
+        updated_at: t.updated_at,
+    }
+}
+
+/// A unique index said no: say which rule.
+fn conflict_as(err: DomainError, message: &str) -> DomainError {
+    match err {
+        DomainError::Conflict(_) => DomainError::Conflict(message.to_owned()),
+        other => other,
+    }
+}
+
+const SLUG_TAKEN: &str = "Gallery slug already exists";
+
+/// The owner's live gallery row.
+fn live_gallery(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<GalleryRow> {
+    galleries::table
+        .filter(galleries::id.eq(id))
+        .filter(galleries::user_id.eq(owner))
+        .filter(galleries::deleted_at.is_null())
+        .select(GalleryRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(query_err)?
+        .ok_or(DomainError::NotFound("Gallery"))
+}
+
+#[async_trait]
+impl GalleryRepository for Db {
+    async fn languages(&self) -> Result<Vec<Language>> {
+        let rows: Vec<LanguageRow> = self
+            .run(|conn| {
+                languages::table
+                    .order(languages::code)
+                    .select(LanguageRow::as_select())
+                    .load(conn)
+                    .map_err(query_err)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Language {
+                    id: uuid(&row.id)?,
+                    code: row.code,
+                    name: row.name,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_language(&self, language: Language, at: NaiveDateTime) -> Result<()> {
+        let row = LanguageRow {
+            id: language.id.to_string(),
+            code: language.code,
+            name: language.name,
+            created_at: at,
+        };
+        self.write(move |conn| {
+            diesel::insert_into(languages::table)
+                .values(&row)
+                .execute(conn)
+                .map_err(query_err)
+                .map_err(|err| conflict_as(err, "Language code already exists"))
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn known_languages(&self, ids: &[Uuid]) -> Result<Vec<Uuid>> {
+        let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
+        let known: Vec<String> = self
+            .run(move |conn| {
+                languages::table
+                    .filter(languages::id.eq_any(&ids))
+                    .select(languages::id)
+                    .load(conn)
+                    .map_err(query_err)
+            })
+            .await?;
+        known.iter().map(|id| uuid(id)).collect()
+    }
+
+    async fn insert_gallery(&self, gallery: Gallery, translations: Vec<Translation>) -> Result<()> {
+        let row = GalleryRow {
+            id: gallery.id.to_string(),
+            user_id: gallery.owner.to_string(),
+            author_id: gallery.author_id.to_string(),
+            slug: gallery.slug,
+            status: gallery.status.as_str().to_owned(),
+            cover_item_id: gallery.cover_item_id.map(|id| id.to_string()),
+            created_at: gallery.created_at,
+            updated_at: gallery.updated_at,
+            deleted_at: None,
+        };
+        let translations: Vec<TranslationRow> =
+            translations.into_iter().map(translation_row).collect();
+        self.write(move |conn| {
+            diesel::insert_into(galleries::table)
+                .values(&row)
+                .execute(conn)
+                .map_err(query_err)
+                .map_err(|err| conflict_as(err, SLUG_TAKEN))?;
+            for translation in &translations {
+                diesel::insert_into(gallery_translations::table)
+                    .values(translation)
+                    .execute(conn)
+                    .map_err(query_err)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn galleries(
+        &self,
+        owner: &UserId,
+        status: Option<GalleryStatus>,
+        skip: i64,
+        limit: i64,
+    ) -> Result<Vec<Gallery>> {
+        let owner = owner.to_string();
+        let rows: Vec<GalleryRow> = self
+            .run(move |conn| {
+                let mut query = galleries::table
+                    .filter(galleries::user_id.eq(owner))
+                    .filter(galleries::deleted_at.is_null())
+                    .order((galleries::created_at.desc(), galleries::id))
+                    .offset(skip)
+                    .limit(limit)
+                    .select(GalleryRow::as_select())
+                    .into_boxed();
+                if let Some(status) = status {
+                    query = query.filter(galleries::status.eq(status.as_str()));
+                }
+                query.load(conn).map_err(query_err)
+            })
+            .await?;
+        rows.into_iter().map(to_gallery).collect()
+    }
+
+    async fn gallery(&self, owner: &UserId, id: Uuid) -> Result<GalleryRecord> {
+        let (owner, id) = (owner.to_string(), id.to_string());
+        let (row, translations, media) = self
+            .run(move |conn| {
+                let row = live_gallery(conn, &owner, &id)?;
+                let translations: Vec<TranslationRow> = gallery_translations::table
+                    .filter(gallery_translations::gallery_id.eq(&id))
+                    .order(gallery_translations::created_at)
+                    .select(TranslationRow::as_select())
+                    .load(conn)
+                    .map_err(query_err)?;
+                let media: Vec<MediaRow> = gallery_media::table
+                    .filter(gallery_media::gallery_id.eq(&id))
+                    .order((gallery_media::position, gallery_media::created_at))
+                    .select(MediaRow::as_select())
+                    .load(conn)
+                    .map_err(query_err)?;
+                Ok((row, translations, media))
+            })
+            .await?;
+        Ok(GalleryRecord {
+            gallery: to_gallery(row)?,
+            translations: translations
+                .into_iter()
+                .map(to_translation)
+                .collect::<Result<_>>()?,
+            media: media
+                .into_iter()
+                .map(|m| GalleryMedia {
+                    item_id: ItemId::from(m.item_id),
+                    order: m.position,
+                    caption: m.caption,
+                    created_at: m.created_at,
+                })
+                .collect(),
+        })
+    }
+
+    async fn update_gallery(&self, gallery: &Gallery) -> Result<()> {
+        let id = gallery.id.to_string();
+        let owner = gallery.owner.to_string();
+        let changes = (
+            galleries::slug.eq(gallery.slug.clone()),
+            galleries::status.eq(gallery.status.as_str()),
+            galleries::cover_item_id.eq(gallery.cover_item_id.as_ref().map(ItemId::to_string)),
+            galleries::author_id.eq(gallery.author_id.to_string()),
+            galleries::updated_at.eq(gallery.updated_at),
+        );
+        self.write(move |conn| {
+            live_gallery(conn, &owner, &id)?;
+            diesel::update(galleries::table.find(&id))
+                .set(changes)
+                .execute(conn)
+                .map_err(query_err)
+                .map_err(|err| conflict_as(err, SLUG_TAKEN))
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn delete_gallery(&self, owner: &UserId, id: Uuid, at: NaiveDateTime) -> Result<()> {
+        let (owner, id) = (owner.to_string(), id.to_string());
+        self.write(move |conn| {
+            live_gallery(conn, &owner, &id)?;
+            diesel::update(galleries::table.find(&id))
+                .set(galleries::deleted_at.eq(at))
+                .execute(conn)
+                .map_err(query_err)
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn upsert_translation(&self, translation: Translation) -> Result<()> {
+        let row = translation_row(translation);
+        self.write(move |conn| {
+            let texts = (
+                gallery_translations::title.eq(row.title.clone()),
+                gallery_translations::description.eq(row.description.clone()),
+                gallery_translations::meta_title.eq(row.meta_title.clone()),
+                gallery_translations::meta_description.eq(row.meta_description.clone()),
+                gallery_translations::updated_at.eq(Some(row.created_at)),
+            );
+            // One statement, so two PUTs for one language at once both succeed.
+            let upsert = diesel::insert_into(gallery_translations::table)
+                .values(&row)
+                .on_conflict((
+                    gallery_translations::gallery_id,
+                    gallery_translations::language_id,
+                ))
+                .do_update()
+                .set(texts);
+            match conn {
+                AnyConnection::Pg(c) => upsert.execute(c),
+                AnyConnection::Sqlite(c) => upsert.execute(c),
+            }
+            .map_err(query_err)
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn delete_translation(&self, gallery: Uuid, language: Uuid) -> Result<()> {
+        let (gallery, language) = (gallery.to_string(), language.to_string());
+        self.write(move |conn| {
+            let deleted = diesel::delete(
+                gallery_translations::table
+                    .filter(gallery_translations::gallery_id.eq(&gallery))
+                    .filter(gallery_translations::language_id.eq(&language)),
+            )
+            .execute(conn)
+            .map_err(query_err)?;
+            if deleted == 0 {
+                return Err(DomainError::NotFound("Translation"));
+            }
+            Ok(())
+        })
+        .await
+    }
+}
