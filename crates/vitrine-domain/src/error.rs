@@ -33,6 +33,10 @@ pub enum DomainError {
     /// Also used for records that exist but belong to someone else, so IDs leak nothing.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Not found, in the words of the surface that names it ("Media not found in this
+    /// gallery").
+    #[error("{0}")]
+    Absent(&'static str),
     /// Some of the records a bulk request names are not the caller's; nothing was changed.
     #[error("{what} not found: {}", .ids.join(", "))]
     Missing {

@@ -171,17 +171,19 @@ pub fn reorder(current: &[ItemId], wanted: &[ItemId]) -> Result<Vec<(ItemId, i32
         .collect();
     if !foreign.is_empty() {
         return Err(DomainError::Missing {
-            what: "Media in this gallery",
+            what: "Media",
             ids: foreign,
         });
     }
     let distinct: HashSet<&ItemId> = wanted.iter().collect();
     if distinct.len() != wanted.len() || distinct.len() != members.len() {
-        return Err(DomainError::invalid_field(
-            "media_ids",
-            "Not all media items included in reorder request: name every media item of \
-             the gallery exactly once",
-        ));
+        return Err(DomainError::Invalid {
+            message: "Not all media items included in reorder request".into(),
+            detail: vec![crate::FieldError::new(
+                "media_ids",
+                "name every media item of the gallery exactly once",
+            )],
+        });
     }
     wanted
         .iter()

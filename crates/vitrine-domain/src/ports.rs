@@ -389,4 +389,32 @@ pub trait GalleryRepository: Send + Sync {
     async fn upsert_translation(&self, translation: Translation) -> Result<()>;
     /// `NotFound("Translation")` when the gallery has none in that language.
     async fn delete_translation(&self, gallery: uuid::Uuid, language: uuid::Uuid) -> Result<()>;
+    /// Places an item in the owner's gallery with the gallery locked, so adds at once get
+    /// distinct orders: `order` `None` appends after the last. 400 when it is there already.
+    async fn add_media(
+        &self,
+        owner: &UserId,
+        gallery: uuid::Uuid,
+        item: &ItemId,
+        order: Option<i32>,
+        caption: Option<String>,
+        at: NaiveDateTime,
+    ) -> Result<()>;
+    /// `NotFound("Media in this gallery")` when the item is not in it.
+    async fn update_media(
+        &self,
+        gallery: uuid::Uuid,
+        item: &ItemId,
+        order: Option<i32>,
+        caption: Option<Option<String>>,
+    ) -> Result<()>;
+    async fn remove_media(&self, gallery: uuid::Uuid, item: &ItemId) -> Result<()>;
+    /// Stores orders 0…n−1 in `wanted`'s order, checked against the gallery's media
+    /// (`galleries::reorder`) with the gallery locked.
+    async fn reorder_media(
+        &self,
+        owner: &UserId,
+        gallery: uuid::Uuid,
+        wanted: Vec<ItemId>,
+    ) -> Result<()>;
 }

@@ -98,7 +98,9 @@ pub fn status_of(err: &DomainError) -> StatusCode {
         DomainError::Invalid { .. } => StatusCode::BAD_REQUEST,
         DomainError::Unauthorized => StatusCode::UNAUTHORIZED,
         DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
-        DomainError::NotFound(_) | DomainError::Missing { .. } => StatusCode::NOT_FOUND,
+        DomainError::NotFound(_) | DomainError::Absent(_) | DomainError::Missing { .. } => {
+            StatusCode::NOT_FOUND
+        }
         DomainError::Conflict(_) => StatusCode::CONFLICT,
         DomainError::Gone(_) => StatusCode::GONE,
         DomainError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

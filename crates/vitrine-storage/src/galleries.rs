@@ -8,7 +8,7 @@ use vitrine_domain::galleries::{
     Gallery, GalleryMedia, GalleryRecord, GalleryStatus, Language, Translation,
 };
 use vitrine_domain::ports::GalleryRepository;
-use vitrine_domain::{DomainError, ItemId, Result, UserId};
+use vitrine_domain::{DomainError, FieldError, ItemId, Result, UserId};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
@@ -115,6 +115,33 @@ fn conflict_as(err: DomainError, message: &str) -> DomainError {
 }
 
 const SLUG_TAKEN: &str = "Gallery slug already exists";
+
+/// The owner's live gallery, locked until the transaction ends (PostgreSQL; SQLite's
+/// writers are serialised already), so changes to its media queue one after another.
+fn lock_gallery(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<()> {
+    let query = galleries::table
+        .filter(galleries::id.eq(id))
+        .filter(galleries::user_id.eq(owner))
+        .filter(galleries::deleted_at.is_null())
+        .select(galleries::id);
+    let found: Option<String> = match conn {
+        AnyConnection::Pg(pg) => query.for_update().first(pg).optional(),
+        AnyConnection::Sqlite(sqlite) => query.first(sqlite).optional(),
+    }
+    .map_err(query_err)?;
+    found.map(drop).ok_or(DomainError::NotFound("Gallery"))
+}
+
+fn media_ids(conn: &mut AnyConnection, gallery: &str) -> Result<Vec<ItemId>> {
+    let ids: Vec<String> = gallery_media::table
+        .filter(gallery_media::gallery_id.eq(gallery))
+        .select(gallery_media::item_id)
+        .load(conn)
+        .map_err(query_err)?;
+    Ok(ids.into_iter().map(ItemId::from).collect())
+}
+
+const NOT_IN_GALLERY: DomainError = DomainError::Absent("Media not found in this gallery");
 
 /// The owner's live gallery row.
 fn live_gallery(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<GalleryRow> {
@@ -356,6 +383,125 @@ impl GalleryRepository for Db {
             .map_err(query_err)?;
             if deleted == 0 {
                 return Err(DomainError::NotFound("Translation"));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn add_media(
+        &self,
+        owner: &UserId,
+        gallery: Uuid,
+        item: &ItemId,
+        order: Option<i32>,
+        caption: Option<String>,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        let (owner, gallery, item) = (owner.to_string(), gallery.to_string(), item.to_string());
+        self.write(move |conn| {
+            lock_gallery(conn, &owner, &gallery)?;
+            let members = media_ids(conn, &gallery)?;
+            if members.iter().any(|id| id.as_str() == item) {
+                return Err(DomainError::Invalid {
+                    message: "Media is already in this gallery".into(),
+                    detail: vec![FieldError::new("media_id", "already in this gallery")],
+                });
+            }
+            let position = match order {
+                Some(order) => order,
+                None => gallery_media::table
+                    .filter(gallery_media::gallery_id.eq(&gallery))
+                    .select(diesel::dsl::max(gallery_media::position))
+                    .first::<Option<i32>>(conn)
+                    .map_err(query_err)?
+                    .map_or(0, |last| last + 1),
+            };
+            diesel::insert_into(gallery_media::table)
+                .values((
+                    gallery_media::gallery_id.eq(&gallery),
+                    gallery_media::item_id.eq(&item),
+                    gallery_media::position.eq(position),
+                    gallery_media::caption.eq(caption),
+                    gallery_media::created_at.eq(at),
+                ))
+                .execute(conn)
+                .map_err(query_err)
+                .map(drop)
+        })
+        .await
+    }
+
+    async fn update_media(
+        &self,
+        gallery: Uuid,
+        item: &ItemId,
+        order: Option<i32>,
+        caption: Option<Option<String>>,
+    ) -> Result<()> {
+        let (gallery, item) = (gallery.to_string(), item.to_string());
+        self.write(move |conn| {
+            let placed = gallery_media::table
+                .filter(gallery_media::gallery_id.eq(&gallery))
+                .filter(gallery_media::item_id.eq(&item));
+            let found: i64 = placed.count().get_result(conn).map_err(query_err)?;
+            if found == 0 {
+                return Err(NOT_IN_GALLERY);
+            }
+            if let Some(order) = order {
+                diesel::update(placed)
+                    .set(gallery_media::position.eq(order))
+                    .execute(conn)
+                    .map_err(query_err)?;
+            }
+            if let Some(caption) = caption {
+                diesel::update(placed)
+                    .set(gallery_media::caption.eq(caption))
+                    .execute(conn)
+                    .map_err(query_err)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn remove_media(&self, gallery: Uuid, item: &ItemId) -> Result<()> {
+        let (gallery, item) = (gallery.to_string(), item.to_string());
+        self.write(move |conn| {
+            let removed = diesel::delete(
+                gallery_media::table
+                    .filter(gallery_media::gallery_id.eq(&gallery))
+                    .filter(gallery_media::item_id.eq(&item)),
+            )
+            .execute(conn)
+            .map_err(query_err)?;
+            if removed == 0 {
+                return Err(NOT_IN_GALLERY);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn reorder_media(
+        &self,
+        owner: &UserId,
+        gallery: Uuid,
+        wanted: Vec<ItemId>,
+    ) -> Result<()> {
+        let (owner, gallery) = (owner.to_string(), gallery.to_string());
+        self.write(move |conn| {
+            lock_gallery(conn, &owner, &gallery)?;
+            let current = media_ids(conn, &gallery)?;
+            for (item, order) in vitrine_domain::galleries::reorder(&current, &wanted)? {
+                diesel::update(
+                    gallery_media::table
+                        .filter(gallery_media::gallery_id.eq(&gallery))
+                        .filter(gallery_media::item_id.eq(item.as_str())),
+                )
+                .set(gallery_media::position.eq(order))
+                .execute(conn)
+                .map_err(query_err)?;
             }
             Ok(())
         })

@@ -9,6 +9,7 @@ mod cli;
 mod connections;
 mod downloads;
 mod galleries;
+mod gallery_media;
 mod lifecycle;
 mod listing;
 mod listing_totals;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use super::{
-    check_language_code, check_slug, check_translation_texts, Gallery, GalleryMedia, GalleryStatus,
-    Language, Translation,
+    check_caption, check_language_code, check_slug, check_translation_texts, Gallery, GalleryMedia,
+    GalleryStatus, Language, Translation,
 };
 use crate::clock::Clock;
 use crate::item::{Item, ItemStatus};
@@ -233,6 +233,74 @@ impl Galleries {
         self.view(who, id).await
     }
 
+    /// Adds one of the caller's active items; `order` 0 or absent appends it.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn add_media(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        item: &str,
+        order: Option<i32>,
+        caption: Option<String>,
+    ) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        if let Some(caption) = &caption {
+            check_caption(caption)?;
+        }
+        self.repo.gallery(&who.user.id, id).await?;
+        let item = self.own_active(who, item, "Media").await?;
+        let order = order.filter(|order| *order != 0);
+        self.repo
+            .add_media(&who.user.id, id, &item, order, caption, self.clock.now())
+            .await?;
+        self.view(who, id).await
+    }
+
+    /// A new order or caption (`Some(None)` clears it) for an item in the gallery.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn update_media(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        item: &str,
+        order: Option<i32>,
+        caption: Option<Option<String>>,
+    ) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        if let Some(Some(caption)) = &caption {
+            check_caption(caption)?;
+        }
+        self.repo.gallery(&who.user.id, id).await?;
+        let item = ItemId::from(item.to_owned());
+        self.repo.update_media(id, &item, order, caption).await?;
+        self.view(who, id).await
+    }
+
+    /// Takes the item out of the gallery; it stays in the library.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn remove_media(&self, who: &Principal, id: Uuid, item: &str) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        self.repo.gallery(&who.user.id, id).await?;
+        self.repo
+            .remove_media(id, &ItemId::from(item.to_owned()))
+            .await?;
+        self.view(who, id).await
+    }
+
+    /// Orders 0…n−1 in the order given; every media item of the gallery exactly once.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn reorder_media(
+        &self,
+        who: &Principal,
+        id: Uuid,
+        items: Vec<String>,
+    ) -> Result<GalleryView> {
+        who.require(Scope::GalleriesUpdate)?;
+        let items = items.into_iter().map(ItemId::from).collect();
+        self.repo.reorder_media(&who.user.id, id, items).await?;
+        self.view(who, id).await
+    }
+
     /// The gallery with its items: a fixed number of queries whatever its size.
     async fn view(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
         let record = self.repo.gallery(&who.user.id, id).await?;
@@ -261,13 +329,19 @@ impl Galleries {
 
     /// One of the caller's own active items, or 404 "Cover image not found".
     async fn cover(&self, who: &Principal, id: Option<&str>) -> Result<Option<ItemId>> {
-        let Some(id) = id else {
-            return Ok(None);
-        };
+        match id {
+            Some(id) => Ok(Some(self.own_active(who, id, "Cover image").await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// `id` when it is one of the caller's active items, else 404 "`what` not found"
+    /// (another user's, trashed or unknown alike).
+    async fn own_active(&self, who: &Principal, id: &str, what: &'static str) -> Result<ItemId> {
         let id = ItemId::from(id.to_owned());
         match self.items.item(&who.user.id, &id).await {
-            Ok(item) if item.status == ItemStatus::Active => Ok(Some(id)),
-            Ok(_) | Err(DomainError::NotFound(_)) => Err(DomainError::NotFound("Cover image")),
+            Ok(item) if item.status == ItemStatus::Active => Ok(id),
+            Ok(_) | Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(what)),
             Err(err) => Err(err),
         }
     }

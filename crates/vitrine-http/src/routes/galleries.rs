@@ -31,7 +31,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/{id}/translations/{language_id}",
                 web::delete().to(delete_translation),
-            ),
+            )
+            .route("/{id}/media", web::post().to(add_media))
+            .route("/{id}/media/reorder", web::post().to(reorder_media))
+            .route("/{id}/media/{media_id}", web::patch().to(change_media))
+            .route("/{id}/media/{media_id}", web::delete().to(remove_media)),
     )
     .route("/api/v1/languages", web::get().to(languages))
     .route("/api/v1/languages", web::post().to(add_language));
@@ -443,5 +447,84 @@ async fn delete_translation(
     let id = uuid_in_path(&id, "id")?;
     let language = uuid_in_path(&language, "language_id")?;
     let outcome = state.galleries.delete_translation(&who, id, language).await;
+    answer(outcome, &state, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddMediaBody {
+    media_id: String,
+    order: Option<i32>,
+    caption: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChangeMediaBody {
+    order: Option<i32>,
+    #[serde(default, deserialize_with = "present")]
+    caption: Option<Option<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReorderBody {
+    media_ids: Vec<String>,
+}
+
+async fn add_media(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+    bytes: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let id = uuid_in_path(&id, "id")?;
+    let add: AddMediaBody = body(&bytes)?;
+    let outcome = state
+        .galleries
+        .add_media(&who, id, &add.media_id, add.order, add.caption)
+        .await;
+    answer(outcome, &state, StatusCode::CREATED)
+}
+
+async fn change_media(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    path: web::Path<(String, String)>,
+    bytes: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let (id, item) = path.into_inner();
+    let id = uuid_in_path(&id, "id")?;
+    let change: ChangeMediaBody = body(&bytes)?;
+    let outcome = state
+        .galleries
+        .update_media(&who, id, &item, change.order, change.caption)
+        .await;
+    answer(outcome, &state, StatusCode::OK)
+}
+
+async fn remove_media(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (id, item) = path.into_inner();
+    let id = uuid_in_path(&id, "id")?;
+    let outcome = state.galleries.remove_media(&who, id, &item).await;
+    answer(outcome, &state, StatusCode::OK)
+}
+
+async fn reorder_media(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+    id: web::Path<String>,
+    bytes: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let id = uuid_in_path(&id, "id")?;
+    let reorder: ReorderBody = body(&bytes)?;
+    let outcome = state
+        .galleries
+        .reorder_media(&who, id, reorder.media_ids)
+        .await;
     answer(outcome, &state, StatusCode::OK)
 }
