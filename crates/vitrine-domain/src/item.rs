@@ -52,6 +52,8 @@ pub struct Item {
     pub model: Option<String>,
     pub description: Option<String>,
     pub original_filename: String,
+    /// What the image shows, for people who cannot see it.
+    pub alt_text: Option<String>,
     pub favorite: bool,
     pub status: ItemStatus,
     pub processing: Processing,
@@ -189,6 +191,7 @@ pub struct ItemPatch {
     pub title: Option<Option<String>>,
     pub description: Option<Option<String>>,
     pub model: Option<Option<String>>,
+    pub alt_text: Option<Option<String>>,
     pub favorite: Option<bool>,
     pub tags: Option<Vec<String>>,
     /// `Some(None)` moves the item to the root folder.

@@ -227,6 +227,10 @@ impl Library {
             .model
             .map(|t| clean_text(t, "model", 200))
             .transpose()?;
+        patch.alt_text = patch
+            .alt_text
+            .map(|t| clean_text(t, "alt_text", 1000))
+            .transpose()?;
         self.items
             .update_item(&who.user.id, id, patch, self.now())
             .await

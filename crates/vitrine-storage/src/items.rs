@@ -47,6 +47,7 @@ pub(crate) struct ItemRow {
     taken_at: Option<String>,
     camera: Option<String>,
     is_360: bool,
+    alt_text: Option<String>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -59,6 +60,7 @@ struct ItemChanges {
     title: Option<Option<String>>,
     description: Option<Option<String>>,
     model: Option<Option<String>>,
+    alt_text: Option<Option<String>>,
     favorite: Option<bool>,
     folder_id: Option<Option<String>>,
     updated_at: NaiveDateTime,
@@ -86,6 +88,7 @@ pub(crate) fn to_item(
         model: row.model,
         description: row.description,
         original_filename: row.original_filename,
+        alt_text: row.alt_text,
         favorite: row.favorite,
         status: row.status.parse()?,
         processing: row.processing.parse()?,
@@ -279,6 +282,7 @@ impl ItemRepository for Db {
                 taken_at: item.facts.taken_at,
                 camera: item.facts.camera,
                 is_360: item.facts.is_360,
+                alt_text: None,
             };
             diesel::insert_into(items::table)
                 .values(&row)
@@ -358,6 +362,7 @@ impl ItemRepository for Db {
                 title: patch.title,
                 description: patch.description,
                 model: patch.model,
+                alt_text: patch.alt_text,
                 favorite: patch.favorite,
                 folder_id,
                 updated_at: at,

@@ -165,6 +165,7 @@ diesel::table! {
         camera -> Nullable<Text>,
         is_360 -> Bool,
         codec -> Nullable<Text>,
+        alt_text -> Nullable<Text>,
     }
 }
 

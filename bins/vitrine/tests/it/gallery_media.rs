@@ -216,6 +216,25 @@ async fn media_are_added_changed_removed_and_reordered(app: TestApp) {
         200,
         "still in the library"
     );
+
+    // Alt text: set on the item (spec 1), shown in the gallery (spec 3).
+    let item = format!("/api/v1/gallery/{a}");
+    let described = app
+        .patch(&alice.key, &item, json!({"altText": "A dog on a beach"}))
+        .await;
+    assert_eq!(answer(described, 200).await["altText"], "A dog on a beach");
+    let shown = app.get_ok(&alice.key, &path).await;
+    assert_eq!(
+        shown["gallery_media"][0]["media"]["alt_text"],
+        "A dog on a beach"
+    );
+    let too_long = app
+        .patch(&alice.key, &item, json!({"altText": "x".repeat(1001)}))
+        .await;
+    assert_eq!(answer(too_long, 400).await["detail"][0]["field"], "altText");
+    let cleared = app.patch(&alice.key, &item, json!({"altText": null})).await;
+    assert_eq!(answer(cleared, 200).await["altText"], Value::Null);
+
     let reader = app.key("alice", Some("galleries:read")).await;
     assert_eq!(
         app.post(&reader, &media, json!({"media_id": c}))

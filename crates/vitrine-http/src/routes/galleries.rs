@@ -178,7 +178,7 @@ impl MediaResponse {
             original_filename: item.original_filename,
             mime_type: item.mime,
             size: item.size,
-            alt_text: None,
+            alt_text: item.alt_text,
             id,
         }
     }

@@ -33,6 +33,7 @@ pub struct ItemResponse {
     mime_type: String,
     size: i64,
     original_filename: String,
+    alt_text: Option<String>,
     favorite: bool,
     status: &'static str,
     processing: &'static str,
@@ -82,6 +83,7 @@ impl ItemResponse {
             mime_type: item.mime,
             size: item.size,
             original_filename: item.original_filename,
+            alt_text: item.alt_text,
             favorite: item.favorite,
             status: item.status.as_str(),
             processing: item.processing.as_str(),
@@ -120,6 +122,8 @@ pub struct PatchBody {
     description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     model: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    alt_text: Option<Option<String>>,
     favorite: Option<bool>,
     #[validate(length(max = bounds::TAGS_PER_ITEM))]
     tags: Option<Vec<String>>,
@@ -151,6 +155,7 @@ impl PatchBody {
             title: self.prompt.or(self.title),
             description: self.description,
             model: self.model,
+            alt_text: self.alt_text,
             favorite: self.favorite,
             tags: self.tags,
             folder: self.folder_id.map(|f| f.map(FolderId::from)),
