@@ -17,7 +17,7 @@ use crate::Db;
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = languages)]
-struct LanguageRow {
+pub(crate) struct LanguageRow {
     id: String,
     code: String,
     name: String,
@@ -26,7 +26,7 @@ struct LanguageRow {
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = galleries)]
-struct GalleryRow {
+pub(crate) struct GalleryRow {
     id: String,
     user_id: String,
     author_id: String,
@@ -40,7 +40,7 @@ struct GalleryRow {
 
 #[derive(Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = gallery_translations)]
-struct TranslationRow {
+pub(crate) struct TranslationRow {
     id: String,
     gallery_id: String,
     language_id: String,
@@ -52,9 +52,10 @@ struct TranslationRow {
     updated_at: Option<NaiveDateTime>,
 }
 
-#[derive(Queryable, Selectable)]
+#[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = gallery_media)]
-struct MediaRow {
+pub(crate) struct MediaRow {
+    gallery_id: String,
     item_id: String,
     position: i32,
     caption: Option<String>,

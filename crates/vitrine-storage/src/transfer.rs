@@ -21,10 +21,12 @@ use crate::collections::{CollectionItemRow, CollectionRow};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::folders::FolderRow;
+use crate::galleries::{GalleryRow, LanguageRow, MediaRow, TranslationRow};
 use crate::items::ItemRow;
 use crate::schema::{
-    api_keys, blobs, collection_items, collections, folders, item_tags, item_variants, items,
-    settings, shares, tags, users,
+    api_keys, blobs, collection_items, collections, folders, galleries, gallery_media,
+    gallery_translations, item_tags, item_variants, items, languages, settings, shares, tags,
+    users,
 };
 use crate::shares::ShareRow;
 use crate::users::UserRow;
@@ -193,6 +195,22 @@ impl Transfer<'_> {
                 (collection_items::collection_id, collection_items::item_id)
             ),
             copy_table!(self, progress, shares, ShareRow, shares::id),
+            copy_table!(self, progress, languages, LanguageRow, languages::id),
+            copy_table!(self, progress, galleries, GalleryRow, galleries::id),
+            copy_table!(
+                self,
+                progress,
+                gallery_translations,
+                TranslationRow,
+                gallery_translations::id
+            ),
+            copy_table!(
+                self,
+                progress,
+                gallery_media,
+                MediaRow,
+                (gallery_media::gallery_id, gallery_media::item_id)
+            ),
         ];
         Ok(report)
     }

@@ -87,6 +87,24 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>, String)
         .json()
         .await
         .unwrap();
+    // An ordered gallery with a translation and a captioned item (spec 3).
+    let languages: Value = app.get_ok(&alice.key, "/api/v1/languages").await;
+    let gallery = serde_json::json!({
+        "slug": "moved-gallery",
+        "translations": [{"language_id": languages[0]["id"], "title": "Moved"}]
+    });
+    let gallery: Value = app
+        .post(&alice.key, "/api/v1/galleries", gallery)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let media = format!(
+        "/api/v1/galleries/{}/media",
+        gallery["id"].as_str().unwrap()
+    );
+    let placed = serde_json::json!({"media_id": uploads[1].0, "caption": "Second"});
+    assert_eq!(app.post(&alice.key, &media, placed).await.status(), 201);
     let share_path = shared["shareUrl"]
         .as_str()
         .unwrap()
@@ -125,6 +143,17 @@ async fn check_target(
             "bytes of {id}"
         );
     }
+    // Galleries come with their translations and media.
+    let galleries: Value = get_json(server.url("/api/v1/galleries"), key).await;
+    assert_eq!(galleries[0]["slug"], "moved-gallery", "{galleries}");
+    let path = format!("/api/v1/galleries/{}", galleries[0]["id"].as_str().unwrap());
+    let gallery: Value = get_json(server.url(&path), key).await;
+    assert_eq!(gallery["translations"][0]["title"], "Moved");
+    assert_eq!(
+        gallery["gallery_media"][0]["media_id"],
+        uploads[1].0.as_str()
+    );
+    assert_eq!(gallery["gallery_media"][0]["caption"], "Second");
     // Folders, collections, counters and the search index all work on the target.
     let folders: Value = get_json(server.url("/api/v1/gallery/folders"), key).await;
     let folders = folders["folders"].as_array().unwrap().clone();
