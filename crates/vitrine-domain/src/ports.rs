@@ -385,10 +385,15 @@ pub trait GalleryRepository: Send + Sync {
     async fn update_gallery(&self, gallery: &Gallery) -> Result<()>;
     async fn delete_gallery(&self, owner: &UserId, id: uuid::Uuid, at: NaiveDateTime)
         -> Result<()>;
-    /// Replaces the texts of the gallery's translation in that language, or adds it.
-    async fn upsert_translation(&self, translation: Translation) -> Result<()>;
+    /// Replaces the texts of the owner's gallery's translation in that language, or adds it.
+    async fn upsert_translation(&self, owner: &UserId, translation: Translation) -> Result<()>;
     /// `NotFound("Translation")` when the gallery has none in that language.
-    async fn delete_translation(&self, gallery: uuid::Uuid, language: uuid::Uuid) -> Result<()>;
+    async fn delete_translation(
+        &self,
+        owner: &UserId,
+        gallery: uuid::Uuid,
+        language: uuid::Uuid,
+    ) -> Result<()>;
     /// Places an item in the owner's gallery with the gallery locked, so adds at once get
     /// distinct orders: `order` `None` appends after the last. 400 when it is there already.
     async fn add_media(
@@ -403,12 +408,13 @@ pub trait GalleryRepository: Send + Sync {
     /// `NotFound("Media in this gallery")` when the item is not in it.
     async fn update_media(
         &self,
+        owner: &UserId,
         gallery: uuid::Uuid,
         item: &ItemId,
         order: Option<i32>,
         caption: Option<Option<String>>,
     ) -> Result<()>;
-    async fn remove_media(&self, gallery: uuid::Uuid, item: &ItemId) -> Result<()>;
+    async fn remove_media(&self, owner: &UserId, gallery: uuid::Uuid, item: &ItemId) -> Result<()>;
     /// Stores orders 0…n−1 in `wanted`'s order, checked against the gallery's media
     /// (`galleries::reorder`) with the gallery locked.
     async fn reorder_media(

@@ -343,9 +343,11 @@ impl GalleryRepository for Db {
         .await
     }
 
-    async fn upsert_translation(&self, translation: Translation) -> Result<()> {
+    async fn upsert_translation(&self, owner: &UserId, translation: Translation) -> Result<()> {
+        let owner = owner.to_string();
         let row = translation_row(translation);
         self.write(move |conn| {
+            live_gallery(conn, &owner, &row.gallery_id)?;
             let texts = (
                 gallery_translations::title.eq(row.title.clone()),
                 gallery_translations::description.eq(row.description.clone()),
@@ -372,9 +374,16 @@ impl GalleryRepository for Db {
         .await
     }
 
-    async fn delete_translation(&self, gallery: Uuid, language: Uuid) -> Result<()> {
-        let (gallery, language) = (gallery.to_string(), language.to_string());
+    async fn delete_translation(
+        &self,
+        owner: &UserId,
+        gallery: Uuid,
+        language: Uuid,
+    ) -> Result<()> {
+        let (owner, gallery, language) =
+            (owner.to_string(), gallery.to_string(), language.to_string());
         self.write(move |conn| {
+            live_gallery(conn, &owner, &gallery)?;
             let deleted = diesel::delete(
                 gallery_translations::table
                     .filter(gallery_translations::gallery_id.eq(&gallery))
@@ -435,13 +444,15 @@ impl GalleryRepository for Db {
 
     async fn update_media(
         &self,
+        owner: &UserId,
         gallery: Uuid,
         item: &ItemId,
         order: Option<i32>,
         caption: Option<Option<String>>,
     ) -> Result<()> {
-        let (gallery, item) = (gallery.to_string(), item.to_string());
+        let (owner, gallery, item) = (owner.to_string(), gallery.to_string(), item.to_string());
         self.write(move |conn| {
+            lock_gallery(conn, &owner, &gallery)?;
             let placed = gallery_media::table
                 .filter(gallery_media::gallery_id.eq(&gallery))
                 .filter(gallery_media::item_id.eq(&item));
@@ -466,9 +477,10 @@ impl GalleryRepository for Db {
         .await
     }
 
-    async fn remove_media(&self, gallery: Uuid, item: &ItemId) -> Result<()> {
-        let (gallery, item) = (gallery.to_string(), item.to_string());
+    async fn remove_media(&self, owner: &UserId, gallery: Uuid, item: &ItemId) -> Result<()> {
+        let (owner, gallery, item) = (owner.to_string(), gallery.to_string(), item.to_string());
         self.write(move |conn| {
+            lock_gallery(conn, &owner, &gallery)?;
             let removed = diesel::delete(
                 gallery_media::table
                     .filter(gallery_media::gallery_id.eq(&gallery))

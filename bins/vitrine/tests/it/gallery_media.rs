@@ -5,7 +5,11 @@ use serde_json::{json, Value};
 use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(media_are_added_changed_removed_and_reordered);
-database_tests!(twenty_adds_at_once_get_distinct_gap_free_orders);
+database_tests!(
+    twenty_adds_at_once_get_distinct_gap_free_orders,
+    reorders_at_once_leave_one_whole_order,
+    one_slug_claimed_at_once_goes_to_one_gallery,
+);
 
 const GALLERIES: &str = "/api/v1/galleries";
 
@@ -283,4 +287,81 @@ async fn twenty_adds_at_once_get_distinct_gap_free_orders(backend: TestBackend) 
         .collect();
     orders.sort_unstable();
     assert_eq!(orders, (0..ADDS as i64).collect::<Vec<_>>());
+}
+
+/// Reorders read the gallery's media and write every order: at once, one of them wins
+/// whole, never a mix with repeated orders.
+async fn reorders_at_once_leave_one_whole_order(backend: TestBackend) {
+    const ITEMS: usize = 8;
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let path = gallery(&app, &alice.key, "shuffled").await;
+    let mut ids = Vec::new();
+    for n in 0..ITEMS {
+        let item = app
+            .upload_ok(
+                &alice.key,
+                &format!("{n}.png"),
+                fixtures::png(8 + n as u32, 9),
+            )
+            .await;
+        let id = item["id"].as_str().unwrap().to_owned();
+        let added = app
+            .post(
+                &alice.key,
+                &format!("{path}/media"),
+                json!({"media_id": id}),
+            )
+            .await;
+        assert_eq!(added.status(), 201);
+        ids.push(id);
+    }
+    let orders: Vec<Vec<String>> = (0..ITEMS)
+        .map(|shift| {
+            let mut order = ids.clone();
+            order.rotate_left(shift);
+            order
+        })
+        .collect();
+    let reorder = format!("{path}/media/reorder");
+    let answers = join_all(
+        orders
+            .iter()
+            .map(|order| app.post(&alice.key, &reorder, json!({ "media_ids": order }))),
+    )
+    .await;
+    assert!(answers.iter().all(|answer| answer.status() == 200));
+    let placed = placed(&app.get_ok(&alice.key, &path).await);
+    let numbers: Vec<i64> = placed.iter().map(|(_, order)| *order).collect();
+    assert_eq!(numbers, (0..ITEMS as i64).collect::<Vec<_>>());
+    let now: Vec<String> = placed.into_iter().map(|(id, _)| id).collect();
+    assert!(orders.contains(&now), "one reorder, whole: {now:?}");
+}
+
+/// Ten galleries asking for one slug at once: one gets it, nine hear 409.
+async fn one_slug_claimed_at_once_goes_to_one_gallery(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let keys = [&alice.key, &bob.key];
+    let answers =
+        join_all((0..10).map(|n| app.post(keys[n % 2], GALLERIES, json!({"slug": "the-one"}))))
+            .await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        9,
+        "{statuses:?}"
+    );
 }

@@ -32,14 +32,7 @@ async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
     let served = visitor.get(&format!("{page}/items/{id}/original")).await;
     assert_eq!(served.bytes().await.unwrap(), with_gps, "kept unless asked");
 
-    let hidden = share(
-        &app,
-        &alice.key,
-        &api,
-        json!({"allowDownload": true, "hideMetadata": true}),
-    )
-    .await;
-    let page = share_path(&app, &hidden);
+    let page = hiding_link(&app, &alice.key, &api).await;
     let served = visitor
         .get(&format!("{page}/items/{id}/original?download=1"))
         .await;
@@ -58,11 +51,10 @@ async fn hidden_metadata_is_stripped_from_served_bytes(app: TestApp) {
     );
 }
 
-/// The page of a new link to item `id` that allows downloads and hides metadata.
-async fn hiding_link(app: &TestApp, key: &str, id: &str) -> String {
-    let api = format!("/api/v1/gallery/{id}/share");
+/// The page of a new link made at `api` that allows downloads and hides metadata.
+async fn hiding_link(app: &TestApp, key: &str, api: &str) -> String {
     let body = json!({"allowDownload": true, "hideMetadata": true});
-    share_path(app, &share(app, key, &api, body).await)
+    share_path(app, &share(app, key, api, body).await)
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -80,7 +72,7 @@ async fn hidden_metadata_is_stripped_from_videos_too(app: TestApp) {
     let alice = app.user("alice").await;
     let item = app.upload_ok(&alice.key, "trip.mp4", video.clone()).await;
     let id = item["id"].as_str().unwrap();
-    let page = hiding_link(&app, &alice.key, id).await;
+    let page = hiding_link(&app, &alice.key, &format!("/api/v1/gallery/{id}/share")).await;
     let visitor = Visitor::new(&app);
     let served = visitor.get(&format!("{page}/items/{id}/original")).await;
     assert_eq!(served.status(), 200);
@@ -113,17 +105,14 @@ async fn hidden_metadata_hides_names_and_titles_everywhere(app: TestApp) {
     assert_eq!(item.status(), 201);
     let item: Value = item.json().await.unwrap();
     let id = item["id"].as_str().unwrap();
-    let collection: Value = app
-        .post(
+    let cid = app
+        .create(
             &alice.key,
             "/api/v1/gallery/collections",
             json!({"name": "Holiday"}),
         )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cid = collection["id"].as_str().unwrap();
+        .await;
+    let cid = cid.as_str();
     let added = app
         .post(
             &alice.key,
@@ -146,14 +135,7 @@ async fn hidden_metadata_hides_names_and_titles_everywhere(app: TestApp) {
     let (_, page) = visitor.text(&share_path(&app, &open)).await;
     assert!(leaks(&page), "{page}");
 
-    let hidden = share(
-        &app,
-        &alice.key,
-        &api,
-        json!({"allowDownload": true, "hideMetadata": true}),
-    )
-    .await;
-    let base = share_path(&app, &hidden);
+    let base = hiding_link(&app, &alice.key, &api).await;
     for path in [base.clone(), format!("{base}/items/{id}")] {
         let (status, body) = visitor.text(&path).await;
         assert_eq!(status, 200, "{path}");
@@ -194,7 +176,7 @@ async fn what_is_made_for_visitors_is_made_once(backend: TestBackend) {
     let item = app.upload_ok(&alice.key, "home.jpg", with_gps).await;
     assert_eq!(item["processing"], "pending", "no stored variants");
     let id = item["id"].as_str().unwrap();
-    let page = hiding_link(&app, &alice.key, id).await;
+    let page = hiding_link(&app, &alice.key, &format!("/api/v1/gallery/{id}/share")).await;
     let visitor = Visitor::new(&app);
     let assets = ["thumb", "medium", "original"].map(|name| format!("{page}/items/{id}/{name}"));
     let mut first = Vec::new();

@@ -212,10 +212,9 @@ impl Galleries {
     ) -> Result<GalleryView> {
         who.require(Scope::GalleriesUpdate)?;
         check_translation_texts(&input)?;
-        self.repo.gallery(&who.user.id, id).await?;
         self.require_languages(&[input.language_id]).await?;
         self.repo
-            .upsert_translation(translation(id, input, self.clock.now()))
+            .upsert_translation(&who.user.id, translation(id, input, self.clock.now()))
             .await?;
         self.view(who, id).await
     }
@@ -228,8 +227,9 @@ impl Galleries {
         language: Uuid,
     ) -> Result<GalleryView> {
         who.require(Scope::GalleriesUpdate)?;
-        self.repo.gallery(&who.user.id, id).await?;
-        self.repo.delete_translation(id, language).await?;
+        self.repo
+            .delete_translation(&who.user.id, id, language)
+            .await?;
         self.view(who, id).await
     }
 
@@ -247,6 +247,7 @@ impl Galleries {
         if let Some(caption) = &caption {
             check_caption(caption)?;
         }
+        // The gallery first: an unknown gallery is "Gallery not found" whatever the item.
         self.repo.gallery(&who.user.id, id).await?;
         let item = self.own_active(who, item, "Media").await?;
         let order = order.filter(|order| *order != 0);
@@ -270,9 +271,10 @@ impl Galleries {
         if let Some(Some(caption)) = &caption {
             check_caption(caption)?;
         }
-        self.repo.gallery(&who.user.id, id).await?;
         let item = ItemId::from(item.to_owned());
-        self.repo.update_media(id, &item, order, caption).await?;
+        self.repo
+            .update_media(&who.user.id, id, &item, order, caption)
+            .await?;
         self.view(who, id).await
     }
 
@@ -280,9 +282,8 @@ impl Galleries {
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn remove_media(&self, who: &Principal, id: Uuid, item: &str) -> Result<GalleryView> {
         who.require(Scope::GalleriesUpdate)?;
-        self.repo.gallery(&who.user.id, id).await?;
         self.repo
-            .remove_media(id, &ItemId::from(item.to_owned()))
+            .remove_media(&who.user.id, id, &ItemId::from(item.to_owned()))
             .await?;
         self.view(who, id).await
     }
