@@ -1,23 +1,23 @@
 //! Spec 3: `/api/v1/galleries` and `/api/v1/languages`. Field names are snake_case, as
 //! the spec shows; galleries, translations and languages are UUIDs.
 
+mod media;
+mod responses;
+
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 use vitrine_domain::galleries::{
-    Gallery, GalleryPatch, GalleryStatus, GalleryView, Language, NewGallery, Translation,
-    TranslationInput,
+    GalleryPatch, GalleryStatus, GalleryView, NewGallery, TranslationInput,
 };
-use vitrine_domain::item::Item;
 use vitrine_domain::DomainError;
 
 use crate::auth::Auth;
 use crate::error::{invalid, ApiError, ApiResult, Position};
-use crate::format::iso8601;
 use crate::routes::gallery::present;
-use crate::signing::UrlSigner;
 use crate::state::AppState;
+use responses::{GalleryResponse, LanguageResponse, SummaryResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -32,10 +32,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/{id}/translations/{language_id}",
                 web::delete().to(delete_translation),
             )
-            .route("/{id}/media", web::post().to(add_media))
-            .route("/{id}/media/reorder", web::post().to(reorder_media))
-            .route("/{id}/media/{media_id}", web::patch().to(change_media))
-            .route("/{id}/media/{media_id}", web::delete().to(remove_media)),
+            .route("/{id}/media", web::post().to(media::add_media))
+            .route("/{id}/media/reorder", web::post().to(media::reorder_media))
+            .route(
+                "/{id}/media/{media_id}",
+                web::patch().to(media::change_media),
+            )
+            .route(
+                "/{id}/media/{media_id}",
+                web::delete().to(media::remove_media),
+            ),
     )
     .route("/api/v1/languages", web::get().to(languages))
     .route("/api/v1/languages", web::post().to(add_language));
@@ -78,167 +84,6 @@ fn uuid_in_path(raw: &str, field: &str) -> ApiResult<Uuid> {
             Position::Path,
         )
     })
-}
-
-#[derive(Serialize)]
-struct LanguageResponse {
-    id: String,
-    code: String,
-    name: String,
-}
-
-impl From<Language> for LanguageResponse {
-    fn from(l: Language) -> Self {
-        Self {
-            id: l.id.to_string(),
-            code: l.code,
-            name: l.name,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct SummaryResponse {
-    id: String,
-    slug: String,
-    status: &'static str,
-}
-
-impl From<Gallery> for SummaryResponse {
-    fn from(g: Gallery) -> Self {
-        Self {
-            id: g.id.to_string(),
-            slug: g.slug,
-            status: g.status.as_str(),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct TranslationResponse {
-    id: String,
-    gallery_id: String,
-    language_id: String,
-    title: Option<String>,
-    description: Option<String>,
-    meta_title: Option<String>,
-    meta_description: Option<String>,
-    created_at: String,
-    updated_at: Option<String>,
-}
-
-impl From<Translation> for TranslationResponse {
-    fn from(t: Translation) -> Self {
-        Self {
-            id: t.id.to_string(),
-            gallery_id: t.gallery_id.to_string(),
-            language_id: t.language_id.to_string(),
-            title: t.title,
-            description: t.description,
-            meta_title: t.meta_title,
-            meta_description: t.meta_description,
-            created_at: iso8601(t.created_at),
-            updated_at: t.updated_at.map(iso8601),
-        }
-    }
-}
-
-/// An item as spec 3's media object, with signed URLs so a client can show it at once.
-#[derive(Serialize)]
-struct MediaResponse {
-    id: String,
-    filename: String,
-    original_filename: String,
-    mime_type: String,
-    size: i64,
-    /// Where the owner downloads it.
-    path: String,
-    alt_text: Option<String>,
-    url: String,
-    thumbnail_url: Option<String>,
-}
-
-impl MediaResponse {
-    fn new(item: Item, signer: &UrlSigner, now: i64) -> Self {
-        let id = item.id.to_string();
-        let extension = item
-            .original_filename
-            .rsplit_once('.')
-            .map(|(_, ext)| ext.to_lowercase())
-            .unwrap_or_default();
-        Self {
-            filename: if extension.is_empty() {
-                id.clone()
-            } else {
-                format!("{id}.{extension}")
-            },
-            path: format!("/api/v1/gallery/{id}/download"),
-            url: signer.url(&id, "original", now),
-            thumbnail_url: item.variant("thumb").map(|_| signer.url(&id, "thumb", now)),
-            original_filename: item.original_filename,
-            mime_type: item.mime,
-            size: item.size,
-            alt_text: item.alt_text,
-            id,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct GalleryMediaResponse {
-    gallery_id: String,
-    media_id: String,
-    order: i32,
-    caption: Option<String>,
-    created_at: String,
-    media: MediaResponse,
-}
-
-#[derive(Serialize)]
-struct GalleryResponse {
-    id: String,
-    slug: String,
-    status: &'static str,
-    cover_image_id: Option<String>,
-    author_id: String,
-    created_by: String,
-    translations: Vec<TranslationResponse>,
-    gallery_media: Vec<GalleryMediaResponse>,
-    cover_image: Option<MediaResponse>,
-    created_at: String,
-    updated_at: Option<String>,
-}
-
-impl GalleryResponse {
-    fn new(view: GalleryView, state: &AppState) -> Self {
-        let (signer, now) = (&state.signer, state.now_secs());
-        let gallery = view.gallery;
-        let gallery_id = gallery.id.to_string();
-        Self {
-            gallery_media: view
-                .media
-                .into_iter()
-                .map(|(placed, item)| GalleryMediaResponse {
-                    gallery_id: gallery_id.clone(),
-                    media_id: placed.item_id.to_string(),
-                    order: placed.order,
-                    caption: placed.caption,
-                    created_at: iso8601(placed.created_at),
-                    media: MediaResponse::new(item, signer, now),
-                })
-                .collect(),
-            id: gallery_id,
-            slug: gallery.slug,
-            status: gallery.status.as_str(),
-            cover_image_id: view.cover.as_ref().map(|item| item.id.to_string()),
-            cover_image: view.cover.map(|item| MediaResponse::new(item, signer, now)),
-            author_id: gallery.author_id.to_string(),
-            created_by: gallery.owner.to_string(),
-            translations: view.translations.into_iter().map(Into::into).collect(),
-            created_at: iso8601(gallery.created_at),
-            updated_at: gallery.updated_at.map(iso8601),
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -447,84 +292,5 @@ async fn delete_translation(
     let id = uuid_in_path(&id, "id")?;
     let language = uuid_in_path(&language, "language_id")?;
     let outcome = state.galleries.delete_translation(&who, id, language).await;
-    answer(outcome, &state, StatusCode::OK)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AddMediaBody {
-    media_id: String,
-    order: Option<i32>,
-    caption: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChangeMediaBody {
-    order: Option<i32>,
-    #[serde(default, deserialize_with = "present")]
-    caption: Option<Option<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReorderBody {
-    media_ids: Vec<String>,
-}
-
-async fn add_media(
-    state: web::Data<AppState>,
-    Auth(who): Auth,
-    id: web::Path<String>,
-    bytes: web::Bytes,
-) -> ApiResult<HttpResponse> {
-    let id = uuid_in_path(&id, "id")?;
-    let add: AddMediaBody = body(&bytes)?;
-    let outcome = state
-        .galleries
-        .add_media(&who, id, &add.media_id, add.order, add.caption)
-        .await;
-    answer(outcome, &state, StatusCode::CREATED)
-}
-
-async fn change_media(
-    state: web::Data<AppState>,
-    Auth(who): Auth,
-    path: web::Path<(String, String)>,
-    bytes: web::Bytes,
-) -> ApiResult<HttpResponse> {
-    let (id, item) = path.into_inner();
-    let id = uuid_in_path(&id, "id")?;
-    let change: ChangeMediaBody = body(&bytes)?;
-    let outcome = state
-        .galleries
-        .update_media(&who, id, &item, change.order, change.caption)
-        .await;
-    answer(outcome, &state, StatusCode::OK)
-}
-
-async fn remove_media(
-    state: web::Data<AppState>,
-    Auth(who): Auth,
-    path: web::Path<(String, String)>,
-) -> ApiResult<HttpResponse> {
-    let (id, item) = path.into_inner();
-    let id = uuid_in_path(&id, "id")?;
-    let outcome = state.galleries.remove_media(&who, id, &item).await;
-    answer(outcome, &state, StatusCode::OK)
-}
-
-async fn reorder_media(
-    state: web::Data<AppState>,
-    Auth(who): Auth,
-    id: web::Path<String>,
-    bytes: web::Bytes,
-) -> ApiResult<HttpResponse> {
-    let id = uuid_in_path(&id, "id")?;
-    let reorder: ReorderBody = body(&bytes)?;
-    let outcome = state
-        .galleries
-        .reorder_media(&who, id, reorder.media_ids)
-        .await;
     answer(outcome, &state, StatusCode::OK)
 }
