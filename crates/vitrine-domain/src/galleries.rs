@@ -4,6 +4,7 @@
 //! identified by UUIDs, as spec 3 shows; media by the item's own ID.
 
 mod editing;
+mod public;
 
 use std::collections::HashSet;
 
@@ -13,6 +14,7 @@ use uuid::Uuid;
 use crate::{DomainError, ItemId, Result, UserId};
 
 pub use editing::{Galleries, GalleryPatch, GalleryView, NewGallery, TranslationInput};
+pub use public::PublishedGallery;
 
 /// Longest caption, in characters (not bytes).
 pub const MAX_CAPTION_CHARS: usize = 500;

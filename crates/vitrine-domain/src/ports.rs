@@ -381,6 +381,11 @@ pub trait GalleryRepository: Send + Sync {
         limit: i64,
     ) -> Result<Vec<Gallery>>;
     async fn gallery(&self, owner: &UserId, id: uuid::Uuid) -> Result<GalleryRecord>;
+    /// The live, published gallery with this slug, whoever owns it.
+    async fn published_gallery(&self, slug: &str) -> Result<GalleryRecord>;
+    /// The owner of the live, published gallery with this slug when the item is among
+    /// its media or is its cover; `NotFound("Media")` otherwise.
+    async fn published_holder(&self, slug: &str, item: &ItemId) -> Result<UserId>;
     /// Slug, status, cover, author and `updated_at`; `Conflict` on a taken slug.
     async fn update_gallery(&self, gallery: &Gallery) -> Result<()>;
     async fn delete_gallery(&self, owner: &UserId, id: uuid::Uuid, at: NaiveDateTime)

@@ -42,6 +42,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::galleries::configure)
             .configure(routes::images::configure)
             .configure(routes::media::configure)
+            .configure(routes::published::configure)
             .configure(routes::share::configure)
             .default_service(web::to(routes::not_found));
     }

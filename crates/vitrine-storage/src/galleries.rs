@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use uuid::Uuid;
 use vitrine_domain::galleries::{
     Gallery, GalleryMedia, GalleryRecord, GalleryStatus, Language, Translation,
@@ -157,6 +158,56 @@ fn live_gallery(conn: &mut AnyConnection, owner: &str, id: &str) -> Result<Galle
         .ok_or(DomainError::NotFound("Gallery"))
 }
 
+type RecordRows = (GalleryRow, Vec<TranslationRow>, Vec<MediaRow>);
+
+/// A gallery row with its translations and its media in order.
+fn record_rows(conn: &mut AnyConnection, row: GalleryRow) -> Result<RecordRows> {
+    // Oldest first; those added together in the order of their language codes.
+    let translations = gallery_translations::table
+        .inner_join(languages::table)
+        .filter(gallery_translations::gallery_id.eq(&row.id))
+        .order((gallery_translations::created_at, languages::code))
+        .select(TranslationRow::as_select())
+        .load(conn)
+        .map_err(query_err)?;
+    let media = gallery_media::table
+        .filter(gallery_media::gallery_id.eq(&row.id))
+        .order((gallery_media::position, gallery_media::created_at))
+        .select(MediaRow::as_select())
+        .load(conn)
+        .map_err(query_err)?;
+    Ok((row, translations, media))
+}
+
+fn to_record((row, translations, media): RecordRows) -> Result<GalleryRecord> {
+    Ok(GalleryRecord {
+        gallery: to_gallery(row)?,
+        translations: translations
+            .into_iter()
+            .map(to_translation)
+            .collect::<Result<_>>()?,
+        media: media
+            .into_iter()
+            .map(|m| GalleryMedia {
+                item_id: ItemId::from(m.item_id),
+                order: m.position,
+                caption: m.caption,
+                created_at: m.created_at,
+            })
+            .collect(),
+    })
+}
+
+/// The live, published gallery with this slug (at most one: live slugs are unique).
+#[diesel::dsl::auto_type(no_type_alias)]
+fn published<'a>(slug: &'a str) -> _ {
+    let status: &'static str = GalleryStatus::Published.as_str();
+    galleries::table
+        .filter(galleries::slug.eq(slug))
+        .filter(galleries::status.eq(status))
+        .filter(galleries::deleted_at.is_null())
+}
+
 #[async_trait]
 impl GalleryRepository for Db {
     async fn languages(&self) -> Result<Vec<Language>> {
@@ -272,40 +323,55 @@ impl GalleryRepository for Db {
 
     async fn gallery(&self, owner: &UserId, id: Uuid) -> Result<GalleryRecord> {
         let (owner, id) = (owner.to_string(), id.to_string());
-        let (row, translations, media) = self
+        let rows = self
             .run(move |conn| {
                 let row = live_gallery(conn, &owner, &id)?;
-                let translations: Vec<TranslationRow> = gallery_translations::table
-                    .filter(gallery_translations::gallery_id.eq(&id))
-                    .order(gallery_translations::created_at)
-                    .select(TranslationRow::as_select())
-                    .load(conn)
-                    .map_err(query_err)?;
-                let media: Vec<MediaRow> = gallery_media::table
-                    .filter(gallery_media::gallery_id.eq(&id))
-                    .order((gallery_media::position, gallery_media::created_at))
-                    .select(MediaRow::as_select())
-                    .load(conn)
-                    .map_err(query_err)?;
-                Ok((row, translations, media))
+                record_rows(conn, row)
             })
             .await?;
-        Ok(GalleryRecord {
-            gallery: to_gallery(row)?,
-            translations: translations
-                .into_iter()
-                .map(to_translation)
-                .collect::<Result<_>>()?,
-            media: media
-                .into_iter()
-                .map(|m| GalleryMedia {
-                    item_id: ItemId::from(m.item_id),
-                    order: m.position,
-                    caption: m.caption,
-                    created_at: m.created_at,
-                })
-                .collect(),
+        to_record(rows)
+    }
+
+    async fn published_gallery(&self, slug: &str) -> Result<GalleryRecord> {
+        let slug = slug.to_owned();
+        let rows = self
+            .run(move |conn| {
+                let row = published(&slug)
+                    .select(GalleryRow::as_select())
+                    .first(conn)
+                    .optional()
+                    .map_err(query_err)?
+                    .ok_or(DomainError::NotFound("Gallery"))?;
+                record_rows(conn, row)
+            })
+            .await?;
+        to_record(rows)
+    }
+
+    async fn published_holder(&self, slug: &str, item: &ItemId) -> Result<UserId> {
+        let (slug, item) = (slug.to_owned(), item.to_string());
+        self.run(move |conn| {
+            let (gallery, owner, cover): (String, String, Option<String>) = published(&slug)
+                .select((galleries::id, galleries::user_id, galleries::cover_item_id))
+                .first(conn)
+                .optional()
+                .map_err(query_err)?
+                .ok_or(DomainError::NotFound("Media"))?;
+            if cover.as_deref() == Some(item.as_str()) {
+                return Ok(UserId::from(owner));
+            }
+            let placed: i64 = gallery_media::table
+                .filter(gallery_media::gallery_id.eq(&gallery))
+                .filter(gallery_media::item_id.eq(&item))
+                .count()
+                .get_result(conn)
+                .map_err(query_err)?;
+            match placed {
+                0 => Err(DomainError::NotFound("Media")),
+                _ => Ok(UserId::from(owner)),
+            }
         })
+        .await
     }
 
     async fn update_gallery(&self, gallery: &Gallery) -> Result<()> {
@@ -506,18 +572,28 @@ impl GalleryRepository for Db {
         self.write(move |conn| {
             lock_gallery(conn, &owner, &gallery)?;
             let current = media_ids(conn, &gallery)?;
-            for (item, order) in vitrine_domain::galleries::reorder(&current, &wanted)? {
-                diesel::update(
-                    gallery_media::table
-                        .filter(gallery_media::gallery_id.eq(&gallery))
-                        .filter(gallery_media::item_id.eq(item.as_str())),
-                )
-                .set(gallery_media::position.eq(order))
+            vitrine_domain::galleries::reorder(&current, &wanted)?;
+            // One statement for the whole gallery: the order is each id's place in a JSON
+            // array (a thousand round trips would cost more than the work).
+            let order: Vec<&str> = wanted.iter().map(ItemId::as_str).collect();
+            let order = serde_json::to_string(&order).map_err(DomainError::internal)?;
+            let sql = match conn {
+                AnyConnection::Pg(_) => REORDER_PG,
+                AnyConnection::Sqlite(_) => REORDER_SQLITE,
+            };
+            diesel::sql_query(sql)
+                .bind::<Text, _>(&gallery)
+                .bind::<Text, _>(&order)
                 .execute(conn)
                 .map_err(query_err)?;
-            }
             Ok(())
         })
         .await
     }
 }
+
+const REORDER_PG: &str = "UPDATE gallery_media AS g SET position = (w.place - 1)::int \
+     FROM json_array_elements_text($2::json) WITH ORDINALITY AS w(item_id, place) \
+     WHERE g.gallery_id = $1 AND g.item_id = w.item_id";
+const REORDER_SQLITE: &str = "UPDATE gallery_media SET position = w.key \
+     FROM json_each(?2) AS w WHERE gallery_media.gallery_id = ?1 AND gallery_media.item_id = w.value";

@@ -10,6 +10,7 @@ mod connections;
 mod downloads;
 mod galleries;
 mod gallery_media;
+mod gallery_pages;
 mod lifecycle;
 mod listing;
 mod listing_totals;

@@ -1,13 +1,14 @@
 //! The galleries use case: languages, galleries and their translations, checked against
 //! the caller's scopes and items.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use uuid::Uuid;
 
 use super::{
     check_caption, check_language_code, check_slug, check_translation_texts, Gallery, GalleryMedia,
-    GalleryStatus, Language, Translation,
+    GalleryRecord, GalleryStatus, Language, Translation,
 };
 use crate::clock::Clock;
 use crate::item::{Item, ItemStatus};
@@ -55,8 +56,8 @@ pub struct GalleryPatch {
 
 #[derive(Clone)]
 pub struct Galleries {
-    repo: Arc<dyn GalleryRepository>,
-    items: Arc<dyn ItemRepository>,
+    pub(super) repo: Arc<dyn GalleryRepository>,
+    pub(super) items: Arc<dyn ItemRepository>,
     users: Arc<dyn UserRepository>,
     clock: Arc<dyn Clock>,
 }
@@ -305,21 +306,32 @@ impl Galleries {
     /// The gallery with its items: a fixed number of queries whatever its size.
     async fn view(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
         let record = self.repo.gallery(&who.user.id, id).await?;
+        self.assemble(record).await
+    }
+
+    /// A record with its owner's active items: one more query, whatever its size.
+    pub(super) async fn assemble(&self, record: GalleryRecord) -> Result<GalleryView> {
         let mut wanted: Vec<ItemId> = record.media.iter().map(|m| m.item_id.clone()).collect();
         wanted.extend(record.gallery.cover_item_id.clone());
-        let items = self.items.items_by_ids(&who.user.id, &wanted).await?;
-        let active = |id: &ItemId| {
-            items
-                .iter()
-                .find(|item| &item.id == id && item.status == ItemStatus::Active)
-                .cloned()
-        };
+        let items = self
+            .items
+            .items_by_ids(&record.gallery.owner, &wanted)
+            .await?;
+        let active: HashMap<ItemId, Item> = items
+            .into_iter()
+            .filter(|item| item.status == ItemStatus::Active)
+            .map(|item| (item.id.clone(), item))
+            .collect();
         let media = record
             .media
             .into_iter()
-            .filter_map(|m| active(&m.item_id).map(|item| (m, item)))
+            .filter_map(|m| active.get(&m.item_id).map(|item| (m, item.clone())))
             .collect();
-        let cover = record.gallery.cover_item_id.as_ref().and_then(active);
+        let cover = record
+            .gallery
+            .cover_item_id
+            .as_ref()
+            .and_then(|id| active.get(id).cloned());
         Ok(GalleryView {
             gallery: record.gallery,
             translations: record.translations,

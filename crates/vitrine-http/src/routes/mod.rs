@@ -9,6 +9,7 @@ pub mod gallery;
 pub mod health;
 pub mod images;
 pub mod media;
+pub mod published;
 pub mod share;
 mod stream;
 

@@ -59,6 +59,18 @@ impl<'a> Served<'a> {
         }
     }
 
+    /// The original under another name (`name.mp4` for `cat.mp4`).
+    pub(crate) fn original_named(item: &'a Item, name: &str) -> Self {
+        let extension = item.original_filename.rsplit_once('.').map(|(_, ext)| ext);
+        Served {
+            filename: match extension {
+                Some(ext) => format!("{name}.{ext}"),
+                None => name.to_owned(),
+            },
+            ..Self::original(item)
+        }
+    }
+
     /// `cat-thumb.jpg` for the JPEG thumb of `cat.png`.
     pub(crate) fn variant(item: &'a Item, variant: &'a Variant) -> Self {
         Self::variant_named(variant, &item.original_filename)

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Pages in a real browser: Debian's Chromium driven by Python's Playwright (Playwright's
+# own browser download is not used). Installs both when missing.
+# Usage: scripts/browser.sh VITRINE_BINARY [--screenshots DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v chromium > /dev/null; then
+    apt-get update -qq && apt-get install -y -qq chromium > /dev/null
+fi
+if ! python3 -c 'import playwright' 2> /dev/null; then
+    python3 -m pip install -q playwright
+fi
+python3 scripts/browser/gallery_page.py "$@"
