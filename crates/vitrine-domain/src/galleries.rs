@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use chrono::NaiveDateTime;
 use uuid::Uuid;
 
+use crate::item::{MediaKind, Variant};
 use crate::{DomainError, ItemId, Result, UserId};
 
 pub use editing::{Galleries, GalleryPatch, GalleryView, NewGallery, TranslationInput};
@@ -154,12 +155,27 @@ pub struct Gallery {
     pub updated_at: Option<NaiveDateTime>,
 }
 
-/// A gallery as stored: itself, its translations, and its media in order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GalleryRecord {
-    pub gallery: Gallery,
-    pub translations: Vec<Translation>,
-    pub media: Vec<GalleryMedia>,
+/// An item as a gallery shows it: what spec 3's media object and the public page need,
+/// loaded for a whole gallery at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    pub id: ItemId,
+    pub kind: MediaKind,
+    pub mime: String,
+    pub size: i64,
+    pub original_filename: String,
+    pub alt_text: Option<String>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    /// ThumbHash, base64.
+    pub placeholder: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
+impl Media {
+    pub fn variant(&self, name: &str) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.name == name)
+    }
 }
 
 /// The orders a reorder stores: `wanted` must name every item of the gallery exactly

@@ -8,7 +8,7 @@ use futures::stream::BoxStream;
 
 use chrono::NaiveDateTime;
 
-use crate::galleries::{Gallery, GalleryRecord, GalleryStatus, Language, Translation};
+use crate::galleries::{Gallery, GalleryStatus, GalleryView, Language, Translation};
 use crate::item::{
     Inserted, Item, ItemPatch, ItemQuery, MediaJob, MediaKind, NewItem, Page, ProcessedMedia,
     StoredBlob,
@@ -380,9 +380,13 @@ pub trait GalleryRepository: Send + Sync {
         skip: i64,
         limit: i64,
     ) -> Result<Vec<Gallery>>;
-    async fn gallery(&self, owner: &UserId, id: uuid::Uuid) -> Result<GalleryRecord>;
-    /// The live, published gallery with this slug, whoever owns it.
-    async fn published_gallery(&self, slug: &str) -> Result<GalleryRecord>;
+    /// The owner's live gallery.
+    async fn gallery(&self, owner: &UserId, id: uuid::Uuid) -> Result<Gallery>;
+    /// The owner's live gallery with its translations and active media, in a fixed number
+    /// of queries whatever its size.
+    async fn gallery_view(&self, owner: &UserId, id: uuid::Uuid) -> Result<GalleryView>;
+    /// The live, published gallery with this slug, whoever owns it, as `gallery_view`.
+    async fn published_gallery(&self, slug: &str) -> Result<GalleryView>;
     /// The owner of the live, published gallery with this slug when the item is among
     /// its media or is its cover; `NotFound("Media")` otherwise.
     async fn published_holder(&self, slug: &str, item: &ItemId) -> Result<UserId>;

@@ -9,7 +9,7 @@ use vitrine_domain::Result;
 use crate::blob_refs::{reference_blob, release_blob};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::{blobs, item_variants};
+use crate::schema::{blobs, gallery_media, item_variants};
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = item_variants)]
@@ -57,13 +57,35 @@ pub(crate) fn variants_by_item(
     conn: &mut AnyConnection,
     ids: &[&str],
 ) -> Result<HashMap<String, Vec<Variant>>> {
-    let rows: Vec<(VariantRow, (String, String))> = item_variants::table
+    let rows = item_variants::table
         .inner_join(blobs::table)
         .filter(item_variants::item_id.eq_any(ids))
         .order((item_variants::item_id, item_variants::variant))
         .select((VariantRow::as_select(), (blobs::object_key, blobs::sha256)))
         .load(conn)
         .map_err(query_err)?;
+    Ok(by_item(rows))
+}
+
+/// The variants of every item in a gallery, by item: one join, however many there are.
+pub(crate) fn variants_in_gallery(
+    conn: &mut AnyConnection,
+    gallery: &str,
+) -> Result<HashMap<String, Vec<Variant>>> {
+    let members = gallery_media::table
+        .filter(gallery_media::gallery_id.eq(gallery))
+        .select(gallery_media::item_id);
+    let rows = item_variants::table
+        .inner_join(blobs::table)
+        .filter(item_variants::item_id.eq_any(members))
+        .order((item_variants::item_id, item_variants::variant))
+        .select((VariantRow::as_select(), (blobs::object_key, blobs::sha256)))
+        .load(conn)
+        .map_err(query_err)?;
+    Ok(by_item(rows))
+}
+
+fn by_item(rows: Vec<(VariantRow, (String, String))>) -> HashMap<String, Vec<Variant>> {
     let mut by_item: HashMap<String, Vec<Variant>> = HashMap::new();
     for (row, (blob_key, sha256)) in rows {
         by_item.entry(row.item_id).or_default().push(Variant {
@@ -76,7 +98,7 @@ pub(crate) fn variants_by_item(
             height: row.height,
         });
     }
-    Ok(by_item)
+    by_item
 }
 
 /// Deletes an item's variant rows and releases their blobs. Returns the bytes they

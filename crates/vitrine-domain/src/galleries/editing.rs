@@ -1,29 +1,29 @@
 //! The galleries use case: languages, galleries and their translations, checked against
 //! the caller's scopes and items.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use uuid::Uuid;
 
 use super::{
     check_caption, check_language_code, check_slug, check_translation_texts, Gallery, GalleryMedia,
-    GalleryRecord, GalleryStatus, Language, Translation,
+    GalleryStatus, Language, Media, Translation,
 };
 use crate::clock::Clock;
-use crate::item::{Item, ItemStatus};
+use crate::item::ItemStatus;
 use crate::ports::{GalleryRepository, ItemRepository, UserRepository};
 use crate::user::{Principal, Scope};
 use crate::{DomainError, ItemId, Result, UserId};
 
-/// A gallery with what its response shows: translations, its active media in order with
-/// their items, and the cover item.
+/// A gallery with what its response shows: translations (oldest first), its active
+/// media in order, and the cover when it is active. Trashed items are left out until
+/// they are restored.
 #[derive(Debug, Clone)]
 pub struct GalleryView {
     pub gallery: Gallery,
     pub translations: Vec<Translation>,
-    pub media: Vec<(GalleryMedia, Item)>,
-    pub cover: Option<Item>,
+    pub media: Vec<(GalleryMedia, Media)>,
+    pub cover: Option<Media>,
 }
 
 /// A translation's texts in one language.
@@ -176,7 +176,7 @@ impl Galleries {
         patch: GalleryPatch,
     ) -> Result<GalleryView> {
         who.require(Scope::GalleriesUpdate)?;
-        let mut gallery = self.repo.gallery(&who.user.id, id).await?.gallery;
+        let mut gallery = self.repo.gallery(&who.user.id, id).await?;
         if let Some(slug) = patch.slug {
             check_slug(&slug)?;
             gallery.slug = slug;
@@ -305,39 +305,7 @@ impl Galleries {
 
     /// The gallery with its items: a fixed number of queries whatever its size.
     async fn view(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
-        let record = self.repo.gallery(&who.user.id, id).await?;
-        self.assemble(record).await
-    }
-
-    /// A record with its owner's active items: one more query, whatever its size.
-    pub(super) async fn assemble(&self, record: GalleryRecord) -> Result<GalleryView> {
-        let mut wanted: Vec<ItemId> = record.media.iter().map(|m| m.item_id.clone()).collect();
-        wanted.extend(record.gallery.cover_item_id.clone());
-        let items = self
-            .items
-            .items_by_ids(&record.gallery.owner, &wanted)
-            .await?;
-        let active: HashMap<ItemId, Item> = items
-            .into_iter()
-            .filter(|item| item.status == ItemStatus::Active)
-            .map(|item| (item.id.clone(), item))
-            .collect();
-        let media = record
-            .media
-            .into_iter()
-            .filter_map(|m| active.get(&m.item_id).map(|item| (m, item.clone())))
-            .collect();
-        let cover = record
-            .gallery
-            .cover_item_id
-            .as_ref()
-            .and_then(|id| active.get(id).cloned());
-        Ok(GalleryView {
-            gallery: record.gallery,
-            translations: record.translations,
-            media,
-            cover,
-        })
+        self.repo.gallery_view(&who.user.id, id).await
     }
 
     /// One of the caller's own active items, or 404 "Cover image not found".

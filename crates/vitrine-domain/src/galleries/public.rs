@@ -7,12 +7,11 @@ use crate::item::{Item, ItemStatus};
 use crate::{DomainError, ItemId, Result};
 
 impl Galleries {
-    /// The published gallery at `slug`, with its active media in order: three queries
-    /// and the languages, whatever its size.
+    /// The published gallery at `slug`, with its active media in order: a fixed number
+    /// of queries whatever its size.
     #[tracing::instrument(skip(self))]
     pub async fn published(&self, slug: &str) -> Result<PublishedGallery> {
-        let record = self.repo.published_gallery(slug).await?;
-        let view = self.assemble(record).await?;
+        let view = self.repo.published_gallery(slug).await?;
         let languages = self
             .repo
             .languages()

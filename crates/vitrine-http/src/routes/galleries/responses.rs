@@ -1,8 +1,7 @@
 //! Spec 3's response bodies, field for field as the spec shows them.
 
 use serde::Serialize;
-use vitrine_domain::galleries::{Gallery, GalleryView, Language, Translation};
-use vitrine_domain::item::Item;
+use vitrine_domain::galleries::{Gallery, GalleryView, Language, Media, Translation};
 
 use crate::format::iso8601;
 use crate::signing::UrlSigner;
@@ -87,7 +86,7 @@ pub(super) struct MediaResponse {
 }
 
 impl MediaResponse {
-    fn new(item: Item, signer: &UrlSigner, now: i64) -> Self {
+    fn new(item: Media, signer: &UrlSigner, now: i64) -> Self {
         let id = item.id.to_string();
         let extension = item
             .original_filename

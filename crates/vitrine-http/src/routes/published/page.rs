@@ -3,8 +3,8 @@
 
 use askama::Template;
 use base64::Engine;
-use vitrine_domain::galleries::{GalleryMedia, PublishedGallery};
-use vitrine_domain::item::{Item, MediaKind};
+use vitrine_domain::galleries::{GalleryMedia, Media, PublishedGallery};
+use vitrine_domain::item::MediaKind;
 
 /// `templates/gallery.html`.
 #[derive(Template)]
@@ -136,14 +136,14 @@ impl<'a> GalleryPage<'a> {
 }
 
 /// An image for `og:image`: an image's medium size, a video's still.
-fn still(base: &str, item: &Item) -> String {
+fn still(base: &str, item: &Media) -> String {
     match item.kind {
         MediaKind::Image => format!("{base}/{}/medium", item.id),
         MediaKind::Video => format!("{base}/{}/{}", item.id, poster_variant(item)),
     }
 }
 
-fn poster_variant(item: &Item) -> &'static str {
+fn poster_variant(item: &Media) -> &'static str {
     if item.variant("frame").is_some() {
         "frame"
     } else {
@@ -151,7 +151,7 @@ fn poster_variant(item: &Item) -> &'static str {
     }
 }
 
-fn figure<'a>(base: &str, placed: &'a GalleryMedia, item: &'a Item, eager: bool) -> Figure<'a> {
+fn figure<'a>(base: &str, placed: &'a GalleryMedia, item: &'a Media, eager: bool) -> Figure<'a> {
     let caption = placed.caption.as_deref().filter(|c| !c.trim().is_empty());
     let alt = item.alt_text.as_deref().or(caption).unwrap_or_default();
     let shown = match item.kind {
@@ -178,7 +178,7 @@ fn figure<'a>(base: &str, placed: &'a GalleryMedia, item: &'a Item, eager: bool)
     }
 }
 
-fn picture<'a>(base: &str, item: &'a Item, alt: &'a str) -> Picture<'a> {
+fn picture<'a>(base: &str, item: &'a Media, alt: &'a str) -> Picture<'a> {
     let at = |variant: &str| format!("{base}/{}/{variant}", item.id);
     let width = item.width.unwrap_or(1);
     let height = item.height.unwrap_or(1);
@@ -201,7 +201,7 @@ fn picture<'a>(base: &str, item: &'a Item, alt: &'a str) -> Picture<'a> {
 }
 
 /// The ThumbHash's average colour, as CSS: a calm block of the picture's own tone.
-fn placeholder(item: &Item) -> String {
+fn placeholder(item: &Media) -> String {
     let average = item
         .placeholder
         .as_deref()
