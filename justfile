@@ -53,6 +53,17 @@ fuzz runs="10000000" jobs="2":
 bench-thumbs count="20" rounds="5":
     scripts/bench-thumbs.sh {{count}} {{rounds}}
 
+# Pages in headless Chromium (installs chromium and playwright when missing); saves the
+# screenshots kept in docs/screenshots.
+screenshots:
+    cargo build -p vitrine
+    scripts/browser.sh target/debug/vitrine --screenshots docs/screenshots
+
+# Spec 3 at size: a gallery of N items, GET / reorder / public page through HTTP, on SQLite
+# and PostgreSQL.
+bench-galleries n="1000" requests="300" reorders="100":
+    scripts/bench-galleries.sh {{n}} {{requests}} {{reorders}}
+
 # Bulk ZIP of COUNT files of SIZE MiB against cat (and S3 when VITRINE_BENCH_S3_URL is set).
 bench-zip count="20" size="100":
     scripts/bench-zip.sh {{count}} {{size}}
