@@ -13,6 +13,7 @@ use vitrine_domain::library::Library;
 use vitrine_domain::limits::Limits;
 use vitrine_domain::organise::{Collections, Folders};
 use vitrine_domain::ports::{BlobStore, MediaProber, Passwords, SettingsRepository};
+use vitrine_domain::projects::Projects;
 use vitrine_domain::shares::{ShareParts, Shares};
 use vitrine_domain::{DomainError, Result};
 use vitrine_http::{AppState, HttpSettings, TokenIssuer, UrlSigner};
@@ -87,6 +88,7 @@ pub async fn state(parts: Parts) -> Result<AppState> {
         folders: Folders::new(db.clone(), db.clone(), clock.clone()),
         collections: Collections::new(db.clone(), db.clone(), clock.clone()),
         galleries: Galleries::new(db.clone(), db.clone(), db.clone(), clock.clone()),
+        projects: Projects::new(db.clone(), db.clone(), db.clone(), clock.clone()),
         accounts: accounts(db, passwords, clock)
             .with_tokens(Arc::new(tokens.clone()))
             .with_login_limits(attempts, parts.limits.logins.clone()),

@@ -5,6 +5,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDateTime;
 
+use crate::projects::ProjectChange;
 use crate::user::text_enum;
 use crate::{BlobId, CollectionId, DomainError, FolderId, ItemId, UserId};
 
@@ -141,6 +142,10 @@ pub struct NewItem {
     /// `Pending` queues a media job with the item, in the same transaction.
     pub processing: Processing,
     pub created_at: NaiveDateTime,
+    /// Its place in a project (only `Join` on upload), checked by
+    /// `Projects::check_placement`.
+    pub project: Option<ProjectChange>,
+    pub inputs: Vec<ItemId>,
 }
 
 /// What a media job learned and made for an item.
@@ -196,6 +201,9 @@ pub struct ItemPatch {
     pub tags: Option<Vec<String>>,
     /// `Some(None)` moves the item to the root folder.
     pub folder: Option<Option<FolderId>>,
+    /// Checked by `Projects::check_placement`; written in the item's transaction.
+    pub project: Option<ProjectChange>,
+    pub inputs: Option<Vec<ItemId>>,
 }
 
 /// Which items a listing returns; every filter is optional and they combine with AND.

@@ -12,6 +12,7 @@ pub mod library;
 pub mod limits;
 pub mod organise;
 pub mod ports;
+pub mod projects;
 pub mod shares;
 pub mod tags;
 pub mod tx;

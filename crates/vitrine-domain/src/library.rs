@@ -22,6 +22,7 @@ use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredB
 use crate::limits::Limits;
 use crate::organise::check_bulk;
 use crate::ports::{BlobStore, ByteStream, ItemRepository, JobRepository, MediaProber, Probe};
+use crate::projects::ProjectChange;
 use crate::tags::normalize_tags;
 use crate::user::{Principal, Scope};
 use crate::{DomainError, FolderId, ItemId, Result};
@@ -57,6 +58,9 @@ pub struct UploadMeta {
     pub model: Option<String>,
     pub description: Option<String>,
     pub tags: Vec<String>,
+    /// Checked by `Projects::check_placement` before the upload is committed.
+    pub project: Option<ProjectChange>,
+    pub inputs: Vec<ItemId>,
 }
 
 /// How much a user stores and may store.
@@ -169,6 +173,8 @@ impl Library {
                 Processing::Pending
             },
             created_at: self.now(),
+            project: meta.project,
+            inputs: meta.inputs,
         };
         let quota = self.limits.quotas.limit_for(who.user.plan);
         let inserted = match self.items.insert_item(new_item, blob, quota).await {

@@ -15,6 +15,7 @@ use crate::item::{
 };
 use crate::limits::ImageLimits;
 use crate::organise::{Collection, Folder};
+use crate::projects::{Board, BoardQuery, Feedback, Group, GroupId, Project, ProjectId, Review};
 use crate::shares::{Share, ShareTarget};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
 use crate::{CollectionId, FolderId, ItemId, Result, UserId};
@@ -432,4 +433,53 @@ pub trait GalleryRepository: Send + Sync {
         gallery: uuid::Uuid,
         wanted: Vec<ItemId>,
     ) -> Result<()>;
+}
+
+/// Groups, projects, project images' places and their review (spec 4).
+#[async_trait]
+pub trait ProjectRepository: Send + Sync {
+    /// The group, with its creator as its first member.
+    async fn insert_group(&self, name: &str, creator: &UserId, at: NaiveDateTime) -> Result<Group>;
+    /// The groups `user` belongs to, oldest first.
+    async fn groups_of(&self, user: &UserId) -> Result<Vec<Group>>;
+    /// `NotFound("Group")` when there is none.
+    async fn group(&self, id: GroupId) -> Result<Group>;
+    /// Already a member: nothing changes.
+    async fn add_member(&self, group: GroupId, user: &UserId, at: NaiveDateTime) -> Result<()>;
+    /// `NotFound("Member")` when the user is not in the group.
+    async fn remove_member(&self, group: GroupId, user: &UserId) -> Result<()>;
+    async fn is_member(&self, group: GroupId, user: &UserId) -> Result<bool>;
+    /// With `key` or, when absent, a key derived from the name that no other project of
+    /// the owner has (`-2`, `-3`… appended). `Conflict` when a given key is taken.
+    async fn insert_project(
+        &self,
+        owner: &UserId,
+        name: &str,
+        key: Option<String>,
+        group: Option<GroupId>,
+        at: NaiveDateTime,
+    ) -> Result<Project>;
+    /// The viewer's projects and those shared with the viewer's groups, oldest first.
+    async fn visible_projects(&self, viewer: &UserId) -> Result<Vec<Project>>;
+    /// A project the viewer sees, else `NotFound("Project")`.
+    async fn project(&self, viewer: &UserId, id: ProjectId) -> Result<Project>;
+    /// Name, key, group and `updated_at`; `Conflict` on a taken key.
+    async fn update_project(&self, project: &Project) -> Result<()>;
+    /// Takes every item out of the project, then deletes it.
+    async fn delete_project(&self, owner: &UserId, id: ProjectId) -> Result<()>;
+    /// The project the item is in, if any.
+    async fn project_of(&self, item: &ItemId) -> Result<Option<Project>>;
+    async fn set_feedback(
+        &self,
+        item: &ItemId,
+        feedback: Option<Feedback>,
+        comment: Option<String>,
+    ) -> Result<()>;
+    async fn set_review(&self, item: &ItemId, review: Review) -> Result<()>;
+    /// In one statement: `Conflict` when someone else holds the claim.
+    async fn claim(&self, item: &ItemId, user: &UserId, at: NaiveDateTime) -> Result<()>;
+    /// `Conflict` when someone else holds it, unless `anyone` may release it.
+    async fn release(&self, item: &ItemId, user: &UserId, anyone: bool) -> Result<()>;
+    /// Spec 4's page for `viewer`, in a fixed number of queries.
+    async fn board(&self, viewer: &UserId, query: &BoardQuery) -> Result<Board>;
 }

@@ -186,6 +186,21 @@ pub(crate) mod bounds {
     pub const TAGS_PER_ITEM: u64 = tags::MAX_TAGS_PER_ITEM as u64;
 }
 
+/// A use case's refusal with its field names as they are (snake_case): for the surfaces
+/// whose clients send snake_case (specs 3 and 4).
+pub fn as_sent(err: DomainError) -> ApiError {
+    match err {
+        DomainError::Invalid { message, detail } if !detail.is_empty() => ApiError::Request {
+            message,
+            detail: detail
+                .into_iter()
+                .map(|d| Detail::new(&d.field, d.message, Position::Body))
+                .collect(),
+        },
+        other => ApiError::Domain(other),
+    }
+}
+
 /// A malformed request: one input at fault.
 pub fn invalid(message: &str, field: &str, why: impl Into<String>, position: Position) -> ApiError {
     ApiError::Request {

@@ -40,6 +40,8 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::auth::configure)
             .configure(routes::gallery::configure)
             .configure(routes::galleries::configure)
+            .configure(routes::projects::configure)
+            .configure(routes::by_project::configure)
             .configure(routes::images::configure)
             .configure(routes::media::configure)
             .configure(routes::published::configure)

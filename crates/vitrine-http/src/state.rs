@@ -10,6 +10,7 @@ use vitrine_domain::galleries::Galleries;
 use vitrine_domain::library::Library;
 use vitrine_domain::organise::{Collections, Folders};
 use vitrine_domain::ports::Health;
+use vitrine_domain::projects::Projects;
 use vitrine_domain::shares::Shares;
 
 use crate::signing::UrlSigner;
@@ -79,6 +80,7 @@ pub struct AppState {
     pub folders: Folders,
     pub collections: Collections,
     pub galleries: Galleries,
+    pub projects: Projects,
     pub shares: Shares,
     pub accounts: Accounts,
     pub health: Arc<dyn Health>,

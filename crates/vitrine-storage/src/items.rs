@@ -289,6 +289,10 @@ impl ItemRepository for Db {
                 .execute(conn)
                 .map_err(query_err)?;
             set_tags(conn, &owner, &row.id, &item.tags)?;
+            if let Some(change) = &item.project {
+                crate::projects::placement::place(conn, &row.id, change)?;
+            }
+            crate::projects::placement::set_inputs(conn, &row.id, &item.inputs)?;
             if item.processing == vitrine_domain::item::Processing::Pending {
                 crate::jobs::insert_job(
                     conn,
@@ -373,6 +377,12 @@ impl ItemRepository for Db {
                 .map_err(query_err)?;
             if let Some(names) = &patch.tags {
                 set_tags(conn, &owner, &id, names)?;
+            }
+            if let Some(change) = &patch.project {
+                crate::projects::placement::place(conn, &id, change)?;
+            }
+            if let Some(inputs) = &patch.inputs {
+                crate::projects::placement::set_inputs(conn, &id, inputs)?;
             }
             load_item(conn, Some(&owner), &id)
         })

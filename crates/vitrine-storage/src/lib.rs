@@ -14,6 +14,7 @@ mod jobs;
 mod listing;
 #[cfg(test)]
 mod migration_check;
+mod projects;
 mod schema;
 mod settings;
 mod shares;

@@ -94,6 +94,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    group_members (group_id, user_id) {
+        group_id -> Int4,
+        user_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     item_counts (user_id, status, folder_key, kind, favorite) {
         user_id -> Text,
         status -> Text,
@@ -101,6 +109,14 @@ diesel::table! {
         kind -> Text,
         favorite -> Bool,
         n -> Int8,
+    }
+}
+
+diesel::table! {
+    item_inputs (item_id, input_id) {
+        item_id -> Text,
+        input_id -> Text,
+        position -> Int4,
     }
 }
 
@@ -166,6 +182,7 @@ diesel::table! {
         is_360 -> Bool,
         codec -> Nullable<Text>,
         alt_text -> Nullable<Text>,
+        quality_score -> Nullable<Float8>,
     }
 }
 
@@ -191,6 +208,37 @@ diesel::table! {
         duration_ms -> Nullable<Int8>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    project_items (item_id) {
+        item_id -> Text,
+        project_id -> Int4,
+        job_id -> Nullable<Text>,
+        image_index -> Nullable<Int4>,
+        group_index -> Nullable<Int4>,
+        version -> Int4,
+        input_description -> Nullable<Text>,
+        download_filename -> Nullable<Text>,
+        feedback -> Nullable<Text>,
+        feedback_comment -> Nullable<Text>,
+        review_status -> Nullable<Text>,
+        review_annotations -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    projects (id) {
+        id -> Int4,
+        user_id -> Text,
+        name -> Text,
+        project_key -> Text,
+        group_id -> Nullable<Int4>,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -243,6 +291,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_groups (id) {
+        id -> Int4,
+        name -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Text,
         name -> Text,
@@ -264,6 +321,8 @@ diesel::joinable!(gallery_media -> galleries (gallery_id));
 diesel::joinable!(gallery_media -> items (item_id));
 diesel::joinable!(gallery_translations -> galleries (gallery_id));
 diesel::joinable!(gallery_translations -> languages (language_id));
+diesel::joinable!(group_members -> user_groups (group_id));
+diesel::joinable!(group_members -> users (user_id));
 diesel::joinable!(item_tags -> items (item_id));
 diesel::joinable!(item_tags -> tags (tag_id));
 diesel::joinable!(item_variants -> blobs (blob_id));
@@ -272,11 +331,17 @@ diesel::joinable!(items -> blobs (blob_id));
 diesel::joinable!(items -> folders (folder_id));
 diesel::joinable!(items -> users (user_id));
 diesel::joinable!(media_jobs -> items (item_id));
+diesel::joinable!(project_items -> items (item_id));
+diesel::joinable!(project_items -> projects (project_id));
+diesel::joinable!(project_items -> users (claimed_by));
+diesel::joinable!(projects -> user_groups (group_id));
+diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(shares -> collections (collection_id));
 diesel::joinable!(shares -> items (item_id));
 diesel::joinable!(shares -> users (user_id));
 diesel::joinable!(tag_counts -> tags (tag_id));
 diesel::joinable!(tags -> users (user_id));
+diesel::joinable!(user_groups -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
@@ -287,17 +352,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     galleries,
     gallery_media,
     gallery_translations,
+    group_members,
     item_counts,
+    item_inputs,
     item_size_counts,
     item_tags,
     item_variants,
     items,
     languages,
     media_jobs,
+    project_items,
+    projects,
     settings,
     share_failures,
     shares,
     tag_counts,
     tags,
+    user_groups,
     users,
 );

@@ -17,6 +17,7 @@ mod listing_totals;
 mod media_jobs;
 mod object_store;
 mod organise;
+mod projects;
 mod quota;
 mod races;
 mod share_privacy;

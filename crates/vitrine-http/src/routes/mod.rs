@@ -3,12 +3,14 @@
 pub mod admin;
 pub(crate) mod archive;
 pub mod auth;
+pub mod by_project;
 pub(crate) mod filters;
 pub mod galleries;
 pub mod gallery;
 pub mod health;
 pub mod images;
 pub mod media;
+pub mod projects;
 pub mod published;
 pub mod share;
 mod stream;

@@ -14,7 +14,7 @@ use vitrine_domain::galleries::{
 use vitrine_domain::DomainError;
 
 use crate::auth::Auth;
-use crate::error::{invalid, ApiError, ApiResult, Position};
+use crate::error::{as_sent, invalid, ApiError, ApiResult, Position};
 use crate::routes::gallery::present;
 use crate::state::AppState;
 use responses::{GalleryResponse, LanguageResponse, SummaryResponse};
@@ -49,15 +49,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Spec 3's own field names: a domain refusal keeps the use case's snake_case name.
 fn spec_error(err: DomainError) -> ApiError {
-    match err {
-        DomainError::Invalid { message, detail } if !detail.is_empty() => invalid(
-            &message,
-            &detail[0].field,
-            &detail[0].message,
-            Position::Body,
-        ),
-        other => ApiError::Domain(other),
-    }
+    as_sent(err)
 }
 
 /// A gallery use case's outcome as spec 3 answers it: the whole gallery.

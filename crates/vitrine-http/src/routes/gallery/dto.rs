@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use validator::Validate;
 use vitrine_domain::item::{Item, ItemPatch};
+use vitrine_domain::projects::{Placement, PlacementPatch};
 use vitrine_domain::FolderId;
 
 use crate::error::{bounds, invalid, ApiError, Position};
@@ -130,6 +131,48 @@ pub struct PatchBody {
     /// `null` moves the item to the root folder.
     #[serde(default, deserialize_with = "present")]
     folder_id: Option<Option<String>>,
+    /// Spec 4's fields keep spec 4's names. `null` takes the item out of its project.
+    #[serde(
+        default,
+        rename = "project_id",
+        alias = "projectId",
+        deserialize_with = "present"
+    )]
+    project_id: Option<Option<i32>>,
+    #[serde(default, rename = "job_id", deserialize_with = "present")]
+    job_id: Option<Option<String>>,
+    #[serde(default, rename = "image_index", deserialize_with = "present")]
+    image_index: Option<Option<i32>>,
+    #[serde(default, rename = "group_index", deserialize_with = "present")]
+    group_index: Option<Option<i32>>,
+    #[serde(default)]
+    version: Option<i32>,
+    #[serde(default, rename = "input_description", deserialize_with = "present")]
+    input_description: Option<Option<serde_json::Map<String, serde_json::Value>>>,
+    #[serde(default)]
+    inputs: Option<Vec<String>>,
+    #[serde(default, rename = "download_filename", deserialize_with = "present")]
+    download_filename: Option<Option<String>>,
+}
+
+impl PatchBody {
+    fn placement(&self) -> PlacementPatch {
+        PlacementPatch {
+            project: self.project_id,
+            placement: Placement {
+                job_id: self.job_id.clone(),
+                image_index: self.image_index,
+                group_index: self.group_index,
+                version: self.version,
+                input_description: self.input_description.as_ref().map(|d| {
+                    d.as_ref()
+                        .map(|d| serde_json::Value::Object(d.clone()).to_string())
+                }),
+                download_filename: self.download_filename.clone(),
+            },
+            inputs: self.inputs.clone(),
+        }
+    }
 }
 
 /// Tells a field sent as `null` (Some(None)) from a field not sent (None).
@@ -142,7 +185,8 @@ where
 }
 
 impl PatchBody {
-    pub fn into_patch(self) -> Result<ItemPatch, ApiError> {
+    /// The item's own fields, and its project fields for `Projects::check_placement`.
+    pub fn into_patch(self) -> Result<(ItemPatch, PlacementPatch), ApiError> {
         if self.prompt.is_some() && self.title.is_some() {
             return Err(invalid(
                 "Invalid body",
@@ -151,7 +195,8 @@ impl PatchBody {
                 Position::Body,
             ));
         }
-        Ok(ItemPatch {
+        let placement = self.placement();
+        let patch = ItemPatch {
             title: self.prompt.or(self.title),
             description: self.description,
             model: self.model,
@@ -159,7 +204,10 @@ impl PatchBody {
             favorite: self.favorite,
             tags: self.tags,
             folder: self.folder_id.map(|f| f.map(FolderId::from)),
-        })
+            project: None,
+            inputs: None,
+        };
+        Ok((patch, placement))
     }
 }
 

@@ -19,7 +19,7 @@ use super::filters::{item_query, Surface};
 use super::get_or_head;
 use super::stream::{serve, Disposition, Served};
 use crate::auth::Auth;
-use crate::error::{json_body, ApiResult};
+use crate::error::{as_sent, json_body, ApiResult};
 use crate::format::human_bytes;
 use crate::state::AppState;
 
@@ -44,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/{id}/restore", web::post().to(restore))
             .route("/{id}/similar", web::get().to(similar))
             .configure(shares::configure_items)
+            .configure(crate::routes::projects::configure_review)
             .route("/{id}/download", get_or_head().to(download)),
     );
 }
@@ -86,7 +87,13 @@ async fn patch(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> ApiResult<HttpResponse> {
-    let patch = json_body::<PatchBody>(&body)?.into_patch()?;
+    let (mut patch, placement) = json_body::<PatchBody>(&body)?.into_patch()?;
+    let (project, inputs) = state
+        .projects
+        .check_placement(&who, placement)
+        .await
+        .map_err(as_sent)?;
+    (patch.project, patch.inputs) = (project, inputs);
     let item = state
         .library
         .update(&who, &ItemId::from(id.into_inner()), patch)

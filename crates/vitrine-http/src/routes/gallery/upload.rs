@@ -8,14 +8,17 @@ use std::future::Future;
 use bytes::Bytes;
 use futures::stream::LocalBoxStream;
 use futures::{StreamExt, TryStreamExt};
+use vitrine_domain::item::Item;
 use vitrine_domain::library::{StagedUpload, UploadMeta};
 use vitrine_domain::limits::FormLimits;
+use vitrine_domain::projects::PlacementPatch;
 use vitrine_domain::tags::{split_tag_list, MAX_TAGS_PER_ITEM};
+use vitrine_domain::user::Principal;
 use vitrine_domain::DomainError;
 
 use super::dto::ItemResponse;
 use crate::auth::Auth;
-use crate::error::{invalid, ApiError, ApiResult, Position};
+use crate::error::{as_sent, invalid, ApiError, ApiResult, Position};
 use crate::state::AppState;
 
 /// Text fields are small; a client sending megabytes of "title" is refused.
@@ -45,11 +48,16 @@ pub(super) async fn upload(
     let stage = |bytes: FileBytes| state.library.stage(&who, bytes);
     let outcome = read_form(form, limits, stage, &mut staged).await;
     let result = match (outcome, staged) {
-        (Ok(meta), Some(staged)) => state
-            .library
-            .commit(&who, staged, meta)
-            .await
-            .map_err(ApiError::Domain),
+        (Ok((meta, placement)), Some(staged)) => {
+            match commit(&state, &who, staged, meta, placement).await {
+                Ok(item) => Ok(item),
+                Err((err, Some(staged))) => {
+                    state.library.discard(staged).await;
+                    Err(err)
+                }
+                Err((err, None)) => Err(err),
+            }
+        }
         (Ok(_), None) => Err(invalid(
             "No file uploaded",
             "file",
@@ -67,6 +75,38 @@ pub(super) async fn upload(
     Ok(HttpResponse::Created().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
+/// Checks the upload's project fields, then commits it with them: on a refusal before
+/// the commit the staged file comes back to be discarded.
+async fn commit(
+    state: &AppState,
+    who: &Principal,
+    staged: StagedUpload,
+    mut meta: UploadMeta,
+    placement: PlacementPatch,
+) -> Result<Item, (ApiError, Option<StagedUpload>)> {
+    if matches!(placement.project, None | Some(None)) && !placement.placement.is_empty() {
+        let err = invalid(
+            "Invalid field",
+            "project_id",
+            "project fields need project_id",
+            Position::Body,
+        );
+        return Err((err, Some(staged)));
+    }
+    match state.projects.check_placement(who, placement).await {
+        Ok((project, inputs)) => {
+            meta.project = project;
+            meta.inputs = inputs.unwrap_or_default();
+        }
+        Err(err) => return Err((as_sent(err), Some(staged))),
+    }
+    state
+        .library
+        .commit(who, staged, meta)
+        .await
+        .map_err(|err| (ApiError::Domain(err), None))
+}
+
 /// The bytes of the form's `file` field as they arrive.
 pub(crate) type FileBytes = LocalBoxStream<'static, Result<Bytes, DomainError>>;
 
@@ -77,11 +117,12 @@ pub(crate) async fn read_form<T, Fut>(
     limits: FormLimits,
     mut stage: impl FnMut(FileBytes) -> Fut,
     staged: &mut Option<T>,
-) -> ApiResult<UploadMeta>
+) -> ApiResult<(UploadMeta, PlacementPatch)>
 where
     Fut: Future<Output = Result<T, DomainError>>,
 {
     let mut meta = UploadMeta::default();
+    let mut placement = PlacementPatch::default();
     let mut budget = Budget {
         fields: 0,
         text_bytes: 0,
@@ -134,11 +175,60 @@ where
                     .into());
                 }
             }
+            "project_id" | "job_id" | "image_index" | "group_index" | "version"
+            | "input_description" | "inputs" | "download_filename" => {
+                let raw = text(field, &name, &mut budget).await?;
+                project_field(&mut placement, &name, raw)?;
+            }
             // Unknown fields are read and ignored, as form posts from browsers expect.
             _ => drop(text(field, &name, &mut budget).await?),
         }
     }
-    Ok(meta)
+    Ok((meta, placement))
+}
+
+/// Spec 4's fields of an upload, as form text: integers, a JSON object, and `inputs` as a
+/// JSON array or a comma-separated list of item IDs.
+fn project_field(placement: &mut PlacementPatch, name: &str, raw: String) -> ApiResult<()> {
+    let integer = |raw: &str| {
+        raw.trim()
+            .parse::<i32>()
+            .map_err(|_| invalid("Invalid field", name, "must be an integer", Position::Body))
+    };
+    let fields = &mut placement.placement;
+    match name {
+        "project_id" => placement.project = Some(Some(integer(&raw)?)),
+        "job_id" => fields.job_id = Some(Some(raw)),
+        "image_index" => fields.image_index = Some(Some(integer(&raw)?)),
+        "group_index" => fields.group_index = Some(Some(integer(&raw)?)),
+        "version" => fields.version = Some(integer(&raw)?),
+        "download_filename" => fields.download_filename = Some(Some(raw)),
+        "input_description" => {
+            let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&raw)
+                .map_err(|_| {
+                    invalid(
+                        "Invalid field",
+                        name,
+                        "must be a JSON object",
+                        Position::Body,
+                    )
+                })?;
+            fields.input_description = Some(Some(serde_json::Value::Object(object).to_string()));
+        }
+        _ => {
+            let ids = match serde_json::from_str::<Vec<String>>(&raw) {
+                Ok(ids) => ids,
+                Err(_) => raw
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            };
+            placement.inputs = Some(ids);
+        }
+    }
+    Ok(())
 }
 
 async fn text(mut field: Field, name: &str, budget: &mut Budget) -> ApiResult<String> {

@@ -1,0 +1,588 @@
+//! Spec 4: groups, projects, items in projects, review, and `/gallery/by-project`, with
+//! two members of a group and a third user outside it.
+
+use futures::future::join_all;
+use serde_json::{json, Value};
+use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
+
+backend_tests!(
+    a_team_shares_a_project_and_reviews_its_images,
+    by_project_filters_sorts_and_pages,
+);
+database_tests!(
+    two_members_claim_one_image_at_once,
+    projects_named_alike_at_once_get_distinct_keys,
+);
+
+const BOARD: &str = "/gallery/by-project";
+
+async fn answer(response: reqwest::Response, status: u16) -> Value {
+    let code = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    assert_eq!(code, status, "{body}");
+    body
+}
+
+async fn put(app: &TestApp, key: &str, path: &str, body: Value) -> reqwest::Response {
+    app.send(app.client().put(app.url(path)).bearer_auth(key).json(&body))
+        .await
+}
+
+/// Uploads `name` into `project` with spec 4's fields; answers the item's ID.
+async fn upload_into(
+    app: &TestApp,
+    key: &str,
+    name: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    app.upload(key, name, fixtures::png(40, 30), fields).await
+}
+
+/// A group of alice and bob, and alice's project shared with it.
+async fn team(app: &TestApp, alice: &str) -> (i64, i64) {
+    let group = answer(
+        app.post(alice, "/api/v1/groups", json!({"name": "Studio"}))
+            .await,
+        201,
+    )
+    .await;
+    assert_eq!(group["members"], json!(["alice"]));
+    let group = group["id"].as_i64().unwrap();
+    let joined = answer(
+        app.post(
+            alice,
+            &format!("/api/v1/groups/{group}/members"),
+            json!({"user": "bob"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(joined["members"], json!(["alice", "bob"]));
+    let project = answer(
+        app.post(
+            alice,
+            "/api/v1/projects",
+            json!({"name": "Summer 2026", "group_id": group}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(project["key"], "SUMMER-2026");
+    assert_eq!(project["created_by"], "alice");
+    (group, project["id"].as_i64().unwrap())
+}
+
+fn images(board: &Value, project: usize) -> Vec<Value> {
+    board["projects"][project]["images"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn a_team_shares_a_project_and_reviews_its_images(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let (group, project) = team(&app, &alice.key).await;
+    let pid = project.to_string();
+
+    // Keys: derived and made unique, or given and checked.
+    let again = answer(
+        app.post(
+            &alice.key,
+            "/api/v1/projects",
+            json!({"name": "Summer 2026"}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(again["key"], "SUMMER-2026-2");
+    let taken = app
+        .post(
+            &alice.key,
+            "/api/v1/projects",
+            json!({"name": "X", "key": "SUMMER-2026"}),
+        )
+        .await;
+    assert_eq!(
+        answer(taken, 409).await["error"],
+        "Project key already exists"
+    );
+    let bad = app
+        .post(
+            &alice.key,
+            "/api/v1/projects",
+            json!({"name": "X", "key": "lower"}),
+        )
+        .await;
+    assert_eq!(answer(bad, 400).await["detail"][0]["field"], "key");
+
+    // Carol is outside: the group and the project do not exist for her.
+    let outside = app
+        .post(
+            &carol.key,
+            &format!("/api/v1/groups/{group}/members"),
+            json!({"user": "carol"}),
+        )
+        .await;
+    assert_eq!(outside.status(), 404);
+    assert_eq!(
+        app.get(&carol.key, &format!("/api/v1/projects/{pid}"))
+            .await
+            .status(),
+        404
+    );
+    let refused = upload_into(&app, &carol.key, "c.png", &[("project_id", &pid)]).await;
+    assert_eq!(answer(refused, 404).await["error"], "Project not found");
+    assert_eq!(
+        app.count_rows("items").await,
+        0,
+        "a refused upload leaves no row"
+    );
+
+    // Alice and bob both add images; spec 4's fields come back as sent.
+    let first = answer(
+        upload_into(
+            &app,
+            &alice.key,
+            "a-1.png",
+            &[
+                ("project_id", &pid),
+                ("job_id", "job-7"),
+                ("image_index", "0"),
+                ("group_index", "2"),
+                ("version", "2"),
+                ("input_description", r#"{"prompt": "a red door"}"#),
+                ("download_filename", "door-final.png"),
+            ],
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = answer(
+        upload_into(
+            &app,
+            &alice.key,
+            "a-2.png",
+            &[("project_id", &pid), ("inputs", &first)],
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bobs = app
+        .upload_ok(&bob.key, "b-1.png", fixtures::png(20, 20))
+        .await;
+    let bobs = bobs["id"].as_str().unwrap().to_owned();
+    let placed = app
+        .patch(
+            &bob.key,
+            &format!("/api/v1/gallery/{bobs}"),
+            json!({"project_id": project, "job_id": "job-8", "version": 1}),
+        )
+        .await;
+    assert_eq!(placed.status(), 200);
+    let negative = app
+        .patch(
+            &bob.key,
+            &format!("/api/v1/gallery/{bobs}"),
+            json!({"image_index": -1}),
+        )
+        .await;
+    assert_eq!(
+        answer(negative, 400).await["detail"][0]["field"],
+        "image_index"
+    );
+
+    let board = app
+        .get_ok(&alice.key, &format!("{BOARD}?project_id={pid}&order=asc"))
+        .await;
+    assert_eq!(board["pagination"]["total"], 1);
+    let entry = &board["projects"][0];
+    assert_eq!(entry["project_key"], "SUMMER-2026");
+    assert_eq!(entry["created_by"], "alice");
+    assert_eq!(
+        (
+            &entry["total_images"],
+            &entry["completed_images"],
+            &entry["failed_images"]
+        ),
+        (&json!(3), &json!(3), &json!(0))
+    );
+    let shown = images(&board, 0);
+    let names: Vec<&str> = shown
+        .iter()
+        .map(|i| i["original_filename"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["a-1.png", "a-2.png", "b-1.png"],
+        "by file name, ascending"
+    );
+    let door = &shown[0];
+    assert_eq!(door["job_id"], "job-7");
+    assert_eq!(
+        (&door["image_index"], &door["group_index"]),
+        (&json!(0), &json!(2))
+    );
+    assert_eq!(door["version"], 2);
+    assert_eq!(door["input_description"], json!({"prompt": "a red door"}));
+    assert_eq!(door["download_filename"], "door-final.png");
+    assert_eq!(door["status"], "completed");
+    assert_eq!(door["feedback"], Value::Null);
+    assert_eq!(door["retouch_claim"], Value::Null);
+    assert_eq!(
+        shown[1]["inputs"].as_array().unwrap().len(),
+        1,
+        "made from the door"
+    );
+    assert_eq!(shown[1]["input_description"], json!({}));
+    assert_eq!(shown[2]["job_id"], "job-8");
+    for url in [
+        &door["output"]["full_size"],
+        &door["output"]["thumbnail"],
+        &shown[1]["inputs"][0]["thumbnail"],
+    ] {
+        let fetched = app
+            .client()
+            .get(url.as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(fetched.status(), 200, "{url}");
+    }
+    // Bob sees the shared project; carol sees nothing.
+    let bobs_board = app.get_ok(&bob.key, BOARD).await;
+    assert_eq!(bobs_board["pagination"]["total"], 1);
+    let carols = app.get_ok(&carol.key, BOARD).await;
+    assert_eq!(carols["pagination"]["total"], 0);
+    assert_eq!(carols["projects"], json!([]));
+
+    // Review: members only.
+    let review_path = |id: &str, what: &str| format!("/api/v1/gallery/{id}/{what}");
+    let liked = put(
+        &app,
+        &bob.key,
+        &review_path(&first, "feedback"),
+        json!({"feedback": "like", "comment": "Lovely"}),
+    )
+    .await;
+    assert_eq!(liked.status(), 204);
+    let stranger = put(
+        &app,
+        &carol.key,
+        &review_path(&first, "feedback"),
+        json!({"feedback": "dislike"}),
+    )
+    .await;
+    assert_eq!(stranger.status(), 404);
+    let wrong = put(
+        &app,
+        &bob.key,
+        &review_path(&first, "feedback"),
+        json!({"feedback": "meh"}),
+    )
+    .await;
+    assert_eq!(answer(wrong, 400).await["detail"][0]["field"], "feedback");
+    let reviewed = put(
+        &app,
+        &alice.key,
+        &review_path(&first, "review"),
+        json!({"status": "approved", "annotations": [{"x": 1, "note": "crop"}]}),
+    )
+    .await;
+    assert_eq!(reviewed.status(), 204);
+    let claimed = app
+        .post(&bob.key, &review_path(&first, "claim"), json!({}))
+        .await;
+    assert_eq!(claimed.status(), 204);
+    let second_claim = app
+        .post(&alice.key, &review_path(&first, "claim"), json!({}))
+        .await;
+    assert_eq!(second_claim.status(), 409, "bob holds it");
+    let board = app.get_ok(&alice.key, &format!("{BOARD}?order=asc")).await;
+    let door = &images(&board, 0)[0];
+    assert_eq!(
+        (&door["feedback"], &door["feedback_comment"]),
+        (&json!("like"), &json!("Lovely"))
+    );
+    assert_eq!(door["review_status"], "approved");
+    assert_eq!(
+        door["review_annotations"],
+        json!([{"x": 1, "note": "crop"}])
+    );
+    assert_eq!(door["retouch_claim"]["by"], "bob");
+    assert!(door["retouch_claim"]["at"].is_string());
+    // The project's owner may release anyone's claim.
+    let released = app.delete(&alice.key, &review_path(&first, "claim")).await;
+    assert_eq!(released.status(), 204);
+
+    // Only the owner changes or deletes the project; deleting keeps the items.
+    let by_bob = app
+        .delete(&bob.key, &format!("/api/v1/projects/{pid}"))
+        .await;
+    assert_eq!(by_bob.status(), 403);
+    let renamed = answer(
+        app.patch(
+            &alice.key,
+            &format!("/api/v1/projects/{pid}"),
+            json!({"name": "Summer"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(renamed["name"], "Summer");
+    let left = app
+        .patch(
+            &alice.key,
+            &format!("/api/v1/gallery/{second}"),
+            json!({"project_id": null}),
+        )
+        .await;
+    assert_eq!(left.status(), 200);
+    let board = app
+        .get_ok(&alice.key, &format!("{BOARD}?project_id={pid}"))
+        .await;
+    assert_eq!(
+        board["projects"][0]["total_images"], 2,
+        "second left the project"
+    );
+    assert_eq!(
+        app.delete(&alice.key, &format!("/api/v1/projects/{pid}"))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(app.get_ok(&bob.key, BOARD).await["pagination"]["total"], 0);
+    assert_eq!(
+        app.get(&alice.key, &format!("/api/v1/gallery/{first}"))
+            .await
+            .status(),
+        200,
+        "the items stay"
+    );
+
+    // Scopes: a read-only key reads and writes nothing.
+    let reader = app.key("alice", Some("projects:read")).await;
+    assert_eq!(app.get(&reader, BOARD).await.status(), 200);
+    assert_eq!(app.get(&reader, "/api/v1/projects").await.status(), 200);
+    let write = app
+        .post(&reader, "/api/v1/projects", json!({"name": "Nope"}))
+        .await;
+    assert_eq!(write.status(), 403);
+    let no_auth = app.client().get(app.url(BOARD)).send().await.unwrap();
+    assert_eq!(no_auth.status(), 401);
+}
+
+async fn by_project_filters_sorts_and_pages(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let (_, shared) = team(&app, &alice.key).await;
+    let shared = shared.to_string();
+    let mut projects = vec![shared.clone()];
+    for name in ["Autumn", "Winter"] {
+        let id = app
+            .post(&alice.key, "/api/v1/projects", json!({"name": name}))
+            .await;
+        projects.push(answer(id, 201).await["id"].as_i64().unwrap().to_string());
+    }
+    for name in ["c.png", "a.png", "b.png"] {
+        let uploaded = upload_into(&app, &alice.key, name, &[("project_id", &shared)]).await;
+        assert_eq!(uploaded.status(), 201);
+    }
+    let bobs = upload_into(&app, &bob.key, "z.png", &[("project_id", &shared)]).await;
+    let bobs = answer(bobs, 201).await["id"].as_str().unwrap().to_owned();
+    put(
+        &app,
+        &alice.key,
+        &format!("/api/v1/gallery/{bobs}/feedback"),
+        json!({"feedback": "dislike"}),
+    )
+    .await;
+    let winter = &projects[2];
+    upload_into(&app, &alice.key, "w.png", &[("project_id", winter)]).await;
+
+    let board = |query: &str| {
+        let (app, key, query) = (&app, alice.key.clone(), query.to_owned());
+        async move { app.get_ok(&key, &format!("{BOARD}?{query}")).await }
+    };
+    // Projects newest first by default, 3 in all; pages of 2.
+    let first = board("per_page=2").await;
+    assert_eq!(
+        first["pagination"],
+        json!({"page": 1, "per_page": 2, "total": 3, "pages": 2, "has_next": true, "has_prev": false})
+    );
+    let keys: Vec<&str> = first["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["project_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["WINTER", "AUTUMN"]);
+    let last = board("per_page=2&page=2").await;
+    assert_eq!(last["projects"][0]["project_key"], "SUMMER-2026");
+    assert_eq!(last["pagination"]["has_prev"], true);
+    assert_eq!(board("page=9").await["projects"], json!([]));
+
+    // Images by name, descending by default; at most max_images_per_project.
+    let summer = board(&format!("project_id={shared}&max_images_per_project=2")).await;
+    let names: Vec<String> = images(&summer, 0)
+        .iter()
+        .map(|i| i["original_filename"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["z.png", "c.png"]);
+    assert_eq!(
+        summer["projects"][0]["total_images"], 4,
+        "stats see every image"
+    );
+
+    // Image filters leave out projects with no match, and do not narrow the stats.
+    let mine = board("ownership=mine&order=asc").await;
+    assert_eq!(
+        mine["pagination"]["total"], 2,
+        "summer and winter; autumn is empty"
+    );
+    let summer_mine = images(&mine, 0);
+    assert_eq!(summer_mine.len(), 3);
+    assert_eq!(mine["projects"][0]["total_images"], 4);
+    let theirs = board("ownership=shared").await;
+    assert_eq!(theirs["pagination"]["total"], 1);
+    assert_eq!(images(&theirs, 0)[0]["original_filename"], "z.png");
+    let disliked = board("feedback=dislike").await;
+    assert_eq!(images(&disliked, 0).len(), 1);
+    let unreviewed = board("feedback=none&feedback=like&order=asc").await;
+    assert_eq!(images(&unreviewed, 0).len(), 3);
+    assert_eq!(board("status=failed").await["pagination"]["total"], 0);
+    assert_eq!(board("status=completed").await["pagination"]["total"], 2);
+
+    // Search by name, key or ID.
+    assert_eq!(
+        board("search=autu").await["projects"][0]["project_key"],
+        "AUTUMN"
+    );
+    assert_eq!(board("search=winter").await["pagination"]["total"], 1);
+    let by_id = board(&format!("search={}", projects[1])).await;
+    assert_eq!(by_id["projects"][0]["project_key"], "AUTUMN");
+    assert_eq!(
+        board("search=100%25").await["pagination"]["total"],
+        0,
+        "% is literal"
+    );
+
+    // Sorting by quality score is accepted (scores come from the media pipeline).
+    assert_eq!(
+        images(
+            &board(&format!("project_id={shared}&sort_by=quality_score")).await,
+            0
+        )
+        .len(),
+        4
+    );
+
+    // Every bad parameter is named, in spec 4's error shape.
+    let refused = app
+        .get(
+            &alice.key,
+            &format!("{BOARD}?per_page=101&order=sideways&sort_by=size&ownership=all&feedback=meh"),
+        )
+        .await;
+    let refused = answer(refused, 400).await;
+    assert_eq!(refused["error"], "Invalid request");
+    assert_eq!(refused["statusCode"], 400);
+    let mut fields: Vec<&str> = refused["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["feedback", "order", "ownership", "per_page", "sort_by"]
+    );
+    assert!(refused["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["position"] == "query"));
+}
+
+async fn two_members_claim_one_image_at_once(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let (group, project) = team(&app, &alice.key).await;
+    let mut keys = vec![alice.key.clone(), bob.key];
+    for name in ["dana", "erin", "finn", "gus", "hal", "ivy"] {
+        let member = app.user(name).await;
+        app.post(
+            &alice.key,
+            &format!("/api/v1/groups/{group}/members"),
+            json!({"user": name}),
+        )
+        .await;
+        keys.push(member.key);
+    }
+    let item = upload_into(
+        &app,
+        &alice.key,
+        "one.png",
+        &[("project_id", &project.to_string())],
+    )
+    .await;
+    let item = answer(item, 201).await["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/gallery/{item}/claim");
+    let claims = keys.iter().map(|key| app.post(key, &path, json!({})));
+    let statuses: Vec<u16> = join_all(claims)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 204).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        7,
+        "{statuses:?}"
+    );
+}
+
+async fn projects_named_alike_at_once_get_distinct_keys(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let creates = (0..6).map(|_| app.post(&alice.key, "/api/v1/projects", json!({"name": "Same"})));
+    let mut keys = Vec::new();
+    for response in join_all(creates).await {
+        keys.push(
+            answer(response, 201).await["key"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["SAME", "SAME-2", "SAME-3", "SAME-4", "SAME-5", "SAME-6"]
+    );
+}

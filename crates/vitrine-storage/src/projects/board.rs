@@ -1,0 +1,385 @@
+//! Spec 4's page in a fixed number of queries, whatever the number of projects and images:
+//! the count, the page of projects, their statistics, one windowed query for their first
+//! images, then the images' inputs and thumbs.
+//!
+//! The statements are SQL text: the window function has no diesel DSL. They are written
+//! once with `?N` parameters (SQLite's numbered form) and turned into `$N` for PostgreSQL;
+//! lists travel as one JSON array parameter, so the parameters never grow with a page.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Integer, Nullable, Text, Timestamp};
+use vitrine_domain::projects::{
+    parse_named, Board, BoardImage, BoardProject, BoardQuery, Claim, Ownership, SortBy,
+};
+use vitrine_domain::{DomainError, ItemId, Result};
+
+use crate::connection::AnyConnection;
+use crate::error::query_err;
+use crate::schema::item_inputs;
+use crate::variants::variants_by_item;
+
+/// The binds every statement over visible projects shares, in order from `?1`.
+struct Filters {
+    viewer: String,
+    project: Option<i32>,
+    pattern: Option<String>,
+    search_id: Option<i32>,
+    status: Option<String>,
+    feedback: Option<String>,
+    ownership: Option<String>,
+}
+
+impl Filters {
+    fn new(viewer: &str, query: &BoardQuery) -> Self {
+        let search = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        Filters {
+            viewer: viewer.to_owned(),
+            project: query.project,
+            pattern: search.map(|s| format!("%{}%", escape_like(&s.to_lowercase()))),
+            search_id: search.and_then(|s| s.parse().ok()),
+            status: query.status.map(|s| s.as_str().to_owned()),
+            feedback: query.feedback.as_ref().map(|wanted| {
+                let names: Vec<&str> = wanted
+                    .iter()
+                    .map(|f| f.map_or("none", |f| f.as_str()))
+                    .collect();
+                serde_json::to_string(&names).unwrap_or_default()
+            }),
+            ownership: query.ownership.map(|o| {
+                match o {
+                    Ownership::Mine => "mine",
+                    Ownership::Shared => "shared",
+                }
+                .to_owned()
+            }),
+        }
+    }
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The values of the JSON array in parameter `n`, as a subquery.
+fn json_values(pg: bool, n: usize, integers: bool) -> String {
+    match (pg, integers) {
+        (true, true) => {
+            format!("SELECT CAST(json_array_elements_text(CAST(?{n} AS json)) AS integer)")
+        }
+        (true, false) => format!("SELECT json_array_elements_text(CAST(?{n} AS json))"),
+        (false, _) => format!("SELECT value FROM json_each(?{n})"),
+    }
+}
+
+/// An image of a visible project that the filters let through (`pi`, `i`).
+fn image_matches(pg: bool) -> String {
+    format!(
+        "i.status = 'active' \
+         AND (?5 IS NULL OR i.processing = ?5) \
+         AND (?6 IS NULL OR COALESCE(pi.feedback, 'none') IN ({})) \
+         AND (?7 IS NULL OR (?7 = 'mine' AND i.user_id = ?1) OR (?7 = 'shared' AND i.user_id <> ?1))",
+        json_values(pg, 6, false)
+    )
+}
+
+/// Projects (`p`) the viewer sees and the filters let through: when an image filter is
+/// given, only projects with a matching image. Every statement names every filter
+/// parameter (SQLite refuses binds a statement does not use).
+fn visible(pg: bool) -> String {
+    format!(
+        "(p.user_id = ?1 OR p.group_id IN \
+         (SELECT m.group_id FROM group_members m WHERE m.user_id = ?1)) \
+         AND (?2 IS NULL OR p.id = ?2) \
+         AND (?3 IS NULL OR lower(p.name) LIKE ?3 ESCAPE '\\' \
+              OR lower(p.project_key) LIKE ?3 ESCAPE '\\' OR p.id = ?4) \
+         AND ((?5 IS NULL AND ?6 IS NULL AND ?7 IS NULL) OR EXISTS (SELECT 1 \
+              FROM project_items pi JOIN items i ON i.id = pi.item_id \
+              WHERE pi.project_id = p.id AND {}))",
+        image_matches(pg)
+    )
+}
+
+/// `?N` as PostgreSQL spells it.
+fn for_backend(sql: String, pg: bool) -> String {
+    if !pg {
+        return sql;
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+macro_rules! with_filters {
+    ($query:expr, $f:expr) => {
+        $query
+            .bind::<Text, _>(&$f.viewer)
+            .bind::<Nullable<Integer>, _>($f.project)
+            .bind::<Nullable<Text>, _>(&$f.pattern)
+            .bind::<Nullable<Integer>, _>($f.search_id)
+            .bind::<Nullable<Text>, _>(&$f.status)
+            .bind::<Nullable<Text>, _>(&$f.feedback)
+            .bind::<Nullable<Text>, _>(&$f.ownership)
+    };
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct ProjectLine {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    project_key: String,
+    #[diesel(sql_type = Timestamp)]
+    created_at: NaiveDateTime,
+    #[diesel(sql_type = Text)]
+    created_by: String,
+}
+
+#[derive(QueryableByName)]
+struct Stats {
+    #[diesel(sql_type = Integer)]
+    project_id: i32,
+    #[diesel(sql_type = BigInt)]
+    total: i64,
+    #[diesel(sql_type = BigInt)]
+    completed: i64,
+    #[diesel(sql_type = BigInt)]
+    failed: i64,
+}
+
+#[derive(QueryableByName)]
+struct ImageLine {
+    #[diesel(sql_type = Integer)]
+    project_id: i32,
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    original_filename: String,
+    #[diesel(sql_type = Text)]
+    processing: String,
+    #[diesel(sql_type = Nullable<Double>)]
+    quality_score: Option<f64>,
+    #[diesel(sql_type = Timestamp)]
+    created_at: NaiveDateTime,
+    #[diesel(sql_type = Nullable<Text>)]
+    job_id: Option<String>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    image_index: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    group_index: Option<i32>,
+    #[diesel(sql_type = Integer)]
+    version: i32,
+    #[diesel(sql_type = Nullable<Text>)]
+    input_description: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    download_filename: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    feedback: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    feedback_comment: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    review_status: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    review_annotations: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    claimed_by: Option<String>,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    claimed_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    duration_ms: Option<i64>,
+    #[diesel(sql_type = Nullable<Text>)]
+    error: Option<String>,
+}
+
+pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) -> Result<Board> {
+    let pg = matches!(conn, AnyConnection::Pg(_));
+    let filters = Filters::new(viewer, query);
+    let visible = visible(pg);
+    let direction = if query.descending { "DESC" } else { "ASC" };
+
+    let count = for_backend(
+        format!("SELECT COUNT(*) AS n FROM projects p WHERE {visible}"),
+        pg,
+    );
+    let total = with_filters!(diesel::sql_query(count), filters)
+        .get_result::<Count>(conn)
+        .map_err(query_err)?
+        .n;
+
+    let page = for_backend(
+        format!(
+            "SELECT p.id, p.name, p.project_key, p.created_at, u.name AS created_by \
+             FROM projects p JOIN users u ON u.id = p.user_id WHERE {visible} \
+             ORDER BY p.created_at {direction}, p.id {direction} LIMIT ?8 OFFSET ?9"
+        ),
+        pg,
+    );
+    let lines: Vec<ProjectLine> = with_filters!(diesel::sql_query(page), filters)
+        .bind::<BigInt, _>(query.per_page)
+        .bind::<BigInt, _>((query.page - 1).saturating_mul(query.per_page))
+        .load(conn)
+        .map_err(query_err)?;
+    if lines.is_empty() {
+        return Ok(Board {
+            total,
+            projects: Vec::new(),
+        });
+    }
+    let ids: Vec<i32> = lines.iter().map(|p| p.id).collect();
+    let ids = serde_json::to_string(&ids).map_err(DomainError::internal)?;
+
+    let stats = for_backend(
+        format!(
+            "SELECT pi.project_id, COUNT(*) AS total, \
+             COALESCE(SUM(CASE WHEN i.processing = 'completed' THEN 1 ELSE 0 END), 0) AS completed, \
+             COALESCE(SUM(CASE WHEN i.processing = 'failed' THEN 1 ELSE 0 END), 0) AS failed \
+             FROM project_items pi JOIN items i ON i.id = pi.item_id \
+             WHERE pi.project_id IN ({}) AND i.status = 'active' GROUP BY pi.project_id",
+            json_values(pg, 1, true)
+        ),
+        pg,
+    );
+    let stats: HashMap<i32, Stats> = diesel::sql_query(stats)
+        .bind::<Text, _>(&ids)
+        .load::<Stats>(conn)
+        .map_err(query_err)?
+        .into_iter()
+        .map(|s| (s.project_id, s))
+        .collect();
+
+    let sort = match query.sort_by {
+        SortBy::OriginalFilename => format!("i.original_filename {direction}"),
+        SortBy::QualityScore => format!("i.quality_score {direction} NULLS LAST"),
+    };
+    let images = for_backend(
+        format!(
+            "SELECT * FROM (SELECT pi.project_id, i.id, i.original_filename, i.processing, \
+             i.quality_score, i.created_at, pi.job_id, pi.image_index, pi.group_index, \
+             pi.version, pi.input_description, pi.download_filename, pi.feedback, \
+             pi.feedback_comment, pi.review_status, pi.review_annotations, \
+             c.name AS claimed_by, pi.claimed_at, \
+             (SELECT j.duration_ms FROM media_jobs j WHERE j.item_id = i.id \
+              ORDER BY j.updated_at DESC LIMIT 1) AS duration_ms, \
+             (SELECT j.error FROM media_jobs j WHERE j.item_id = i.id \
+              ORDER BY j.updated_at DESC LIMIT 1) AS error, \
+             ROW_NUMBER() OVER (PARTITION BY pi.project_id ORDER BY {sort}, i.id {direction}) AS place \
+             FROM project_items pi JOIN items i ON i.id = pi.item_id \
+             LEFT JOIN users c ON c.id = pi.claimed_by \
+             WHERE pi.project_id IN ({}) AND {}) ranked \
+             WHERE place <= ?8 ORDER BY project_id, place",
+            json_values(pg, 9, true),
+            image_matches(pg)
+        ),
+        pg,
+    );
+    let images: Vec<ImageLine> = with_filters!(diesel::sql_query(images), filters)
+        .bind::<BigInt, _>(query.max_images)
+        .bind::<Text, _>(&ids)
+        .load(conn)
+        .map_err(query_err)?;
+
+    let image_ids: Vec<&str> = images.iter().map(|i| i.id.as_str()).collect();
+    let inputs: Vec<(String, String)> = item_inputs::table
+        .filter(item_inputs::item_id.eq_any(&image_ids))
+        .order((item_inputs::item_id, item_inputs::position))
+        .select((item_inputs::item_id, item_inputs::input_id))
+        .load(conn)
+        .map_err(query_err)?;
+    let mut with_thumbs: Vec<&str> = image_ids.clone();
+    with_thumbs.extend(inputs.iter().map(|(_, input)| input.as_str()));
+    let variants = variants_by_item(conn, &with_thumbs)?;
+    let thumb = |id: &str| {
+        variants
+            .get(id)
+            .and_then(|all| all.iter().find(|v| v.name == "thumb").cloned())
+    };
+    let mut inputs_of: HashMap<String, Vec<(ItemId, Option<vitrine_domain::item::Variant>)>> =
+        HashMap::new();
+    for (item, input) in &inputs {
+        let input_thumb = thumb(input);
+        inputs_of
+            .entry(item.clone())
+            .or_default()
+            .push((ItemId::from(input.clone()), input_thumb));
+    }
+    let mut by_project: HashMap<i32, Vec<BoardImage>> = HashMap::new();
+    for line in images {
+        let image = BoardImage {
+            thumb: thumb(&line.id),
+            inputs: inputs_of.remove(&line.id).unwrap_or_default(),
+            id: ItemId::from(line.id),
+            job_id: line.job_id,
+            image_index: line.image_index,
+            group_index: line.group_index,
+            version: line.version,
+            original_filename: line.original_filename,
+            download_filename: line.download_filename,
+            input_description: line.input_description,
+            status: line.processing.parse()?,
+            quality_score: line.quality_score,
+            processing_time: line.duration_ms.map(|ms| ms as f64 / 1000.0),
+            error_message: if line.processing == "failed" {
+                line.error
+            } else {
+                None
+            },
+            feedback: line
+                .feedback
+                .map(|f| parse_named(&f, "feedback", "like, dislike"))
+                .transpose()?,
+            feedback_comment: line.feedback_comment,
+            created_at: line.created_at,
+            review_status: line
+                .review_status
+                .map(|s| parse_named(&s, "review_status", "pending, approved, rejected"))
+                .transpose()?,
+            review_annotations: line.review_annotations,
+            retouch_claim: match (line.claimed_by, line.claimed_at) {
+                (Some(by), Some(at)) => Some(Claim { by, at }),
+                _ => None,
+            },
+        };
+        by_project.entry(line.project_id).or_default().push(image);
+    }
+    let projects = lines
+        .into_iter()
+        .map(|line| {
+            let stats = stats.get(&line.id);
+            BoardProject {
+                id: line.id,
+                name: line.name,
+                key: line.project_key,
+                created_at: line.created_at,
+                created_by: line.created_by,
+                total_images: stats.map_or(0, |s| s.total),
+                completed_images: stats.map_or(0, |s| s.completed),
+                failed_images: stats.map_or(0, |s| s.failed),
+                images: by_project.remove(&line.id).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(Board { total, projects })
+}
