@@ -59,6 +59,12 @@ screenshots:
     cargo build -p vitrine
     scripts/browser.sh target/debug/vitrine --screenshots docs/screenshots
 
+# The quality score's cost per 12 MP photo (target < 3 ms), beside the whole render.
+bench-quality count="10":
+    cargo build --release -q --example thumbs -p vitrine-media
+    rm -rf target/bench-quality && target/release/examples/thumbs corpus target/bench-quality {{count}}
+    target/release/examples/thumbs quality target/bench-quality
+
 # Spec 3 at size: a gallery of N items, GET / reorder / public page through HTTP, on SQLite
 # and PostgreSQL.
 bench-galleries n="1000" requests="300" reorders="100":

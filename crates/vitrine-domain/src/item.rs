@@ -76,6 +76,8 @@ pub struct Item {
     pub is_animated: bool,
     /// Perceptual hash, 16 hex digits.
     pub phash: Option<String>,
+    /// 0–100 from the pixels; `None` until the pipeline has looked.
+    pub quality_score: Option<f64>,
     pub facts: PhotoFacts,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -138,6 +140,7 @@ pub struct NewItem {
     pub placeholder: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,
+    pub quality_score: Option<f64>,
     pub facts: PhotoFacts,
     /// `Pending` queues a media job with the item, in the same transaction.
     pub processing: Processing,
@@ -159,6 +162,7 @@ pub struct ProcessedMedia {
     pub placeholder: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,
+    pub quality_score: Option<f64>,
     pub facts: PhotoFacts,
 }
 

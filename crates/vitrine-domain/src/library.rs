@@ -166,6 +166,7 @@ impl Library {
             placeholder: prepared.placeholder,
             is_animated: prepared.is_animated,
             phash: prepared.phash,
+            quality_score: prepared.quality_score,
             facts: prepared.facts,
             processing: if prepared.rendered {
                 Processing::Completed

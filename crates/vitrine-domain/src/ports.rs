@@ -88,6 +88,8 @@ pub struct RenderedImage {
     pub is_animated: bool,
     /// Perceptual hash: 64 bits as 16 hex digits; near-duplicates differ in few bits.
     pub phash: String,
+    /// 0–100 from the pixels.
+    pub quality_score: f64,
     pub facts: crate::item::PhotoFacts,
 }
 

@@ -6,6 +6,9 @@
 //!                                   thumb (and medium) of every .jpg in DIR, one thread,
 //!                                   as JPEG (or WebP)
 //!
+//!     thumbs quality DIR            the quality score's own cost on each photo's medium
+//!                                   (what the pipeline scores), beside the whole render
+//!
 //! `run` prints the mean milliseconds per file and the process's peak memory in MiB.
 
 use std::path::Path;
@@ -22,13 +25,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .as_slice()
     {
         ["corpus", dir, count] => corpus(Path::new(dir), count.parse()?),
+        ["quality", dir] => quality(Path::new(dir)),
         ["run", dir, out, flags @ ..] => run(
             Path::new(dir),
             Path::new(out),
             flags.contains(&"--medium"),
             flags.contains(&"--webp"),
         ),
-        _ => Err("usage: thumbs corpus DIR COUNT | thumbs run DIR OUT [--medium] [--webp]".into()),
+        _ => Err(
+            "usage: thumbs corpus DIR COUNT | thumbs run DIR OUT [--medium] [--webp] | thumbs quality DIR"
+                .into(),
+        ),
     }
 }
 
@@ -102,5 +109,44 @@ fn run(dir: &Path, out: &Path, medium: bool, webp: bool) -> Result<(), Box<dyn s
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0.0);
     println!("{ms:.1} {:.1}", peak_kib / 1024.0);
+    Ok(())
+}
+
+/// Per photo: the whole render (decode, medium, thumb, placeholder, hash, score) and the
+/// score alone on the medium, 20 times each, as a Markdown table row of means.
+fn quality(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let (spec, limits) = (VariantSpec::default(), ImageLimits::default());
+    let mut files: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "jpg"))
+        .collect();
+    files.sort();
+    let (mut render_ms, mut score_ms, mut scores) = (0.0, 0.0, Vec::new());
+    for path in &files {
+        let bytes = std::fs::read(path)?;
+        let started = Instant::now();
+        let rendered = render_variants(&bytes, "image/jpeg", &spec, &limits)?;
+        render_ms += started.elapsed().as_secs_f64() * 1000.0;
+        let medium = rendered.medium.as_ref().ok_or("no medium")?;
+        let medium = image::load_from_memory(&medium.bytes)?.to_rgb8();
+        let started = Instant::now();
+        for _ in 0..20 {
+            std::hint::black_box(vitrine_media::quality_score(std::hint::black_box(&medium)));
+        }
+        score_ms += started.elapsed().as_secs_f64() * 1000.0 / 20.0;
+        scores.push(rendered.quality);
+    }
+    let n = files.len().max(1) as f64;
+    println!("| photos | whole render, ms | quality score, ms | share | scores |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| {} | {:.1} | {:.2} | {:.1} % | {:.1}–{:.1} |",
+        files.len(),
+        render_ms / n,
+        score_ms / n,
+        100.0 * score_ms / render_ms.max(f64::EPSILON),
+        scores.iter().copied().fold(f64::INFINITY, f64::min),
+        scores.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+    );
     Ok(())
 }

@@ -6,6 +6,7 @@ mod heif;
 mod jpeg;
 mod metadata;
 mod probe;
+mod quality;
 mod render;
 mod strip;
 mod tool;
@@ -15,6 +16,7 @@ mod webp;
 pub use budget::{DecodeBudget, DEFAULT_DECODE_BUDGET_BYTES};
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
 pub use probe::Prober;
+pub use quality::quality_score;
 pub use render::{
     check_limits, jpeg_preview, render_variants, Encoded, Rendered, VariantFormat, VariantSpec,
 };

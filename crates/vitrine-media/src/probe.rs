@@ -199,6 +199,7 @@ impl MediaProber for Prober {
             description: rendered.meta.description,
             is_animated: rendered.frames > 1,
             phash: rendered.phash,
+            quality_score: rendered.quality,
             facts: vitrine_domain::item::PhotoFacts {
                 camera: camera(rendered.meta.make, rendered.meta.model),
                 taken_at: rendered.meta.taken_at,

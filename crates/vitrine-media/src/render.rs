@@ -76,6 +76,8 @@ pub struct Rendered {
     pub meta: PhotoMeta,
     /// 64-bit gradient hash of the upright picture, 16 hex digits.
     pub phash: String,
+    /// 0–100 from the pixels (`quality.rs`).
+    pub quality: f64,
 }
 
 /// Refuses what is too big to decode, from the header alone, naming the limit.
@@ -130,6 +132,7 @@ pub fn render_variants(
 
     let medium = wants_medium.then(|| fit(&decoded, spec.medium_side));
     let thumb_source = medium.as_ref().unwrap_or(&decoded);
+    let quality = crate::quality::quality_score(thumb_source);
     let thumb = fit(thumb_source, spec.thumb_side);
     let tiny = fit(&thumb, 100);
 
@@ -146,6 +149,7 @@ pub fn render_variants(
         medium: medium.map(|m| encode(&m, spec)).transpose()?,
         placeholder: placeholder(&tiny),
         phash: perceptual_hash(&tiny),
+        quality,
         width,
         height,
         frames,

@@ -48,6 +48,7 @@ pub(crate) struct ItemRow {
     camera: Option<String>,
     is_360: bool,
     alt_text: Option<String>,
+    quality_score: Option<f64>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -103,6 +104,7 @@ pub(crate) fn to_item(
         codec: row.codec,
         is_animated: row.is_animated,
         phash: row.phash,
+        quality_score: row.quality_score,
         facts: vitrine_domain::item::PhotoFacts {
             taken_at: row.taken_at,
             camera: row.camera,
@@ -283,6 +285,7 @@ impl ItemRepository for Db {
                 camera: item.facts.camera,
                 is_360: item.facts.is_360,
                 alt_text: None,
+                quality_score: item.quality_score,
             };
             diesel::insert_into(items::table)
                 .values(&row)

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
-use vitrine_domain::item::{MediaJob, ProcessedMedia, Processing};
+use vitrine_domain::item::{MediaJob, MediaKind, ProcessedMedia, Processing};
 use vitrine_domain::ports::JobRepository;
 use vitrine_domain::{DomainError, ItemId, Result};
 
@@ -169,6 +169,7 @@ impl JobRepository for Db {
                     items::codec.eq(processed.codec),
                     items::is_animated.eq(processed.is_animated),
                     items::phash.eq(processed.phash),
+                    items::quality_score.eq(processed.quality_score),
                     items::taken_at.eq(processed.facts.taken_at),
                     items::camera.eq(processed.facts.camera),
                     items::is_360.eq(processed.facts.is_360),
@@ -253,7 +254,11 @@ impl JobRepository for Db {
                 let with_thumb = item_variants::table
                     .filter(item_variants::variant.eq("thumb"))
                     .select(item_variants::item_id);
-                query = query.filter(items::id.ne_all(with_thumb));
+                // Images the quality score came after are missing it.
+                let unscored_image = items::kind
+                    .eq(MediaKind::Image.as_str())
+                    .and(items::quality_score.is_null());
+                query = query.filter(items::id.ne_all(with_thumb).or(unscored_image));
             }
             let ids: Vec<String> = query.load(conn).map_err(query_err)?;
             Ok(ids.into_iter().map(ItemId::from).collect())

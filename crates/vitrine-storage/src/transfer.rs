@@ -23,10 +23,11 @@ use crate::error::query_err;
 use crate::folders::FolderRow;
 use crate::galleries::{GalleryRow, LanguageRow, MediaRow, TranslationRow};
 use crate::items::ItemRow;
+use crate::projects::{GroupRow, ProjectRow};
 use crate::schema::{
     api_keys, blobs, collection_items, collections, folders, galleries, gallery_media,
-    gallery_translations, item_tags, item_variants, items, languages, settings, shares, tags,
-    users,
+    gallery_translations, group_members, item_inputs, item_tags, item_variants, items, languages,
+    project_items, projects, settings, shares, tags, user_groups, users,
 };
 use crate::shares::ShareRow;
 use crate::users::UserRow;
@@ -87,6 +88,41 @@ struct TagRow {
 struct ItemTagRow {
     item_id: String,
     tag_id: String,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = group_members)]
+struct MemberRow {
+    group_id: i32,
+    user_id: String,
+    added_at: chrono::NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = project_items)]
+struct PlacementRow {
+    item_id: String,
+    project_id: i32,
+    job_id: Option<String>,
+    image_index: Option<i32>,
+    group_index: Option<i32>,
+    version: i32,
+    input_description: Option<String>,
+    download_filename: Option<String>,
+    feedback: Option<String>,
+    feedback_comment: Option<String>,
+    review_status: Option<String>,
+    review_annotations: Option<String>,
+    claimed_by: Option<String>,
+    claimed_at: Option<chrono::NaiveDateTime>,
+}
+
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = item_inputs)]
+struct InputRow {
+    item_id: String,
+    input_id: String,
+    position: i32,
 }
 
 /// Copies one table page by page in primary-key order; rows already there are kept.
@@ -211,8 +247,53 @@ impl Transfer<'_> {
                 MediaRow,
                 (gallery_media::gallery_id, gallery_media::item_id)
             ),
+            copy_table!(self, progress, user_groups, GroupRow, user_groups::id),
+            copy_table!(
+                self,
+                progress,
+                group_members,
+                MemberRow,
+                (group_members::group_id, group_members::user_id)
+            ),
+            copy_table!(self, progress, projects, ProjectRow, projects::id),
+            copy_table!(
+                self,
+                progress,
+                project_items,
+                PlacementRow,
+                project_items::item_id
+            ),
+            copy_table!(
+                self,
+                progress,
+                item_inputs,
+                InputRow,
+                (item_inputs::item_id, item_inputs::input_id)
+            ),
         ];
+        self.continue_integer_ids().await?;
         Ok(report)
+    }
+
+    /// Groups and projects were copied with their IDs; PostgreSQL's identity sequences
+    /// must go on after the highest, or the next create would take an ID that exists.
+    /// (SQLite's AUTOINCREMENT follows inserted IDs by itself.)
+    async fn continue_integer_ids(&self) -> Result<()> {
+        self.to_db
+            .run(|conn| {
+                if let AnyConnection::Pg(pg) = conn {
+                    for table in ["user_groups", "projects"] {
+                        diesel::sql_query(format!(
+                            "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                             COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                        ))
+                        .execute(pg)
+                        .map_err(query_err)?;
+                    }
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// Folders parents first, whatever their IDs: a folder may have moved under a newer one.

@@ -17,6 +17,7 @@ database_tests!(
     leases_expire_and_jobs_retry,
     concurrent_workers_never_share_a_job,
     big_images_get_their_variants_from_the_queue,
+    images_from_before_the_quality_score_get_one_from_a_missing_regeneration,
 );
 
 /// GETs the item until the pipeline has finished with it.
@@ -224,4 +225,44 @@ async fn big_images_get_their_variants_from_the_queue(backend: TestBackend) {
     assert!(item["placeholder"].is_string());
     let storage = app.get_ok(&alice.key, "/api/v1/gallery/storage").await;
     assert_eq!(storage["used"], fixtures::quota_cost(&png, "image/png"));
+}
+
+/// Items uploaded before the pipeline scored quality have none; `regenerate --missing`
+/// (`Library::queue_regeneration(true)`) queues exactly those, and the workers score them.
+async fn images_from_before_the_quality_score_get_one_from_a_missing_regeneration(
+    backend: TestBackend,
+) {
+    let app = TestApp::builder(backend).spawn().await;
+    let alice = app.user("alice").await;
+    let sharp = app
+        .upload_ok(&alice.key, "sharp.png", fixtures::png(300, 200))
+        .await;
+    let id = sharp["id"].as_str().unwrap().to_owned();
+    let scored = sharp["qualityScore"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&scored), "{sharp}");
+    let untouched = app
+        .upload_ok(&alice.key, "other.png", fixtures::png(200, 300))
+        .await;
+
+    app.execute_sql(format!(
+        "UPDATE items SET quality_score = NULL WHERE id = '{id}'"
+    ))
+    .await;
+    let before = app
+        .get_ok(&alice.key, &format!("/api/v1/gallery/{id}"))
+        .await;
+    assert_eq!(before["qualityScore"], Value::Null);
+    let queued = app.library().queue_regeneration(true).await.unwrap();
+    assert_eq!(
+        queued.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        std::slice::from_ref(&id),
+        "only the unscored image"
+    );
+    let item = processed(&app, &alice.key, &id).await;
+    assert_eq!(
+        item["qualityScore"].as_f64(),
+        Some(scored),
+        "the same pixels, the same score"
+    );
+    assert_ne!(untouched["id"], item["id"]);
 }

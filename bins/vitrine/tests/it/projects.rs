@@ -480,15 +480,29 @@ async fn by_project_filters_sorts_and_pages(app: TestApp) {
         "% is literal"
     );
 
-    // Sorting by quality score is accepted (scores come from the media pipeline).
-    assert_eq!(
-        images(
-            &board(&format!("project_id={shared}&sort_by=quality_score")).await,
-            0
-        )
-        .len(),
-        4
-    );
+    // By quality score: a checkerboard has detail, flat grey none.
+    for (name, bytes) in [("flat.png", picture(false)), ("checks.png", picture(true))] {
+        let uploaded = app
+            .upload(&alice.key, name, bytes, &[("project_id", winter)])
+            .await;
+        assert_eq!(uploaded.status(), 201);
+    }
+    let by_score = |order: &'static str| {
+        let query = format!("project_id={winter}&sort_by=quality_score&order={order}");
+        async move {
+            let page = board(&query).await;
+            images(&page, 0)
+                .iter()
+                .map(|i| i["original_filename"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let place = |names: &[String], name: &str| names.iter().position(|n| n == name).unwrap();
+    let best_first = by_score("desc").await;
+    assert_eq!(best_first[0], "checks.png", "{best_first:?}");
+    assert!(place(&best_first, "checks.png") < place(&best_first, "flat.png"));
+    let worst_first = by_score("asc").await;
+    assert!(place(&worst_first, "flat.png") < place(&worst_first, "checks.png"));
 
     // Every bad parameter is named, in spec 4's error shape.
     let refused = app
@@ -516,6 +530,22 @@ async fn by_project_filters_sorts_and_pages(app: TestApp) {
         .unwrap()
         .iter()
         .all(|d| d["position"] == "query"));
+}
+
+/// A 96×96 PNG: a black and white checkerboard, or flat grey.
+fn picture(checks: bool) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(96, 96, |x, y| {
+        let v = if checks && (x / 8 + y / 8) % 2 == 0 {
+            230
+        } else {
+            30
+        };
+        let v = if checks { v } else { 128 };
+        image::Rgb([v, v, v])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 async fn two_members_claim_one_image_at_once(backend: TestBackend) {

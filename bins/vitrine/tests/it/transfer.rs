@@ -105,6 +105,44 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>, String)
     );
     let placed = serde_json::json!({"media_id": uploads[1].0, "caption": "Second"});
     assert_eq!(app.post(&alice.key, &media, placed).await.status(), 201);
+    // A group's project with a reviewed image made from another (spec 4).
+    let group: Value = app
+        .post(
+            &alice.key,
+            "/api/v1/groups",
+            serde_json::json!({"name": "Team"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let project: Value = app
+        .post(
+            &alice.key,
+            "/api/v1/projects",
+            serde_json::json!({"name": "Moved project", "group_id": group["id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let joined = app
+        .patch(
+            &alice.key,
+            &format!("/api/v1/gallery/{}", uploads[0].0),
+            serde_json::json!({"project_id": project["id"], "job_id": "job-1", "inputs": [uploads[1].0]}),
+        )
+        .await;
+    assert_eq!(joined.status(), 200);
+    let liked = app
+        .client()
+        .put(app.url(&format!("/api/v1/gallery/{}/feedback", uploads[0].0)))
+        .bearer_auth(&alice.key)
+        .json(&serde_json::json!({"feedback": "like"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(liked.status(), 204);
     let share_path = shared["shareUrl"]
         .as_str()
         .unwrap()
@@ -154,6 +192,32 @@ async fn check_target(
         uploads[1].0.as_str()
     );
     assert_eq!(gallery["gallery_media"][0]["caption"], "Second");
+    // Projects come with their group, images, inputs and review; new ones get new IDs.
+    let board: Value = get_json(server.url("/gallery/by-project?order=asc"), key).await;
+    let project = &board["projects"][0];
+    assert_eq!(project["project_name"], "Moved project", "{board}");
+    let image = &project["images"][0];
+    assert_eq!(
+        (&image["job_id"], &image["feedback"]),
+        (&serde_json::json!("job-1"), &serde_json::json!("like"))
+    );
+    assert_eq!(image["inputs"].as_array().unwrap().len(), 1);
+    let groups: Value = get_json(server.url("/api/v1/groups"), key).await;
+    assert_eq!(groups[0]["members"], serde_json::json!(["alice"]));
+    let created = client
+        .post(server.url("/api/v1/projects"))
+        .bearer_auth(key)
+        .json(&serde_json::json!({"name": "New here", "group_id": groups[0]["id"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created.status(),
+        201,
+        "the identity goes on after the copied IDs"
+    );
+    let created: Value = created.json().await.unwrap();
+    assert_ne!(created["id"], project["project_id"]);
     // Folders, collections, counters and the search index all work on the target.
     let folders: Value = get_json(server.url("/api/v1/gallery/folders"), key).await;
     let folders = folders["folders"].as_array().unwrap().clone();

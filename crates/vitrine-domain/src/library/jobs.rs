@@ -165,6 +165,7 @@ impl Library {
                     placeholder: prepared.placeholder,
                     is_animated: prepared.is_animated,
                     phash: prepared.phash,
+                    quality_score: prepared.quality_score,
                     facts: prepared.facts,
                 })
             }
@@ -210,6 +211,7 @@ impl Library {
             );
             processed.placeholder = Some(rendered.placeholder);
             processed.phash = Some(rendered.phash);
+            processed.quality_score = Some(rendered.quality_score);
         }
         processed.variants = self.store_variants(variants).await?;
         Ok(processed)

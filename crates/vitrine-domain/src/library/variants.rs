@@ -43,6 +43,7 @@ pub(super) struct Prepared {
     pub description: Option<String>,
     pub is_animated: bool,
     pub phash: Option<String>,
+    pub quality_score: Option<f64>,
     pub facts: crate::item::PhotoFacts,
     /// Whether the fast path rendered it; if not, a media job will.
     pub rendered: bool,
@@ -59,6 +60,7 @@ impl Prepared {
             description: None,
             is_animated: false,
             phash: None,
+            quality_score: None,
             facts: Default::default(),
             rendered: false,
         }
@@ -102,6 +104,7 @@ impl Library {
             description,
             is_animated,
             phash,
+            quality_score,
             facts,
         } = rendered;
         let stored = self.store_variants(variants).await?;
@@ -114,6 +117,7 @@ impl Library {
             description,
             is_animated,
             phash: Some(phash),
+            quality_score: Some(quality_score),
             facts,
             rendered: true,
         })

@@ -47,6 +47,8 @@ pub struct ItemResponse {
     duration: Option<f64>,
     /// The video codec (`h264`, `hevc`, `vp9`…); null for images.
     codec: Option<String>,
+    /// 0–100 from the pixels (docs/ARCHITECTURE.md, "Quality score"); null until scored.
+    quality_score: Option<f64>,
     folder_id: Option<String>,
     collection_ids: Vec<String>,
     expires_at: Option<String>,
@@ -94,6 +96,7 @@ impl ItemResponse {
             is_360: item.facts.is_360,
             duration: item.duration_secs,
             codec: item.codec,
+            quality_score: item.quality_score,
             folder_id: item.folder.map(|f| f.to_string()),
             collection_ids: item.collections.iter().map(ToString::to_string).collect(),
             expires_at: None,
