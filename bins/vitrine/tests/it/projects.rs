@@ -3,6 +3,8 @@
 
 use futures::future::join_all;
 use serde_json::{json, Value};
+use vitrine_domain::item::ProcessedMedia;
+use vitrine_domain::ports::JobRepository;
 use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(
@@ -10,6 +12,7 @@ backend_tests!(
     by_project_filters_sorts_and_pages,
 );
 database_tests!(
+    stats_follow_processing_failures_and_deletes,
     two_members_claim_one_image_at_once,
     projects_named_alike_at_once_get_distinct_keys,
 );
@@ -530,6 +533,96 @@ async fn by_project_filters_sorts_and_pages(app: TestApp) {
         .unwrap()
         .iter()
         .all(|d| d["position"] == "query"));
+}
+
+/// Videos wait for a media job; here the test is the worker: one job finishes after
+/// 1.5 s, one fails for good. Trashing an image takes it out of the page and the counts.
+async fn stats_follow_processing_failures_and_deletes(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    app.user("bob").await;
+    let (_, project) = team(&app, &alice.key).await;
+    let pid = project.to_string();
+    let mut ids = Vec::new();
+    for name in ["done.mp4", "broken.mp4"] {
+        let video = fixtures::mp4_container(5000);
+        let uploaded = app
+            .upload(&alice.key, name, video, &[("project_id", &pid)])
+            .await;
+        ids.push(
+            answer(uploaded, 201).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let image = upload_into(&app, &alice.key, "still.png", &[("project_id", &pid)]).await;
+    let image = answer(image, 201).await["id"].as_str().unwrap().to_owned();
+    let counts = |board: &Value| {
+        let p = &board["projects"][0];
+        (
+            p["total_images"].as_i64().unwrap(),
+            p["completed_images"].as_i64().unwrap(),
+            p["failed_images"].as_i64().unwrap(),
+        )
+    };
+    let board = app.get_ok(&alice.key, BOARD).await;
+    assert_eq!(counts(&board), (3, 1, 0), "two videos pending");
+    let pending = app
+        .get_ok(&alice.key, &format!("{BOARD}?status=pending"))
+        .await;
+    assert_eq!(images(&pending, 0).len(), 2);
+
+    let (db, now, lease) = (app.db(), app.now(), chrono::Duration::minutes(10));
+    for _ in 0..2 {
+        let job = db.claim_job(now, now + lease, 3).await.unwrap().unwrap();
+        if job.item.as_str() == ids[0] {
+            db.finish_job(&job, ProcessedMedia::default(), now, 1500)
+                .await
+                .unwrap();
+        } else {
+            db.fail_job(&job, "decoder exploded", true, now)
+                .await
+                .unwrap();
+        }
+    }
+    let board = app.get_ok(&alice.key, &format!("{BOARD}?order=asc")).await;
+    assert_eq!(counts(&board), (3, 2, 1));
+    let shown = images(&board, 0);
+    let by_name = |name: &str| {
+        shown
+            .iter()
+            .find(|i| i["original_filename"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("done.mp4")["processing_time"], 1.5);
+    assert_eq!(by_name("done.mp4")["error_message"], Value::Null);
+    assert_eq!(by_name("broken.mp4")["status"], "failed");
+    assert_eq!(by_name("broken.mp4")["error_message"], "decoder exploded");
+    let failed = app
+        .get_ok(&alice.key, &format!("{BOARD}?status=failed"))
+        .await;
+    assert_eq!(images(&failed, 0).len(), 1);
+
+    assert_eq!(
+        app.delete(&alice.key, &format!("/api/v1/gallery/{image}"))
+            .await
+            .status(),
+        200
+    );
+    let board = app.get_ok(&alice.key, BOARD).await;
+    assert_eq!(
+        counts(&board),
+        (2, 1, 1),
+        "a trashed image leaves the counts"
+    );
+    assert!(images(&board, 0)
+        .iter()
+        .all(|i| i["original_filename"] != "still.png"));
 }
 
 /// A 96×96 PNG: a black and white checkerboard, or flat grey.
