@@ -59,6 +59,11 @@ screenshots:
     cargo build -p vitrine
     scripts/browser.sh target/debug/vitrine --screenshots docs/screenshots
 
+# Spec 4 at size: /gallery/by-project over PROJECTS × IMAGES seeded items, per parameter
+# combination, on SQLite and PostgreSQL.
+bench-projects projects="200" images="500" requests="200":
+    scripts/bench-projects.sh {{projects}} {{images}} {{requests}}
+
 # The quality score's cost per 12 MP photo (target < 3 ms), beside the whole render.
 bench-quality count="10":
     cargo build --release -q --example thumbs -p vitrine-media

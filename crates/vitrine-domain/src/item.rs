@@ -78,6 +78,8 @@ pub struct Item {
     pub phash: Option<String>,
     /// 0–100 from the pixels; `None` until the pipeline has looked.
     pub quality_score: Option<f64>,
+    /// The spec 4 project it is in.
+    pub project: Option<crate::projects::ProjectId>,
     pub facts: PhotoFacts,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -49,6 +49,7 @@ pub(crate) struct ItemRow {
     is_360: bool,
     alt_text: Option<String>,
     quality_score: Option<f64>,
+    project_id: Option<i32>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -105,6 +106,7 @@ pub(crate) fn to_item(
         is_animated: row.is_animated,
         phash: row.phash,
         quality_score: row.quality_score,
+        project: row.project_id,
         facts: vitrine_domain::item::PhotoFacts {
             taken_at: row.taken_at,
             camera: row.camera,
@@ -286,6 +288,8 @@ impl ItemRepository for Db {
                 is_360: item.facts.is_360,
                 alt_text: None,
                 quality_score: item.quality_score,
+                // Set with its project_items row, below.
+                project_id: None,
             };
             diesel::insert_into(items::table)
                 .values(&row)

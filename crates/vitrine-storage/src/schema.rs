@@ -183,6 +183,7 @@ diesel::table! {
         codec -> Nullable<Text>,
         alt_text -> Nullable<Text>,
         quality_score -> Nullable<Float8>,
+        project_id -> Nullable<Int4>,
     }
 }
 
@@ -329,6 +330,7 @@ diesel::joinable!(item_variants -> blobs (blob_id));
 diesel::joinable!(item_variants -> items (item_id));
 diesel::joinable!(items -> blobs (blob_id));
 diesel::joinable!(items -> folders (folder_id));
+diesel::joinable!(items -> projects (project_id));
 diesel::joinable!(items -> users (user_id));
 diesel::joinable!(media_jobs -> items (item_id));
 diesel::joinable!(project_items -> items (item_id));

@@ -206,6 +206,16 @@ impl Transfer<'_> {
             copy_table!(self, progress, api_keys, ApiKeyRow, api_keys::key_hash),
             copy_table!(self, progress, blobs, BlobRow, blobs::id),
             self.copy_folders(progress).await?,
+            // Items name their project: groups and projects go first.
+            copy_table!(self, progress, user_groups, GroupRow, user_groups::id),
+            copy_table!(
+                self,
+                progress,
+                group_members,
+                MemberRow,
+                (group_members::group_id, group_members::user_id)
+            ),
+            copy_table!(self, progress, projects, ProjectRow, projects::id),
             copy_table!(self, progress, items, ItemRow, items::id),
             copy_table!(
                 self,
@@ -247,15 +257,6 @@ impl Transfer<'_> {
                 MediaRow,
                 (gallery_media::gallery_id, gallery_media::item_id)
             ),
-            copy_table!(self, progress, user_groups, GroupRow, user_groups::id),
-            copy_table!(
-                self,
-                progress,
-                group_members,
-                MemberRow,
-                (group_members::group_id, group_members::user_id)
-            ),
-            copy_table!(self, progress, projects, ProjectRow, projects::id),
             copy_table!(
                 self,
                 progress,

@@ -1,3 +1,6 @@
+DROP INDEX items_project_quality;
+DROP INDEX items_project_name;
+ALTER TABLE items DROP COLUMN project_id;
 ALTER TABLE items DROP COLUMN quality_score;
 DROP TABLE item_inputs;
 DROP TABLE project_items;

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::{Claim, Feedback, ProjectId, ReviewStatus};
-use crate::item::{Processing, Variant};
+use crate::item::Processing;
 use crate::ItemId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +73,10 @@ pub struct BoardProject {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardImage {
     pub id: ItemId,
-    pub thumb: Option<Variant>,
-    /// The items it was made from, in order, with their thumbs.
-    pub inputs: Vec<(ItemId, Option<Variant>)>,
+    /// Whether it has a stored thumb.
+    pub has_thumb: bool,
+    /// The items it was made from, in order, and whether each has a thumb.
+    pub inputs: Vec<(ItemId, bool)>,
     pub job_id: Option<String>,
     pub image_index: Option<i32>,
     pub group_index: Option<i32>,

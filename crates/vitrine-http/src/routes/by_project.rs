@@ -236,11 +236,11 @@ fn json(text: Option<String>) -> Option<Value> {
 impl ImageResponse {
     fn new(i: BoardImage, signer: &UrlSigner, now: i64) -> Self {
         Self {
-            output: Urls::new(&i.id, i.thumb.is_some(), signer, now),
+            output: Urls::new(&i.id, i.has_thumb, signer, now),
             inputs: i
                 .inputs
                 .iter()
-                .map(|(id, thumb)| Urls::new(id, thumb.is_some(), signer, now))
+                .map(|(id, thumb)| Urls::new(id, *thumb, signer, now))
                 .collect(),
             job_id: i.job_id,
             image_index: i.image_index,

@@ -18,8 +18,6 @@ use vitrine_domain::{DomainError, ItemId, Result};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::item_inputs;
-use crate::variants::variants_by_item;
 
 /// The binds every statement over visible projects shares, in order from `?1`.
 struct Filters {
@@ -80,15 +78,69 @@ fn json_values(pg: bool, n: usize, integers: bool) -> String {
     }
 }
 
-/// An image of a visible project that the filters let through (`pi`, `i`).
+/// An image (`i`) that the filters let through. Its feedback is looked up only when the
+/// filter asks for it.
 fn image_matches(pg: bool) -> String {
     format!(
         "i.status = 'active' \
          AND (?5 IS NULL OR i.processing = ?5) \
-         AND (?6 IS NULL OR COALESCE(pi.feedback, 'none') IN ({})) \
+         AND (?6 IS NULL OR {}) \
          AND (?7 IS NULL OR (?7 = 'mine' AND i.user_id = ?1) OR (?7 = 'shared' AND i.user_id <> ?1))",
-        json_values(pg, 6, false)
+        feedback_in(pg)
     )
+}
+
+/// The image's feedback (`none` without) is one of the JSON array `?6`. PostgreSQL asks
+/// the array with jsonb's `?` once it is parsed; a subquery over it ran once per row.
+fn feedback_in(pg: bool) -> String {
+    let feedback =
+        "COALESCE((SELECT f.feedback FROM project_items f WHERE f.item_id = i.id), 'none')";
+    if pg {
+        format!("CAST(?6 AS jsonb) ? {feedback}")
+    } else {
+        format!("{feedback} IN (SELECT value FROM json_each(?6))")
+    }
+}
+
+/// The order of a project's images, as the indexes on `items` keep it (unscored images
+/// count as the lowest score).
+fn image_order(sort_by: SortBy, direction: &str) -> String {
+    match sort_by {
+        SortBy::OriginalFilename => format!("i.original_filename {direction}, i.id {direction}"),
+        SortBy::QualityScore => {
+            format!("COALESCE(i.quality_score, -1) {direction}, i.id {direction}")
+        }
+    }
+}
+
+/// The item columns spec 4 shows, read where the first images are chosen.
+const IMAGE_COLUMNS: &str =
+    "i.id AS item_id, i.original_filename, i.processing, i.quality_score, i.created_at";
+
+/// The first `?8` matching images of each project in `?9`, with their place and
+/// `IMAGE_COLUMNS`:
+/// per project, a walk of its index on `items` that stops at `?8` (PostgreSQL's LATERAL;
+/// on SQLite a subquery correlated with the project, which it runs once per project).
+fn first_images(pg: bool, order: &str) -> String {
+    let matches = image_matches(pg);
+    if pg {
+        format!(
+            "SELECT p.id AS project_id, top.* \
+             FROM ({}) AS p(id) CROSS JOIN LATERAL (\
+               SELECT {IMAGE_COLUMNS}, ROW_NUMBER() OVER (ORDER BY {order}) AS place \
+               FROM items i WHERE i.project_id = p.id AND {matches} \
+               ORDER BY {order} LIMIT ?8) top",
+            json_values(pg, 9, true)
+        )
+    } else {
+        format!(
+            "SELECT p.value AS project_id, {IMAGE_COLUMNS}, \
+             ROW_NUMBER() OVER (PARTITION BY p.value ORDER BY {order}) AS place \
+             FROM json_each(?9) p JOIN items i \
+             WHERE i.id IN (SELECT i.id FROM items i WHERE i.project_id = p.value \
+               AND {matches} ORDER BY {order} LIMIT ?8)"
+        )
+    }
 }
 
 /// Projects (`p`) the viewer sees and the filters let through: when an image filter is
@@ -102,8 +154,7 @@ fn visible(pg: bool) -> String {
          AND (?3 IS NULL OR lower(p.name) LIKE ?3 ESCAPE '\\' \
               OR lower(p.project_key) LIKE ?3 ESCAPE '\\' OR p.id = ?4) \
          AND ((?5 IS NULL AND ?6 IS NULL AND ?7 IS NULL) OR EXISTS (SELECT 1 \
-              FROM project_items pi JOIN items i ON i.id = pi.item_id \
-              WHERE pi.project_id = p.id AND {}))",
+              FROM items i WHERE i.project_id = p.id AND {}))",
         image_matches(pg)
     )
 }
@@ -136,6 +187,29 @@ macro_rules! with_filters {
             .bind::<Nullable<Text>, _>(&$f.feedback)
             .bind::<Nullable<Text>, _>(&$f.ownership)
     };
+}
+
+/// Joins an item's thumb row, if any, as `alias`: a primary-key lookup per row (as an
+/// `EXISTS` PostgreSQL hashed every thumb of every user).
+fn thumb_join(alias: &str, item: &str) -> String {
+    format!(
+        "LEFT JOIN item_variants {alias} ON {alias}.item_id = {item} AND {alias}.variant = 'thumb'"
+    )
+}
+
+/// Whether the joined thumb row exists, as 0 or 1 on both backends.
+fn has_thumb(alias: &str) -> String {
+    format!("CASE WHEN {alias}.item_id IS NULL THEN 0 ELSE 1 END")
+}
+
+#[derive(QueryableByName)]
+struct InputLine {
+    #[diesel(sql_type = Text)]
+    item_id: String,
+    #[diesel(sql_type = Text)]
+    input_id: String,
+    #[diesel(sql_type = Integer)]
+    has_thumb: i32,
 }
 
 #[derive(QueryableByName)]
@@ -208,6 +282,8 @@ struct ImageLine {
     claimed_by: Option<String>,
     #[diesel(sql_type = Nullable<Timestamp>)]
     claimed_at: Option<NaiveDateTime>,
+    #[diesel(sql_type = Integer)]
+    has_thumb: i32,
     #[diesel(sql_type = Nullable<BigInt>)]
     duration_ms: Option<i64>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -253,11 +329,11 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
 
     let stats = for_backend(
         format!(
-            "SELECT pi.project_id, COUNT(*) AS total, \
+            "SELECT i.project_id, COUNT(*) AS total, \
              COALESCE(SUM(CASE WHEN i.processing = 'completed' THEN 1 ELSE 0 END), 0) AS completed, \
              COALESCE(SUM(CASE WHEN i.processing = 'failed' THEN 1 ELSE 0 END), 0) AS failed \
-             FROM project_items pi JOIN items i ON i.id = pi.item_id \
-             WHERE pi.project_id IN ({}) AND i.status = 'active' GROUP BY pi.project_id",
+             FROM items i WHERE i.project_id IN ({}) AND i.status = 'active' \
+             GROUP BY i.project_id",
             json_values(pg, 1, true)
         ),
         pg,
@@ -270,28 +346,23 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
         .map(|s| (s.project_id, s))
         .collect();
 
-    let sort = match query.sort_by {
-        SortBy::OriginalFilename => format!("i.original_filename {direction}"),
-        SortBy::QualityScore => format!("i.quality_score {direction} NULLS LAST"),
-    };
     let images = for_backend(
         format!(
-            "SELECT * FROM (SELECT pi.project_id, i.id, i.original_filename, i.processing, \
-             i.quality_score, i.created_at, pi.job_id, pi.image_index, pi.group_index, \
+            "SELECT top.project_id, top.item_id AS id, top.original_filename, top.processing, \
+             top.quality_score, top.created_at, pi.job_id, pi.image_index, pi.group_index, \
              pi.version, pi.input_description, pi.download_filename, pi.feedback, \
              pi.feedback_comment, pi.review_status, pi.review_annotations, \
-             c.name AS claimed_by, pi.claimed_at, \
-             (SELECT j.duration_ms FROM media_jobs j WHERE j.item_id = i.id \
+             c.name AS claimed_by, pi.claimed_at, {} AS has_thumb, \
+             (SELECT j.duration_ms FROM media_jobs j WHERE j.item_id = top.item_id \
               ORDER BY j.updated_at DESC LIMIT 1) AS duration_ms, \
-             (SELECT j.error FROM media_jobs j WHERE j.item_id = i.id \
-              ORDER BY j.updated_at DESC LIMIT 1) AS error, \
-             ROW_NUMBER() OVER (PARTITION BY pi.project_id ORDER BY {sort}, i.id {direction}) AS place \
-             FROM project_items pi JOIN items i ON i.id = pi.item_id \
-             LEFT JOIN users c ON c.id = pi.claimed_by \
-             WHERE pi.project_id IN ({}) AND {}) ranked \
-             WHERE place <= ?8 ORDER BY project_id, place",
-            json_values(pg, 9, true),
-            image_matches(pg)
+             (SELECT j.error FROM media_jobs j WHERE j.item_id = top.item_id \
+              ORDER BY j.updated_at DESC LIMIT 1) AS error \
+             FROM ({}) top JOIN project_items pi ON pi.item_id = top.item_id \
+             LEFT JOIN users c ON c.id = pi.claimed_by {} \
+             ORDER BY top.project_id, top.place",
+            has_thumb("v"),
+            first_images(pg, &image_order(query.sort_by, direction)),
+            thumb_join("v", "top.item_id")
         ),
         pg,
     );
@@ -302,33 +373,32 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
         .map_err(query_err)?;
 
     let image_ids: Vec<&str> = images.iter().map(|i| i.id.as_str()).collect();
-    let inputs: Vec<(String, String)> = item_inputs::table
-        .filter(item_inputs::item_id.eq_any(&image_ids))
-        .order((item_inputs::item_id, item_inputs::position))
-        .select((item_inputs::item_id, item_inputs::input_id))
+    let image_ids = serde_json::to_string(&image_ids).map_err(DomainError::internal)?;
+    let inputs = for_backend(
+        format!(
+            "SELECT ii.item_id, ii.input_id, {} AS has_thumb FROM item_inputs ii {} \
+             WHERE ii.item_id IN ({}) ORDER BY ii.item_id, ii.position",
+            has_thumb("v"),
+            thumb_join("v", "ii.input_id"),
+            json_values(pg, 1, false)
+        ),
+        pg,
+    );
+    let inputs: Vec<InputLine> = diesel::sql_query(inputs)
+        .bind::<Text, _>(&image_ids)
         .load(conn)
         .map_err(query_err)?;
-    let mut with_thumbs: Vec<&str> = image_ids.clone();
-    with_thumbs.extend(inputs.iter().map(|(_, input)| input.as_str()));
-    let variants = variants_by_item(conn, &with_thumbs)?;
-    let thumb = |id: &str| {
-        variants
-            .get(id)
-            .and_then(|all| all.iter().find(|v| v.name == "thumb").cloned())
-    };
-    let mut inputs_of: HashMap<String, Vec<(ItemId, Option<vitrine_domain::item::Variant>)>> =
-        HashMap::new();
-    for (item, input) in &inputs {
-        let input_thumb = thumb(input);
+    let mut inputs_of: HashMap<String, Vec<(ItemId, bool)>> = HashMap::new();
+    for line in inputs {
         inputs_of
-            .entry(item.clone())
+            .entry(line.item_id)
             .or_default()
-            .push((ItemId::from(input.clone()), input_thumb));
+            .push((ItemId::from(line.input_id), line.has_thumb == 1));
     }
     let mut by_project: HashMap<i32, Vec<BoardImage>> = HashMap::new();
     for line in images {
         let image = BoardImage {
-            thumb: thumb(&line.id),
+            has_thumb: line.has_thumb == 1,
             inputs: inputs_of.remove(&line.id).unwrap_or_default(),
             id: ItemId::from(line.id),
             job_id: line.job_id,
@@ -382,4 +452,19 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
         })
         .collect();
     Ok(Board { total, projects })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_backend;
+
+    #[test]
+    fn numbered_parameters_become_dollars_and_operators_stay() {
+        let sql = "a = ?1 AND CAST(?6 AS jsonb) ? b AND c IN (?12)".to_owned();
+        assert_eq!(
+            for_backend(sql.clone(), true),
+            "a = $1 AND CAST($6 AS jsonb) ? b AND c IN ($12)"
+        );
+        assert_eq!(for_backend(sql.clone(), false), sql);
+    }
 }

@@ -450,7 +450,14 @@ impl ProjectRepository for Db {
 
     async fn board(&self, viewer: &UserId, query: &BoardQuery) -> Result<Board> {
         let (viewer, query) = (viewer.to_string(), query.clone());
-        self.run(move |conn| board::board(conn, &viewer, &query))
-            .await
+        // As listings: planned for its own parameters, and never JIT-compiled (the
+        // compile took longer than the query).
+        self.run(move |conn| match conn {
+            AnyConnection::Pg(_) => {
+                crate::listing::with_custom_plans(conn, |conn| board::board(conn, &viewer, &query))
+            }
+            AnyConnection::Sqlite(_) => board::board(conn, &viewer, &query),
+        })
+        .await
     }
 }

@@ -7,7 +7,7 @@ use vitrine_domain::{DomainError, ItemId, Result};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::{item_inputs, project_items};
+use crate::schema::{item_inputs, items, project_items};
 
 /// The fields given; absent ones stay (diesel skips `None`).
 #[derive(AsChangeset, Default)]
@@ -50,6 +50,7 @@ pub(crate) fn place(conn: &mut AnyConnection, item: &str, change: &ProjectChange
             diesel::delete(project_items::table.find(item))
                 .execute(conn)
                 .map_err(query_err)?;
+            set_project(conn, item, None)?;
         }
         ProjectChange::Join(project, placement) => {
             // Into the project, or moved to it with its review kept: one statement.
@@ -75,6 +76,7 @@ pub(crate) fn place(conn: &mut AnyConnection, item: &str, change: &ProjectChange
             }
             .map_err(query_err)
             .map_err(gone)?;
+            set_project(conn, item, Some(*project))?;
         }
         ProjectChange::Edit(placement) => {
             let changed = diesel::update(project_items::table.find(item))
@@ -90,6 +92,16 @@ pub(crate) fn place(conn: &mut AnyConnection, item: &str, change: &ProjectChange
         }
     }
     Ok(())
+}
+
+/// The item's own copy of its project (for the indexes spec 4's page walks).
+fn set_project(conn: &mut AnyConnection, item: &str, project: Option<i32>) -> Result<()> {
+    diesel::update(items::table.find(item))
+        .set(items::project_id.eq(project))
+        .execute(conn)
+        .map_err(query_err)
+        .map_err(gone)
+        .map(drop)
 }
 
 /// Replaces the item's inputs with `inputs`, in that order.

@@ -49,6 +49,8 @@ pub struct ItemResponse {
     codec: Option<String>,
     /// 0–100 from the pixels (docs/ARCHITECTURE.md, "Quality score"); null until scored.
     quality_score: Option<f64>,
+    /// The spec 4 project it is in.
+    project_id: Option<i32>,
     folder_id: Option<String>,
     collection_ids: Vec<String>,
     expires_at: Option<String>,
@@ -97,6 +99,7 @@ impl ItemResponse {
             duration: item.duration_secs,
             codec: item.codec,
             quality_score: item.quality_score,
+            project_id: item.project,
             folder_id: item.folder.map(|f| f.to_string()),
             collection_ids: item.collections.iter().map(ToString::to_string).collect(),
             expires_at: None,
