@@ -5,6 +5,7 @@
 
 mod archives;
 mod auth;
+mod by_project;
 mod cli;
 mod connections;
 mod downloads;
