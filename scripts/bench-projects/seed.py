@@ -37,16 +37,17 @@ print(
     "INSERT INTO blobs (id, sha256, md5, size, object_key, ref_count, created_at) VALUES "
     f"('blb_pbench', 'pbench', 'pbench', 1, 'objects/blb_pbench', {2 * total}, {at('0')});"
 )
+feedback = "CASE WHEN n % 10 < 3 THEN 'like' WHEN n % 10 = 3 THEN 'dislike' ELSE NULL END"
 processing = "CASE WHEN n % 100 < 3 THEN 'failed' WHEN n % 100 < 5 THEN 'pending' ELSE 'completed' END"
 print(
     "INSERT INTO items (id, user_id, blob_id, kind, mime, size, width, height, original_filename, "
-    "favorite, status, processing, created_at, updated_at, quality_score, project_id) "
+    "favorite, status, processing, created_at, updated_at, quality_score, project_id, feedback) "
     + seq(total) + f" SELECT {item('n')}, CASE WHEN n % 5 = 4 THEN {mate} ELSE {bench} END, "
     + "'blb_pbench', 'image', 'image/jpeg', 1000000 + n, 4000, 3000, "
     + "'IMG_' || " + pad(f"(n * 7919) % {per}", 5) + " || '.jpg', "
     + ("FALSE" if dialect == "postgres" else "0")
     + f", CASE WHEN n % 50 = 7 THEN 'trash' ELSE 'active' END, {processing}, {at('n')}, {at('n')}, "
-    + f"((n * 104729) % 1000) / 10.0, n / {per} + 1 FROM seq;"
+    + f"((n * 104729) % 1000) / 10.0, n / {per} + 1, {feedback} FROM seq;"
 )
 print(
     "INSERT INTO item_variants (item_id, variant, blob_id, mime, width, height, size) "
@@ -55,7 +56,7 @@ print(
 print(
     "INSERT INTO project_items (item_id, project_id, job_id, image_index, version, feedback) "
     + seq(total) + f" SELECT {item('n')}, n / {per} + 1, 'job-' || (n / 8), n % 8, 1 + n % 3, "
-    + "CASE WHEN n % 10 < 3 THEN 'like' WHEN n % 10 = 3 THEN 'dislike' ELSE NULL END FROM seq;"
+    + f"{feedback} FROM seq;"
 )
 print(
     "INSERT INTO item_inputs (item_id, input_id, position) "

@@ -50,6 +50,8 @@ pub(crate) struct ItemRow {
     alt_text: Option<String>,
     quality_score: Option<f64>,
     project_id: Option<i32>,
+    /// A copy of its project feedback, for the index of spec 4's page.
+    feedback: Option<String>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -290,6 +292,7 @@ impl ItemRepository for Db {
                 quality_score: item.quality_score,
                 // Set with its project_items row, below.
                 project_id: None,
+                feedback: None,
             };
             diesel::insert_into(items::table)
                 .values(&row)

@@ -184,6 +184,7 @@ diesel::table! {
         alt_text -> Nullable<Text>,
         quality_score -> Nullable<Float8>,
         project_id -> Nullable<Int4>,
+        feedback -> Nullable<Text>,
     }
 }
 

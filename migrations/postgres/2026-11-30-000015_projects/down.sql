@@ -1,5 +1,6 @@
 DROP INDEX items_project_quality;
 DROP INDEX items_project_name;
+ALTER TABLE items DROP COLUMN feedback;
 ALTER TABLE items DROP COLUMN project_id;
 ALTER TABLE items DROP COLUMN quality_score;
 DROP TABLE item_inputs;

@@ -63,12 +63,16 @@ CREATE INDEX item_inputs_input ON item_inputs (input_id);
 -- 0-100 from the pixels (media pipeline); null until computed.
 ALTER TABLE items ADD COLUMN quality_score DOUBLE PRECISION;
 
--- The project an item is in, beside its project_items row (both written together), so a
--- project's first images by name or by score are an index walk that stops early, and
--- its counts an index scan; processing and owner ride along for the filters. Unscored
--- images sort as the lowest score on both backends.
+-- The project an item is in and its feedback there, beside its project_items row (written
+-- together), so a project's first images by name or by score are an index walk that
+-- stops early, with every filter (processing, owner, feedback) read from the index, and
+-- its counts an index scan. Unscored images sort as the lowest score on both backends.
 ALTER TABLE items ADD COLUMN project_id INTEGER REFERENCES projects (id) ON DELETE SET NULL;
-CREATE INDEX items_project_name ON items (project_id, status, original_filename, id, processing, user_id)
+ALTER TABLE items ADD COLUMN feedback TEXT;
+CREATE INDEX items_project_name
+    ON items (project_id, status, original_filename, id, processing, user_id, feedback)
     WHERE project_id IS NOT NULL;
-CREATE INDEX items_project_quality ON items (project_id, status, (COALESCE(quality_score, -1)), id, processing, user_id)
+CREATE INDEX items_project_quality
+    ON items (project_id, status, (COALESCE(quality_score, -1)), id, processing, user_id,
+              feedback, quality_score)
     WHERE project_id IS NOT NULL;

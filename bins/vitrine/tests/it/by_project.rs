@@ -86,6 +86,20 @@ async fn by_project_filters_sorts_and_pages(app: TestApp) {
     assert_eq!(images(&disliked, 0).len(), 1);
     let unreviewed = board("feedback=none&feedback=like&order=asc").await;
     assert_eq!(images(&unreviewed, 0).len(), 3);
+    // Out of the project and back: its review stayed behind, so it counts as unreviewed.
+    for project in [Value::Null, json!(shared.parse::<i64>().unwrap())] {
+        let moved = app
+            .patch(
+                &bob.key,
+                &format!("/api/v1/gallery/{bobs}"),
+                json!({"project_id": project}),
+            )
+            .await;
+        assert_eq!(moved.status(), 200);
+    }
+    assert_eq!(board("feedback=dislike").await["pagination"]["total"], 0);
+    let none = board(&format!("project_id={shared}&feedback=none")).await;
+    assert_eq!(images(&none, 0).len(), 4);
     assert_eq!(board("status=failed").await["pagination"]["total"], 0);
     assert_eq!(board("status=completed").await["pagination"]["total"], 2);
 

@@ -78,8 +78,8 @@ fn json_values(pg: bool, n: usize, integers: bool) -> String {
     }
 }
 
-/// An image (`i`) that the filters let through. Its feedback is looked up only when the
-/// filter asks for it.
+/// An image (`i`) that the filters let through: every column it reads is in both
+/// indexes, so a walk skips what it filters out without reading the rows.
 fn image_matches(pg: bool) -> String {
     format!(
         "i.status = 'active' \
@@ -90,11 +90,11 @@ fn image_matches(pg: bool) -> String {
     )
 }
 
-/// The image's feedback (`none` without) is one of the JSON array `?6`. PostgreSQL asks
-/// the array with jsonb's `?` once it is parsed; a subquery over it ran once per row.
+/// The image's feedback (`none` without; the item's copy, in the index) is one of the
+/// JSON array `?6`. PostgreSQL asks the array with jsonb's `?` once it is parsed; a
+/// subquery over it ran once per row.
 fn feedback_in(pg: bool) -> String {
-    let feedback =
-        "COALESCE((SELECT f.feedback FROM project_items f WHERE f.item_id = i.id), 'none')";
+    let feedback = "COALESCE(i.feedback, 'none')";
     if pg {
         format!("CAST(?6 AS jsonb) ? {feedback}")
     } else {
@@ -113,12 +113,7 @@ fn image_order(sort_by: SortBy, direction: &str) -> String {
     }
 }
 
-/// The item columns spec 4 shows, read where the first images are chosen.
-const IMAGE_COLUMNS: &str =
-    "i.id AS item_id, i.original_filename, i.processing, i.quality_score, i.created_at";
-
-/// The first `?8` matching images of each project in `?9`, with their place and
-/// `IMAGE_COLUMNS`:
+/// The first `?8` matching images of each project in `?9`, with their place:
 /// per project, a walk of its index on `items` that stops at `?8` (PostgreSQL's LATERAL;
 /// on SQLite a subquery correlated with the project, which it runs once per project).
 fn first_images(pg: bool, order: &str) -> String {
@@ -127,14 +122,14 @@ fn first_images(pg: bool, order: &str) -> String {
         format!(
             "SELECT p.id AS project_id, top.* \
              FROM ({}) AS p(id) CROSS JOIN LATERAL (\
-               SELECT {IMAGE_COLUMNS}, ROW_NUMBER() OVER (ORDER BY {order}) AS place \
+               SELECT i.id AS item_id, ROW_NUMBER() OVER (ORDER BY {order}) AS place \
                FROM items i WHERE i.project_id = p.id AND {matches} \
                ORDER BY {order} LIMIT ?8) top",
             json_values(pg, 9, true)
         )
     } else {
         format!(
-            "SELECT p.value AS project_id, {IMAGE_COLUMNS}, \
+            "SELECT p.value AS project_id, i.id AS item_id, \
              ROW_NUMBER() OVER (PARTITION BY p.value ORDER BY {order}) AS place \
              FROM json_each(?9) p JOIN items i \
              WHERE i.id IN (SELECT i.id FROM items i WHERE i.project_id = p.value \
@@ -348,8 +343,8 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
 
     let images = for_backend(
         format!(
-            "SELECT top.project_id, top.item_id AS id, top.original_filename, top.processing, \
-             top.quality_score, top.created_at, pi.job_id, pi.image_index, pi.group_index, \
+            "SELECT top.project_id, i.id, i.original_filename, i.processing, \
+             i.quality_score, i.created_at, pi.job_id, pi.image_index, pi.group_index, \
              pi.version, pi.input_description, pi.download_filename, pi.feedback, \
              pi.feedback_comment, pi.review_status, pi.review_annotations, \
              c.name AS claimed_by, pi.claimed_at, {} AS has_thumb, \
@@ -357,7 +352,8 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
               ORDER BY j.updated_at DESC LIMIT 1) AS duration_ms, \
              (SELECT j.error FROM media_jobs j WHERE j.item_id = top.item_id \
               ORDER BY j.updated_at DESC LIMIT 1) AS error \
-             FROM ({}) top JOIN project_items pi ON pi.item_id = top.item_id \
+             FROM ({}) top JOIN items i ON i.id = top.item_id \
+             JOIN project_items pi ON pi.item_id = top.item_id \
              LEFT JOIN users c ON c.id = pi.claimed_by {} \
              ORDER BY top.project_id, top.place",
             has_thumb("v"),

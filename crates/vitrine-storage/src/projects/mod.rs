@@ -15,7 +15,7 @@ use vitrine_domain::{DomainError, ItemId, Result, UserId};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::{group_members, project_items, projects, user_groups, users};
+use crate::schema::{group_members, items, project_items, projects, user_groups, users};
 use crate::tx::lock_named;
 use crate::Db;
 
@@ -318,7 +318,12 @@ impl ProjectRepository for Db {
     async fn delete_project(&self, owner: &UserId, id: ProjectId) -> Result<()> {
         let owner = owner.to_string();
         self.write(move |conn| {
-            // The items' places go with it (ON DELETE CASCADE); the items stay.
+            // The items' places go with it (ON DELETE CASCADE, and project_id is set to
+            // NULL); the items stay, without their copy of the feedback.
+            diesel::update(items::table.filter(items::project_id.eq(id)))
+                .set(items::feedback.eq(None::<String>))
+                .execute(conn)
+                .map_err(query_err)?;
             let deleted = diesel::delete(
                 projects::table
                     .filter(projects::id.eq(id))
@@ -357,11 +362,17 @@ impl ProjectRepository for Db {
     ) -> Result<()> {
         let item = item.to_string();
         self.write(move |conn| {
+            let feedback = feedback.map(Feedback::as_str);
             diesel::update(project_items::table.find(&item))
                 .set((
-                    project_items::feedback.eq(feedback.map(Feedback::as_str)),
+                    project_items::feedback.eq(feedback),
                     project_items::feedback_comment.eq(comment),
                 ))
+                .execute(conn)
+                .map_err(query_err)?;
+            // The item's copy, which the page's index filters on.
+            diesel::update(items::table.find(&item))
+                .set(items::feedback.eq(feedback))
                 .execute(conn)
                 .map_err(query_err)
                 .map(drop)

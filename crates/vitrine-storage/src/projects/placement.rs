@@ -94,14 +94,22 @@ pub(crate) fn place(conn: &mut AnyConnection, item: &str, change: &ProjectChange
     Ok(())
 }
 
-/// The item's own copy of its project (for the indexes spec 4's page walks).
+/// The item's own copy of its project (for the indexes spec 4's page walks); out of a
+/// project, its copy of the feedback goes with the review.
 fn set_project(conn: &mut AnyConnection, item: &str, project: Option<i32>) -> Result<()> {
-    diesel::update(items::table.find(item))
-        .set(items::project_id.eq(project))
-        .execute(conn)
-        .map_err(query_err)
-        .map_err(gone)
-        .map(drop)
+    let target = diesel::update(items::table.find(item));
+    match project {
+        Some(_) => target.set(items::project_id.eq(project)).execute(conn),
+        None => target
+            .set((
+                items::project_id.eq(None::<i32>),
+                items::feedback.eq(None::<String>),
+            ))
+            .execute(conn),
+    }
+    .map_err(query_err)
+    .map_err(gone)
+    .map(drop)
 }
 
 /// Replaces the item's inputs with `inputs`, in that order.
