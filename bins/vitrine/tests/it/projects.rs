@@ -9,6 +9,7 @@ use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, Tes
 
 backend_tests!(a_team_shares_a_project_and_reviews_its_images);
 database_tests!(
+    uploads_into_a_project_deleted_meanwhile_are_whole_or_refused,
     stats_follow_processing_failures_and_deletes,
     two_members_claim_one_image_at_once,
     projects_named_alike_at_once_get_distinct_keys,
@@ -383,6 +384,60 @@ async fn a_team_shares_a_project_and_reviews_its_images(app: TestApp) {
     assert_eq!(write.status(), 403);
     let no_auth = app.client().get(app.url(BOARD)).send().await.unwrap();
     assert_eq!(no_auth.status(), 401);
+}
+
+/// Uploads check the project before their transaction writes it: a project deleted in
+/// between makes an upload 404 or leaves its item out of any project, never half in one.
+async fn uploads_into_a_project_deleted_meanwhile_are_whole_or_refused(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    app.user("bob").await;
+    let (_, project) = team(&app, &alice.key).await;
+    let pid = project.to_string();
+    let uploads = (0..10).map(|n| {
+        let (app, key, pid) = (&app, alice.key.clone(), pid.clone());
+        async move {
+            let fields = [("project_id", pid.as_str()), ("job_id", "race")];
+            let bytes = fixtures::png(30 + n, 20);
+            app.upload(&key, &format!("{n}.png"), bytes, &fields).await
+        }
+    });
+    let delete = async {
+        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
+        app.delete(&alice.key, &format!("/api/v1/projects/{pid}"))
+            .await
+    };
+    let (responses, deleted) = futures::join!(join_all(uploads), delete);
+    assert_eq!(deleted.status(), 204);
+    let mut kept = Vec::new();
+    for response in responses {
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        match status {
+            201 => kept.push(body["id"].as_str().unwrap().to_owned()),
+            404 => assert_eq!(body["error"], "Project not found"),
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(
+        app.count_rows("project_items").await,
+        0,
+        "no place outlives its project"
+    );
+    assert_eq!(
+        app.count_rows("items").await,
+        kept.len() as i64,
+        "refused uploads left nothing"
+    );
+    for id in kept {
+        let item = app
+            .get_ok(&alice.key, &format!("/api/v1/gallery/{id}"))
+            .await;
+        assert_eq!(item["projectId"], Value::Null);
+    }
 }
 
 /// Videos wait for a media job; here the test is the worker: one job finishes after
