@@ -10,7 +10,7 @@ use vitrine_domain::projects::{
 use vitrine_domain::DomainError;
 
 use crate::auth::Auth;
-use crate::error::{as_sent, invalid, ApiResult, Position};
+use crate::error::{as_sent, json_value as body, ApiResult};
 use crate::format::iso8601;
 use crate::routes::gallery::present;
 use crate::state::AppState;
@@ -85,11 +85,6 @@ impl From<Group> for GroupResponse {
             members: g.members,
         }
     }
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(bytes)
-        .map_err(|err| invalid("Invalid JSON body", "body", err.to_string(), Position::Body))
 }
 
 /// An integer ID from the path; anything else names no record (404, as for others').

@@ -14,7 +14,7 @@ use vitrine_domain::galleries::{
 use vitrine_domain::DomainError;
 
 use crate::auth::Auth;
-use crate::error::{as_sent, invalid, ApiError, ApiResult, Position};
+use crate::error::{as_sent, invalid, json_value as body, ApiError, ApiResult, Position};
 use crate::routes::gallery::present;
 use crate::state::AppState;
 use responses::{GalleryResponse, LanguageResponse, SummaryResponse};
@@ -47,24 +47,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/api/v1/languages", web::post().to(add_language));
 }
 
-/// Spec 3's own field names: a domain refusal keeps the use case's snake_case name.
-fn spec_error(err: DomainError) -> ApiError {
-    as_sent(err)
-}
-
 /// A gallery use case's outcome as spec 3 answers it: the whole gallery.
 fn answer(
     outcome: vitrine_domain::Result<GalleryView>,
     state: &AppState,
     status: StatusCode,
 ) -> ApiResult<HttpResponse> {
-    let view = outcome.map_err(spec_error)?;
+    let view = outcome.map_err(as_sent)?;
     Ok(HttpResponse::build(status).json(GalleryResponse::new(view, state)))
-}
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(bytes)
-        .map_err(|err| invalid("Invalid JSON body", "body", err.to_string(), Position::Body))
 }
 
 fn uuid_in_path(raw: &str, field: &str) -> ApiResult<Uuid> {
@@ -164,7 +154,7 @@ async fn add_language(
         .galleries
         .add_language(&who, &new.code, &new.name)
         .await
-        .map_err(spec_error)?;
+        .map_err(as_sent)?;
     Ok(HttpResponse::Created().json(LanguageResponse::from(added)))
 }
 
