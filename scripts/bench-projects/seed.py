@@ -1,7 +1,8 @@
 """Prints the SQL that seeds the spec 4 benchmark: P projects of I images each, shared by
 `bench` with a group it has with `mate`; a fifth of the images are mate's. Every value
 derives from the image number: 2 % trashed, 3 % failed, 2 % pending, feedback like 30 %,
-dislike 10 %, none 60 %, a quality score, a thumb, and an input for a fifth of them.
+dislike 10 %, none 60 %, a quality score, a thumb with its placeholder, the media job that processed it (as the
+pipeline leaves one per item), and an input for a fifth of them.
 
 Usage: python3 seed.py sqlite|postgres PROJECTS IMAGES > seed.sql
 """
@@ -41,13 +42,14 @@ feedback = "CASE WHEN n % 10 < 3 THEN 'like' WHEN n % 10 = 3 THEN 'dislike' ELSE
 processing = "CASE WHEN n % 100 < 3 THEN 'failed' WHEN n % 100 < 5 THEN 'pending' ELSE 'completed' END"
 print(
     "INSERT INTO items (id, user_id, blob_id, kind, mime, size, width, height, original_filename, "
-    "favorite, status, processing, created_at, updated_at, quality_score, project_id, feedback) "
+    "favorite, status, processing, created_at, updated_at, quality_score, project_id, feedback, "
+    "placeholder) "
     + seq(total) + f" SELECT {item('n')}, CASE WHEN n % 5 = 4 THEN {mate} ELSE {bench} END, "
     + "'blb_pbench', 'image', 'image/jpeg', 1000000 + n, 4000, 3000, "
     + "'IMG_' || " + pad(f"(n * 7919) % {per}", 5) + " || '.jpg', "
     + ("FALSE" if dialect == "postgres" else "0")
     + f", CASE WHEN n % 50 = 7 THEN 'trash' ELSE 'active' END, {processing}, {at('n')}, {at('n')}, "
-    + f"((n * 104729) % 1000) / 10.0, n / {per} + 1, {feedback} FROM seq;"
+    + f"((n * 104729) % 1000) / 10.0, n / {per} + 1, {feedback}, 'mzgGB4CHd3eIiIeIiHiIiHdvj4UA' FROM seq;"
 )
 print(
     "INSERT INTO item_variants (item_id, variant, blob_id, mime, width, height, size) "
@@ -57,6 +59,12 @@ print(
     "INSERT INTO project_items (item_id, project_id, job_id, image_index, version, feedback) "
     + seq(total) + f" SELECT {item('n')}, n / {per} + 1, 'job-' || (n / 8), n % 8, 1 + n % 3, "
     + f"{feedback} FROM seq;"
+)
+print(
+    "INSERT INTO media_jobs (id, item_id, kind, priority, status, attempts, error, duration_ms, "
+    "created_at, updated_at) " + seq(total) + f" SELECT 'job_pb' || " + pad("n", 8) + f", {item('n')}, "
+    + f"'variants', 0, {processing}, 1, CASE WHEN n % 100 < 3 THEN 'decode failed' ELSE NULL END, "
+    + f"CASE WHEN n % 100 < 5 AND n % 100 >= 3 THEN NULL ELSE 200 + n % 700 END, {at('n')}, {at('n + 1')} FROM seq;"
 )
 print(
     "INSERT INTO item_inputs (item_id, input_id, position) "

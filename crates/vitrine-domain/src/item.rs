@@ -144,6 +144,8 @@ pub struct NewItem {
     pub phash: Option<String>,
     pub quality_score: Option<f64>,
     pub facts: PhotoFacts,
+    /// Milliseconds the upload's fast path took to render it, when it did.
+    pub processing_ms: Option<i64>,
     /// `Pending` queues a media job with the item, in the same transaction.
     pub processing: Processing,
     pub created_at: NaiveDateTime,

@@ -168,6 +168,7 @@ impl Library {
             phash: prepared.phash,
             quality_score: prepared.quality_score,
             facts: prepared.facts,
+            processing_ms: prepared.took_ms,
             processing: if prepared.rendered {
                 Processing::Completed
             } else {

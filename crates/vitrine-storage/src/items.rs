@@ -52,6 +52,8 @@ pub(crate) struct ItemRow {
     project_id: Option<i32>,
     /// A copy of its project feedback, for the index of spec 4's page.
     feedback: Option<String>,
+    /// Milliseconds its last processing took (the fast path or its media job).
+    processing_ms: Option<i64>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -293,6 +295,7 @@ impl ItemRepository for Db {
                 // Set with its project_items row, below.
                 project_id: None,
                 feedback: None,
+                processing_ms: item.processing_ms,
             };
             diesel::insert_into(items::table)
                 .values(&row)

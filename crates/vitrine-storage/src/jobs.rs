@@ -80,9 +80,14 @@ fn still_held<'a>(id: &'a str, attempts: i32) -> _ {
         .filter(media_jobs::attempts.eq(attempts))
 }
 
+/// The item's processing state; the time it took is written when it completes, in
+/// `finish_job`.
 fn set_item_processing(conn: &mut AnyConnection, item_id: &str, state: Processing) -> Result<()> {
     diesel::update(items::table.find(item_id))
-        .set(items::processing.eq(state.as_str()))
+        .set((
+            items::processing.eq(state.as_str()),
+            items::processing_ms.eq(None::<i64>),
+        ))
         .execute(conn)
         .map_err(query_err)?;
     Ok(())
@@ -170,6 +175,7 @@ impl JobRepository for Db {
                     items::is_animated.eq(processed.is_animated),
                     items::phash.eq(processed.phash),
                     items::quality_score.eq(processed.quality_score),
+                    items::processing_ms.eq(Some(duration_ms)),
                     items::taken_at.eq(processed.facts.taken_at),
                     items::camera.eq(processed.facts.camera),
                     items::is_360.eq(processed.facts.is_360),

@@ -185,6 +185,7 @@ diesel::table! {
         quality_score -> Nullable<Float8>,
         project_id -> Nullable<Int4>,
         feedback -> Nullable<Text>,
+        processing_ms -> Nullable<Int8>,
     }
 }
 

@@ -476,6 +476,27 @@ async fn stats_follow_processing_failures_and_deletes(backend: TestBackend) {
     };
     let board = app.get_ok(&alice.key, BOARD).await;
     assert_eq!(counts(&board), (3, 1, 0), "two videos pending");
+    let shown = images(&board, 0);
+    let by_name = |name: &str| {
+        shown
+            .iter()
+            .find(|i| i["original_filename"] == name)
+            .unwrap()
+            .clone()
+    };
+    let still = by_name("still.png");
+    assert!(
+        still["processing_time"].as_f64().is_some_and(|s| s >= 0.0),
+        "the upload rendered it: {still}"
+    );
+    assert!(still["output"]["thumbnail"].is_string());
+    let waiting = by_name("done.mp4");
+    assert_eq!(waiting["processing_time"], Value::Null);
+    assert_eq!(
+        waiting["output"]["thumbnail"],
+        Value::Null,
+        "no thumb before its job"
+    );
     let pending = app
         .get_ok(&alice.key, &format!("{BOARD}?status=pending"))
         .await;
@@ -506,6 +527,12 @@ async fn stats_follow_processing_failures_and_deletes(backend: TestBackend) {
     };
     assert_eq!(by_name("done.mp4")["processing_time"], 1.5);
     assert_eq!(by_name("done.mp4")["error_message"], Value::Null);
+    assert_eq!(
+        by_name("done.mp4")["output"]["thumbnail"],
+        Value::Null,
+        "its job made no thumb"
+    );
+    assert_eq!(by_name("broken.mp4")["processing_time"], Value::Null);
     assert_eq!(by_name("broken.mp4")["status"], "failed");
     assert_eq!(by_name("broken.mp4")["error_message"], "decoder exploded");
     let failed = app

@@ -47,6 +47,8 @@ pub(super) struct Prepared {
     pub facts: crate::item::PhotoFacts,
     /// Whether the fast path rendered it; if not, a media job will.
     pub rendered: bool,
+    /// Milliseconds rendering and storing the variants took, when they were made.
+    pub took_ms: Option<i64>,
 }
 
 impl Prepared {
@@ -63,6 +65,7 @@ impl Prepared {
             quality_score: None,
             facts: Default::default(),
             rendered: false,
+            took_ms: None,
         }
     }
 }
@@ -84,6 +87,7 @@ impl Library {
         if !renderable {
             return Ok(Prepared::nothing(&original));
         }
+        let started = std::time::Instant::now();
         let bytes = match original.kept.take() {
             Some(bytes) => bytes,
             None => self.read_whole(original.key, original.size).await?,
@@ -120,6 +124,7 @@ impl Library {
             quality_score: Some(quality_score),
             facts,
             rendered: true,
+            took_ms: Some(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)),
         })
     }
 

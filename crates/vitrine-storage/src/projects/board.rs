@@ -1,6 +1,7 @@
 //! Spec 4's page in a fixed number of queries, whatever the number of projects and images:
-//! the count, the page of projects, their statistics, one windowed query for their first
-//! images, then the images' inputs and thumbs.
+//! the page of projects with their count, their statistics, one windowed query for their
+//! first images with everything an image shows, then those images' inputs. A page past
+//! the end counts the projects on its own.
 //!
 //! The statements are SQL text: the window function has no diesel DSL. They are written
 //! once with `?N` parameters (SQLite's numbered form) and turned into `$N` for PostgreSQL;
@@ -113,29 +114,57 @@ fn image_order(sort_by: SortBy, direction: &str) -> String {
     }
 }
 
+/// The columns of `items` (`i`) an image shows.
+fn item_columns() -> String {
+    format!(
+        "i.id, i.original_filename, i.processing, i.quality_score, i.created_at, \
+         i.processing_ms, {} AS has_thumb",
+        has_thumb("i")
+    )
+}
+
 /// The first `?8` matching images of each project in `?9`, with their place:
-/// per project, a walk of its index on `items` that stops at `?8` (PostgreSQL's LATERAL;
-/// on SQLite a subquery correlated with the project, which it runs once per project).
+/// per project, a walk of its index on `items` that stops at `?8` and reads just those
+/// rows (PostgreSQL's LATERAL; on SQLite a subquery correlated with the project, which it
+/// runs once per project).
 fn first_images(pg: bool, order: &str) -> String {
-    let matches = image_matches(pg);
+    let (matches, columns) = (image_matches(pg), item_columns());
     if pg {
         format!(
             "SELECT p.id AS project_id, top.* \
              FROM ({}) AS p(id) CROSS JOIN LATERAL (\
-               SELECT i.id AS item_id, ROW_NUMBER() OVER (ORDER BY {order}) AS place \
+               SELECT {columns}, ROW_NUMBER() OVER (ORDER BY {order}) AS place \
                FROM items i WHERE i.project_id = p.id AND {matches} \
                ORDER BY {order} LIMIT ?8) top",
             json_values(pg, 9, true)
         )
     } else {
         format!(
-            "SELECT p.value AS project_id, i.id AS item_id, \
+            "SELECT p.value AS project_id, {columns}, \
              ROW_NUMBER() OVER (PARTITION BY p.value ORDER BY {order}) AS place \
              FROM json_each(?9) p JOIN items i \
              WHERE i.id IN (SELECT i.id FROM items i WHERE i.project_id = p.value \
                AND {matches} ORDER BY {order} LIMIT ?8)"
         )
     }
+}
+
+/// The inputs of the images in the JSON array `?1` with whether each has a thumb, in
+/// order: on PostgreSQL one index scan probing every id (`IN` a subquery hashed every
+/// input of every user; a lookup per image inside the images statement cost twice as
+/// much), on SQLite a probe per id.
+fn inputs_of(pg: bool) -> String {
+    let ids = if pg {
+        "= ANY(ARRAY(SELECT json_array_elements_text(CAST(?1 AS json))))".to_owned()
+    } else {
+        format!("IN ({})", json_values(pg, 1, false))
+    };
+    format!(
+        "SELECT ii.item_id, ii.input_id, {} AS has_thumb \
+         FROM item_inputs ii JOIN items w ON w.id = ii.input_id \
+         WHERE ii.item_id {ids} ORDER BY ii.item_id, ii.position",
+        has_thumb("w")
+    )
 }
 
 /// Projects (`p`) the viewer sees and the filters let through: when an image filter is
@@ -184,17 +213,12 @@ macro_rules! with_filters {
     };
 }
 
-/// Joins an item's thumb row, if any, as `alias`: a primary-key lookup per row (as an
-/// `EXISTS` PostgreSQL hashed every thumb of every user).
-fn thumb_join(alias: &str, item: &str) -> String {
-    format!(
-        "LEFT JOIN item_variants {alias} ON {alias}.item_id = {item} AND {alias}.variant = 'thumb'"
-    )
-}
-
-/// Whether the joined thumb row exists, as 0 or 1 on both backends.
+/// Whether item `alias` has a thumb, as 0 or 1 on both backends, from the row itself: an
+/// item has a placeholder exactly when it has a thumb, as one rendering makes both and a
+/// new one replaces both (media pipeline). A lookup in `item_variants` per image was a
+/// third of the page's time on PostgreSQL.
 fn has_thumb(alias: &str) -> String {
-    format!("CASE WHEN {alias}.item_id IS NULL THEN 0 ELSE 1 END")
+    format!("CASE WHEN {alias}.placeholder IS NULL THEN 0 ELSE 1 END")
 }
 
 #[derive(QueryableByName)]
@@ -225,6 +249,9 @@ struct ProjectLine {
     created_at: NaiveDateTime,
     #[diesel(sql_type = Text)]
     created_by: String,
+    /// All the visible projects, counted with the page.
+    #[diesel(sql_type = BigInt)]
+    total: i64,
 }
 
 #[derive(QueryableByName)]
@@ -280,7 +307,8 @@ struct ImageLine {
     #[diesel(sql_type = Integer)]
     has_thumb: i32,
     #[diesel(sql_type = Nullable<BigInt>)]
-    duration_ms: Option<i64>,
+    processing_ms: Option<i64>,
+    /// Why it failed: its latest media job's error, looked up for failed images only.
     #[diesel(sql_type = Nullable<Text>)]
     error: Option<String>,
 }
@@ -291,18 +319,10 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
     let visible = visible(pg);
     let direction = if query.descending { "DESC" } else { "ASC" };
 
-    let count = for_backend(
-        format!("SELECT COUNT(*) AS n FROM projects p WHERE {visible}"),
-        pg,
-    );
-    let total = with_filters!(diesel::sql_query(count), filters)
-        .get_result::<Count>(conn)
-        .map_err(query_err)?
-        .n;
-
     let page = for_backend(
         format!(
-            "SELECT p.id, p.name, p.project_key, p.created_at, u.name AS created_by \
+            "SELECT p.id, p.name, p.project_key, p.created_at, u.name AS created_by, \
+             COUNT(*) OVER () AS total \
              FROM projects p JOIN users u ON u.id = p.user_id WHERE {visible} \
              ORDER BY p.created_at {direction}, p.id {direction} LIMIT ?8 OFFSET ?9"
         ),
@@ -313,12 +333,20 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
         .bind::<BigInt, _>((query.page - 1).saturating_mul(query.per_page))
         .load(conn)
         .map_err(query_err)?;
-    if lines.is_empty() {
+    let Some(total) = lines.first().map(|line| line.total) else {
+        let count = for_backend(
+            format!("SELECT COUNT(*) AS n FROM projects p WHERE {visible}"),
+            pg,
+        );
+        let total = with_filters!(diesel::sql_query(count), filters)
+            .get_result::<Count>(conn)
+            .map_err(query_err)?
+            .n;
         return Ok(Board {
             total,
             projects: Vec::new(),
         });
-    }
+    };
     let ids: Vec<i32> = lines.iter().map(|p| p.id).collect();
     let ids = serde_json::to_string(&ids).map_err(DomainError::internal)?;
 
@@ -343,22 +371,18 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
 
     let images = for_backend(
         format!(
-            "SELECT top.project_id, i.id, i.original_filename, i.processing, \
-             i.quality_score, i.created_at, pi.job_id, pi.image_index, pi.group_index, \
+            "SELECT top.project_id, top.id, top.original_filename, top.processing, \
+             top.quality_score, top.created_at, top.processing_ms, \
+             CASE WHEN top.processing = 'failed' THEN (SELECT j.error FROM media_jobs j \
+               WHERE j.item_id = top.id ORDER BY j.updated_at DESC LIMIT 1) END AS error, \
+             pi.job_id, pi.image_index, pi.group_index, \
              pi.version, pi.input_description, pi.download_filename, pi.feedback, \
              pi.feedback_comment, pi.review_status, pi.review_annotations, \
-             c.name AS claimed_by, pi.claimed_at, {} AS has_thumb, \
-             (SELECT j.duration_ms FROM media_jobs j WHERE j.item_id = top.item_id \
-              ORDER BY j.updated_at DESC LIMIT 1) AS duration_ms, \
-             (SELECT j.error FROM media_jobs j WHERE j.item_id = top.item_id \
-              ORDER BY j.updated_at DESC LIMIT 1) AS error \
-             FROM ({}) top JOIN items i ON i.id = top.item_id \
-             JOIN project_items pi ON pi.item_id = top.item_id \
-             LEFT JOIN users c ON c.id = pi.claimed_by {} \
+             c.name AS claimed_by, pi.claimed_at, top.has_thumb \
+             FROM ({}) top JOIN project_items pi ON pi.item_id = top.id \
+             LEFT JOIN users c ON c.id = pi.claimed_by \
              ORDER BY top.project_id, top.place",
-            has_thumb("v"),
             first_images(pg, &image_order(query.sort_by, direction)),
-            thumb_join("v", "top.item_id")
         ),
         pg,
     );
@@ -370,17 +394,7 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
 
     let image_ids: Vec<&str> = images.iter().map(|i| i.id.as_str()).collect();
     let image_ids = serde_json::to_string(&image_ids).map_err(DomainError::internal)?;
-    let inputs = for_backend(
-        format!(
-            "SELECT ii.item_id, ii.input_id, {} AS has_thumb FROM item_inputs ii {} \
-             WHERE ii.item_id IN ({}) ORDER BY ii.item_id, ii.position",
-            has_thumb("v"),
-            thumb_join("v", "ii.input_id"),
-            json_values(pg, 1, false)
-        ),
-        pg,
-    );
-    let inputs: Vec<InputLine> = diesel::sql_query(inputs)
+    let inputs: Vec<InputLine> = diesel::sql_query(for_backend(inputs_of(pg), pg))
         .bind::<Text, _>(&image_ids)
         .load(conn)
         .map_err(query_err)?;
@@ -406,12 +420,8 @@ pub(super) fn board(conn: &mut AnyConnection, viewer: &str, query: &BoardQuery) 
             input_description: line.input_description,
             status: line.processing.parse()?,
             quality_score: line.quality_score,
-            processing_time: line.duration_ms.map(|ms| ms as f64 / 1000.0),
-            error_message: if line.processing == "failed" {
-                line.error
-            } else {
-                None
-            },
+            processing_time: line.processing_ms.map(|ms| ms as f64 / 1000.0),
+            error_message: line.error,
             feedback: line
                 .feedback
                 .map(|f| parse_named(&f, "feedback", "like, dislike"))
