@@ -1,14 +1,24 @@
 //! Small formatting helpers shared by the response types.
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime, Timelike};
 
 /// `2024-01-15T10:30:00Z`, with milliseconds only when there are some.
 pub fn iso8601(at: NaiveDateTime) -> String {
-    let utc = at.and_utc();
-    if utc.timestamp_subsec_millis() == 0 {
-        utc.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-    } else {
-        utc.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    // Plain integer formatting: chrono's `format` parses its pattern on every call, which
+    // showed in pages of a thousand dates (spec 4).
+    let (date, time) = (at.date(), at.time());
+    let seconds = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        date.year(),
+        date.month(),
+        date.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    );
+    match time.nanosecond() / 1_000_000 {
+        0 => seconds + "Z",
+        millis => format!("{seconds}.{:03}Z", millis.min(999)),
     }
 }
 
@@ -67,5 +77,14 @@ mod tests {
             .unwrap()
             .naive_utc();
         assert_eq!(iso8601(at), "2024-01-15T10:30:00Z");
+        let with_millis = chrono::DateTime::from_timestamp(1_705_314_600, 7_250_000)
+            .unwrap()
+            .naive_utc();
+        assert_eq!(iso8601(with_millis), "2024-01-15T10:30:00.007Z");
+        let early = chrono::NaiveDate::from_ymd_opt(987, 3, 4)
+            .unwrap()
+            .and_hms_opt(5, 6, 7)
+            .unwrap();
+        assert_eq!(iso8601(early), "0987-03-04T05:06:07Z");
     }
 }
