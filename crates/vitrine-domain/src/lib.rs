@@ -5,6 +5,8 @@ pub mod archive;
 pub mod attempts;
 pub mod clock;
 pub mod error;
+pub mod expiration;
+pub mod fetch_policy;
 pub mod galleries;
 pub mod ids;
 pub mod item;
