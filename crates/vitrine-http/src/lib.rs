@@ -12,6 +12,7 @@ mod routes;
 mod signing;
 mod state;
 mod tokens;
+pub mod url_source;
 
 pub use error::ApiError;
 pub use signing::UrlSigner;
