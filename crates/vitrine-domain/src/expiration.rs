@@ -1,7 +1,8 @@
 //! When an item uploaded with an `expiration` (spec 5) is deleted: the text is read the
 //! way Chevereto reads it — a bare number is seconds, anything else an ISO 8601 duration
 //! (`PT5M`, `P3D`, `P1W`, `P1Y2M10DT2H30M`) — and the result is kept between five minutes
-//! and a year from now. Unlike Chevereto, text that is neither is refused instead of
+//! and 365 days from now (Chevereto's shortest and longest expirations, 300 and 31,536,000
+//! seconds). Unlike Chevereto, text that is neither is refused instead of
 //! ignored, so a typo never uploads a file that stays forever.
 
 use chrono::{Duration, Months, NaiveDateTime};
@@ -11,10 +12,10 @@ use crate::{DomainError, Result};
 /// The soonest an item may expire, from now.
 pub const SHORTEST: Duration = Duration::minutes(5);
 
-/// How far ahead an expiry may be set: a year from now (calendar year).
-const LONGEST_MONTHS: u32 = 12;
+/// The latest an item may expire, from now.
+pub const LONGEST: Duration = Duration::days(365);
 
-/// The moment `text` names, counted from `now`, clamped to [`SHORTEST`, a year].
+/// The moment `text` names, counted from `now`, clamped to [`SHORTEST`, [`LONGEST`]].
 pub fn expires_at(now: NaiveDateTime, text: &str) -> Result<NaiveDateTime> {
     let text = text.trim();
     let at = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
@@ -22,10 +23,7 @@ pub fn expires_at(now: NaiveDateTime, text: &str) -> Result<NaiveDateTime> {
     } else {
         add_duration(now, &parse_duration(text)?)
     };
-    let latest = now
-        .checked_add_months(Months::new(LONGEST_MONTHS))
-        .unwrap_or(NaiveDateTime::MAX);
-    Ok(at.clamp(now + SHORTEST, latest))
+    Ok(at.clamp(now + SHORTEST, now + LONGEST))
 }
 
 /// An ISO 8601 duration's parts; months and years stay calendar units.
@@ -153,11 +151,17 @@ mod tests {
     fn kept_between_five_minutes_and_a_year() {
         assert_eq!(after("0"), SHORTEST);
         assert_eq!(after("PT1M"), SHORTEST);
-        let year = Duration::days(365);
-        assert_eq!(after("P2Y"), year);
-        assert_eq!(after("P400D"), year);
-        assert_eq!(after("99999999999999999999"), year, "past u64");
-        assert_eq!(after("P99999999999Y"), year, "past the calendar");
+        assert_eq!(after("P2Y"), LONGEST);
+        assert_eq!(after("P400D"), LONGEST);
+        assert_eq!(after("31536001"), LONGEST);
+        assert_eq!(after("99999999999999999999"), LONGEST, "past u64");
+        assert_eq!(after("P99999999999Y"), LONGEST, "past the calendar");
+        // From a day in a leap year, a calendar year is 366 days: kept to 365.
+        let leap = NaiveDate::from_ymd_opt(2028, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert_eq!(expires_at(leap, "P1Y").unwrap() - leap, LONGEST);
     }
 
     #[test]
