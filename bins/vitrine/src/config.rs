@@ -6,9 +6,12 @@ use std::time::Duration;
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use serde::{Deserialize, Serialize};
+use vitrine_domain::fetch_policy::FetchPolicy;
 use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::limits::{FormLimits, ImageLimits, Limits, LoginLimits, PlanQuotas};
 use vitrine_domain::shares::ShareLimits;
+use vitrine_domain::DomainError;
+use vitrine_http::url_source::UrlFetcher;
 use vitrine_http::{ConnectionLimits, HttpSettings};
 use vitrine_media::{VariantFormat, VariantSpec, VideoTools};
 
@@ -104,6 +107,32 @@ pub struct Config {
     /// Decoded pixels in flight at once (4 bytes a pixel), across every upload and worker
     /// of the process; decodes past it wait.
     pub decode_budget_bytes: u64,
+    /// Address ranges a URL source (spec 5) may be fetched from although the fetch policy
+    /// refuses them (loopback, private…): CIDRs or addresses, a list in the TOML file or
+    /// comma-separated in `VITRINE_URL_FETCH_ALLOW`.
+    #[serde(deserialize_with = "list_or_commas")]
+    pub url_fetch_allow: Vec<String>,
+    /// How long fetching a URL source may take, body included.
+    pub url_fetch_timeout_secs: u64,
+}
+
+/// A list, or one string of comma-separated entries (as environment variables give it).
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(input: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        One(String),
+        Many(Vec<String>),
+    }
+    let entries = match Given::deserialize(input)? {
+        Given::One(text) => text.split(',').map(str::to_owned).collect(),
+        Given::Many(list) => list,
+    };
+    Ok(entries
+        .into_iter()
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .collect())
 }
 
 impl Default for Config {
@@ -162,6 +191,8 @@ impl Default for Config {
             heif_convert_path: "heif-convert".to_owned(),
             media_tool_timeout_secs: vitrine_media::DEFAULT_TOOL_TIMEOUT.as_secs(),
             decode_budget_bytes: vitrine_media::DEFAULT_DECODE_BUDGET_BYTES,
+            url_fetch_allow: Vec::new(),
+            url_fetch_timeout_secs: 60,
         }
     }
 }
@@ -272,6 +303,15 @@ impl Config {
             })
     }
 
+    /// The fetcher of URL sources; a `url_fetch_allow` entry that is not an address or a
+    /// CIDR range is refused here, when the server starts.
+    pub fn url_fetcher(&self) -> Result<UrlFetcher, DomainError> {
+        Ok(UrlFetcher::new(
+            FetchPolicy::new(&self.url_fetch_allow)?,
+            Duration::from_secs(self.url_fetch_timeout_secs.max(1)),
+        ))
+    }
+
     pub fn http(&self) -> HttpSettings {
         HttpSettings {
             public_url: self
@@ -312,6 +352,28 @@ mod tests {
         assert_eq!(config.max_page_size, 50);
         assert_eq!(config.token_ttl_secs, 3600);
         assert_eq!(config.http().public_url, "http://127.0.0.1:7000");
+    }
+
+    #[test]
+    fn url_fetch_allow_is_a_list_or_comma_separated_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let load = |toml: &str| {
+            let file = dir.path().join("vitrine.toml");
+            std::fs::write(&file, toml).unwrap();
+            Config::load(Some(&file), FlagOverrides::default()).unwrap()
+        };
+        let listed = load("url_fetch_allow = [\"127.0.0.1/32\", \"10.0.0.0/8\"]\n");
+        let commas = load("url_fetch_allow = \"127.0.0.1/32, 10.0.0.0/8,\"\n");
+        assert_eq!(listed.url_fetch_allow, ["127.0.0.1/32", "10.0.0.0/8"]);
+        assert_eq!(commas.url_fetch_allow, listed.url_fetch_allow);
+        assert!(listed.url_fetcher().is_ok());
+        assert!(Config::default().url_fetch_allow.is_empty());
+        let bad = load("url_fetch_allow = \"localhost\"\n");
+        let refused = bad.url_fetcher().err().unwrap().to_string();
+        assert!(
+            refused.contains("\"localhost\" is not an address"),
+            "{refused}"
+        );
     }
 
     #[test]
