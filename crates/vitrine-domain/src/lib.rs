@@ -16,6 +16,7 @@ pub mod limits;
 pub mod organise;
 pub mod ports;
 pub mod projects;
+pub mod public_links;
 pub mod shares;
 pub mod tags;
 pub mod tx;
