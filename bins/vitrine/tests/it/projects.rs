@@ -1,19 +1,13 @@
 //! Spec 4: groups, projects, items in projects, review, and `/gallery/by-project`, with
 //! two members of a group and a third user outside it.
 
-use futures::future::join_all;
 use serde_json::{json, Value};
 use vitrine_domain::item::ProcessedMedia;
 use vitrine_domain::ports::JobRepository;
 use vitrine_test_support::{backend_tests, database_tests, fixtures, TestApp, TestBackend};
 
 backend_tests!(a_team_shares_a_project_and_reviews_its_images);
-database_tests!(
-    uploads_into_a_project_deleted_meanwhile_are_whole_or_refused,
-    stats_follow_processing_failures_and_deletes,
-    two_members_claim_one_image_at_once,
-    projects_named_alike_at_once_get_distinct_keys,
-);
+database_tests!(stats_follow_processing_failures_and_deletes);
 
 pub(super) const BOARD: &str = "/gallery/by-project";
 
@@ -386,60 +380,6 @@ async fn a_team_shares_a_project_and_reviews_its_images(app: TestApp) {
     assert_eq!(no_auth.status(), 401);
 }
 
-/// Uploads check the project before their transaction writes it: a project deleted in
-/// between makes an upload 404 or leaves its item out of any project, never half in one.
-async fn uploads_into_a_project_deleted_meanwhile_are_whole_or_refused(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let alice = app.user("alice").await;
-    app.user("bob").await;
-    let (_, project) = team(&app, &alice.key).await;
-    let pid = project.to_string();
-    let uploads = (0..10).map(|n| {
-        let (app, key, pid) = (&app, alice.key.clone(), pid.clone());
-        async move {
-            let fields = [("project_id", pid.as_str()), ("job_id", "race")];
-            let bytes = fixtures::png(30 + n, 20);
-            app.upload(&key, &format!("{n}.png"), bytes, &fields).await
-        }
-    });
-    let delete = async {
-        tokio::time::sleep(std::time::Duration::from_millis(15)).await;
-        app.delete(&alice.key, &format!("/api/v1/projects/{pid}"))
-            .await
-    };
-    let (responses, deleted) = futures::join!(join_all(uploads), delete);
-    assert_eq!(deleted.status(), 204);
-    let mut kept = Vec::new();
-    for response in responses {
-        let status = response.status().as_u16();
-        let body: Value = response.json().await.unwrap();
-        match status {
-            201 => kept.push(body["id"].as_str().unwrap().to_owned()),
-            404 => assert_eq!(body["error"], "Project not found"),
-            other => panic!("{other}: {body}"),
-        }
-    }
-    assert_eq!(
-        app.count_rows("project_items").await,
-        0,
-        "no place outlives its project"
-    );
-    assert_eq!(
-        app.count_rows("items").await,
-        kept.len() as i64,
-        "refused uploads left nothing"
-    );
-    for id in kept {
-        let item = app
-            .get_ok(&alice.key, &format!("/api/v1/gallery/{id}"))
-            .await;
-        assert_eq!(item["projectId"], Value::Null);
-    }
-}
-
 /// Videos wait for a media job; here the test is the worker: one job finishes after
 /// 1.5 s, one fails for good. Trashing an image takes it out of the page and the counts.
 async fn stats_follow_processing_failures_and_deletes(backend: TestBackend) {
@@ -555,73 +495,4 @@ async fn stats_follow_processing_failures_and_deletes(backend: TestBackend) {
     assert!(images(&board, 0)
         .iter()
         .all(|i| i["original_filename"] != "still.png"));
-}
-
-async fn two_members_claim_one_image_at_once(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let (group, project) = team(&app, &alice.key).await;
-    let mut keys = vec![alice.key.clone(), bob.key];
-    for name in ["dana", "erin", "finn", "gus", "hal", "ivy"] {
-        let member = app.user(name).await;
-        app.post(
-            &alice.key,
-            &format!("/api/v1/groups/{group}/members"),
-            json!({"user": name}),
-        )
-        .await;
-        keys.push(member.key);
-    }
-    let item = upload_into(
-        &app,
-        &alice.key,
-        "one.png",
-        &[("project_id", &project.to_string())],
-    )
-    .await;
-    let item = answer(item, 201).await["id"].as_str().unwrap().to_owned();
-    let path = format!("/api/v1/gallery/{item}/claim");
-    let claims = keys.iter().map(|key| app.post(key, &path, json!({})));
-    let statuses: Vec<u16> = join_all(claims)
-        .await
-        .into_iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 204).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 409).count(),
-        7,
-        "{statuses:?}"
-    );
-}
-
-async fn projects_named_alike_at_once_get_distinct_keys(backend: TestBackend) {
-    let app = TestApp::builder(backend)
-        .without_media_workers()
-        .spawn()
-        .await;
-    let alice = app.user("alice").await;
-    let creates = (0..6).map(|_| app.post(&alice.key, "/api/v1/projects", json!({"name": "Same"})));
-    let mut keys = Vec::new();
-    for response in join_all(creates).await {
-        keys.push(
-            answer(response, 201).await["key"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
-    }
-    keys.sort();
-    assert_eq!(
-        keys,
-        ["SAME", "SAME-2", "SAME-3", "SAME-4", "SAME-5", "SAME-6"]
-    );
 }

@@ -7,7 +7,7 @@ use vitrine_domain::item::{
     Inserted, Item, ItemPatch, ItemQuery, ItemStatus, NewItem, Page, StoredBlob,
 };
 use vitrine_domain::ports::ItemRepository;
-use vitrine_domain::{BlobId, CollectionId, DomainError, FolderId, ItemId, Result, UserId};
+use vitrine_domain::{DomainError, FolderId, ItemId, Result, UserId};
 
 use crate::blob_refs::{reference_blob, referenced_object_keys, release_blob};
 use crate::connection::AnyConnection;
@@ -17,48 +17,9 @@ use crate::listing::DbBackend;
 use crate::schema::{blobs, folders, items, users};
 use crate::Db;
 
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = items)]
-pub(crate) struct ItemRow {
-    pub(crate) id: String,
-    user_id: String,
-    blob_id: String,
-    kind: String,
-    mime: String,
-    size: i64,
-    width: Option<i32>,
-    height: Option<i32>,
-    title: Option<String>,
-    model: Option<String>,
-    description: Option<String>,
-    original_filename: String,
-    favorite: bool,
-    status: String,
-    processing: String,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    trashed_at: Option<NaiveDateTime>,
-    folder_id: Option<String>,
-    placeholder: Option<String>,
-    duration_secs: Option<f64>,
-    codec: Option<String>,
-    is_animated: bool,
-    phash: Option<String>,
-    taken_at: Option<String>,
-    camera: Option<String>,
-    is_360: bool,
-    alt_text: Option<String>,
-    quality_score: Option<f64>,
-    project_id: Option<i32>,
-    /// A copy of its project feedback, for the index of spec 4's page.
-    feedback: Option<String>,
-    /// Milliseconds its last processing took (the fast path or its media job).
-    processing_ms: Option<i64>,
-}
+mod row;
 
-/// The blob columns an item needs: hashes and where its bytes are.
-pub(crate) type BlobColumns = (blobs::sha256, blobs::md5, blobs::object_key);
-pub(crate) const BLOB_COLUMNS: BlobColumns = (blobs::sha256, blobs::md5, blobs::object_key);
+pub(crate) use row::{to_item, ItemRow, BLOB_COLUMNS};
 
 #[derive(AsChangeset)]
 #[diesel(table_name = items)]
@@ -70,56 +31,6 @@ struct ItemChanges {
     favorite: Option<bool>,
     folder_id: Option<Option<String>>,
     updated_at: NaiveDateTime,
-}
-
-pub(crate) fn to_item(
-    row: ItemRow,
-    blob: (String, String, String),
-    tags: Vec<String>,
-    collections: Vec<String>,
-    variants: Vec<vitrine_domain::item::Variant>,
-) -> Result<Item> {
-    let (sha256, md5, blob_key) = blob;
-    Ok(Item {
-        id: ItemId::from(row.id),
-        owner: UserId::from(row.user_id),
-        blob: BlobId::from(row.blob_id),
-        blob_key,
-        kind: row.kind.parse()?,
-        mime: row.mime,
-        size: row.size,
-        width: row.width,
-        height: row.height,
-        title: row.title,
-        model: row.model,
-        description: row.description,
-        original_filename: row.original_filename,
-        alt_text: row.alt_text,
-        favorite: row.favorite,
-        status: row.status.parse()?,
-        processing: row.processing.parse()?,
-        sha256,
-        md5,
-        tags,
-        folder: row.folder_id.map(FolderId::from),
-        collections: collections.into_iter().map(CollectionId::from).collect(),
-        variants,
-        placeholder: row.placeholder,
-        duration_secs: row.duration_secs,
-        codec: row.codec,
-        is_animated: row.is_animated,
-        phash: row.phash,
-        quality_score: row.quality_score,
-        project: row.project_id,
-        facts: vitrine_domain::item::PhotoFacts {
-            taken_at: row.taken_at,
-            camera: row.camera,
-            is_360: row.is_360,
-        },
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-        trashed_at: row.trashed_at,
-    })
 }
 
 /// Loads one item; `owner` limits it to that user's items (another's answers 404).
