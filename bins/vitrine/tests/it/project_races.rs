@@ -11,6 +11,7 @@ database_tests!(
     uploads_into_a_project_deleted_meanwhile_are_whole_or_refused,
     two_members_claim_one_image_at_once,
     projects_named_alike_at_once_get_distinct_keys,
+    one_key_given_to_several_projects_at_once_goes_to_one,
 );
 
 /// Uploads check the project before their transaction writes it: a project deleted in
@@ -134,4 +135,47 @@ async fn projects_named_alike_at_once_get_distinct_keys(backend: TestBackend) {
         keys,
         ["SAME", "SAME-2", "SAME-3", "SAME-4", "SAME-5", "SAME-6"]
     );
+}
+
+/// Renaming keys checks the key is free, then writes it: of six projects given one key at
+/// once, one gets it and the others a 409, never a 500 or two alike.
+async fn one_key_given_to_several_projects_at_once_goes_to_one(backend: TestBackend) {
+    let app = TestApp::builder(backend)
+        .without_media_workers()
+        .spawn()
+        .await;
+    let alice = app.user("alice").await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let created = app
+            .post(
+                &alice.key,
+                "/api/v1/projects",
+                json!({"name": format!("P{n}")}),
+            )
+            .await;
+        ids.push(answer(created, 201).await["id"].as_i64().unwrap());
+    }
+    let paths: Vec<String> = ids
+        .iter()
+        .map(|id| format!("/api/v1/projects/{id}"))
+        .collect();
+    let renames = paths
+        .iter()
+        .map(|path| app.patch(&alice.key, path, json!({"key": "WANTED"})));
+    let mut statuses: Vec<u16> = join_all(renames)
+        .await
+        .into_iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409]);
+    let listed = app.get_ok(&alice.key, "/api/v1/projects").await;
+    let holders = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["key"] == "WANTED")
+        .count();
+    assert_eq!(holders, 1);
 }
