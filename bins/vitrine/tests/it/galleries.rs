@@ -13,6 +13,21 @@ backend_tests!(
 
 const GALLERIES: &str = "/api/v1/galleries";
 
+/// `value` with each signed URL cut before its query: signatures carry an expiry counted
+/// from the second they are made, so two reads a second apart differ there alone.
+fn unsigned(value: Value) -> Value {
+    match value {
+        Value::String(text) if text.contains("?exp=") => {
+            Value::String(text.split('?').next().unwrap_or_default().to_owned())
+        }
+        Value::Array(list) => Value::Array(list.into_iter().map(unsigned).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, unsigned(v))).collect())
+        }
+        other => other,
+    }
+}
+
 /// The UUID of the language with `code`.
 async fn language(app: &TestApp, key: &str, code: &str) -> String {
     let all = app.get_ok(key, "/api/v1/languages").await;
@@ -97,8 +112,8 @@ async fn a_gallery_is_created_read_changed_and_soft_deleted(app: TestApp) {
     assert!(cover_image["thumbnail_url"].is_string());
 
     assert_eq!(
-        app.get_ok(&alice.key, &format!("{GALLERIES}/{id}")).await,
-        created
+        unsigned(app.get_ok(&alice.key, &format!("{GALLERIES}/{id}")).await),
+        unsigned(created.clone())
     );
     let draft = create(&app, &alice.key, json!({"slug": "notes"})).await;
     assert_eq!(draft["status"], "draft", "the default");
