@@ -215,6 +215,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    project_counts (project_id, processing) {
+        project_id -> Int4,
+        processing -> Text,
+        n -> Int8,
+    }
+}
+
+diesel::table! {
     project_items (item_id) {
         item_id -> Text,
         project_id -> Int4,
@@ -230,6 +238,7 @@ diesel::table! {
         review_annotations -> Nullable<Text>,
         claimed_by -> Nullable<Text>,
         claimed_at -> Nullable<Timestamp>,
+        has_inputs -> Bool,
     }
 }
 
@@ -335,6 +344,7 @@ diesel::joinable!(items -> folders (folder_id));
 diesel::joinable!(items -> projects (project_id));
 diesel::joinable!(items -> users (user_id));
 diesel::joinable!(media_jobs -> items (item_id));
+diesel::joinable!(project_counts -> projects (project_id));
 diesel::joinable!(project_items -> items (item_id));
 diesel::joinable!(project_items -> projects (project_id));
 diesel::joinable!(project_items -> users (claimed_by));
@@ -365,6 +375,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     items,
     languages,
     media_jobs,
+    project_counts,
     project_items,
     projects,
     settings,

@@ -115,6 +115,7 @@ struct PlacementRow {
     review_annotations: Option<String>,
     claimed_by: Option<String>,
     claimed_at: Option<chrono::NaiveDateTime>,
+    has_inputs: bool,
 }
 
 #[derive(Queryable, Selectable, Insertable)]

@@ -18,6 +18,7 @@ mod listing_totals;
 mod media_jobs;
 mod object_store;
 mod organise;
+mod project_counts;
 mod project_races;
 mod projects;
 mod quota;

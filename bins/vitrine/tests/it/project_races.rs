@@ -1,5 +1,6 @@
 //! Spec 4's rules raced: uploads into a project deleted meanwhile, two members claiming
-//! one image, projects named alike at once.
+//! one image, projects named alike at once, a project's counts while its images come and
+//! go at once.
 
 use futures::future::join_all;
 use serde_json::{json, Value};
@@ -12,6 +13,7 @@ database_tests!(
     two_members_claim_one_image_at_once,
     projects_named_alike_at_once_get_distinct_keys,
     one_key_given_to_several_projects_at_once_goes_to_one,
+    counts_hold_while_members_upload_move_and_trash_at_once,
 );
 
 /// Uploads check the project before their transaction writes it: a project deleted in
@@ -178,4 +180,86 @@ async fn one_key_given_to_several_projects_at_once_goes_to_one(backend: TestBack
         .filter(|p| p["key"] == "WANTED")
         .count();
     assert_eq!(holders, 1);
+}
+
+/// The kept counts change in each image's own transaction: twelve uploads from two
+/// members, four moves to another project and four trashes at once end with the counts
+/// a recount gives.
+async fn counts_hold_while_members_upload_move_and_trash_at_once(backend: TestBackend) {
+    let app = TestApp::builder(backend).spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let (_, project) = team(&app, &alice.key).await;
+    let other = answer(
+        app.post(&alice.key, "/api/v1/projects", json!({"name": "Other"}))
+            .await,
+        201,
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let pid = project.to_string();
+    let mut earlier = Vec::new();
+    for n in 0..8 {
+        let made = upload_into(
+            &app,
+            &alice.key,
+            &format!("early-{n}.png"),
+            &[("project_id", &pid)],
+        )
+        .await;
+        earlier.push(answer(made, 201).await["id"].as_str().unwrap().to_owned());
+    }
+    let uploads = (0..12).map(|n| {
+        let (app, pid) = (&app, pid.clone());
+        let key = if n % 2 == 0 {
+            alice.key.clone()
+        } else {
+            bob.key.clone()
+        };
+        async move {
+            upload_into(app, &key, &format!("race-{n}.png"), &[("project_id", &pid)])
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let moves = earlier[..4].iter().map(|id| {
+        let (app, key, path) = (&app, alice.key.clone(), format!("/api/v1/gallery/{id}"));
+        async move {
+            app.patch(&key, &path, json!({"project_id": other}))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    let trashes = earlier[4..].iter().map(|id| {
+        let (app, key, path) = (&app, alice.key.clone(), format!("/api/v1/gallery/{id}"));
+        async move { app.delete(&key, &path).await.status().as_u16() }
+    });
+    let (uploaded, moved, trashed) =
+        futures::join!(join_all(uploads), join_all(moves), join_all(trashes));
+    assert!(uploaded.iter().all(|s| *s == 201), "{uploaded:?}");
+    assert!(
+        moved.iter().chain(&trashed).all(|s| *s == 200),
+        "{moved:?} {trashed:?}"
+    );
+    let board = app
+        .get_ok(
+            &alice.key,
+            "/gallery/by-project?order=asc&max_images_per_project=200",
+        )
+        .await;
+    let totals: Vec<(i64, usize)> = board["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["total_images"].as_i64().unwrap(),
+                p["images"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(totals, [(12, 12), (4, 4)], "counted as the images listed");
 }

@@ -217,6 +217,9 @@ impl ItemRepository for Db {
                 crate::projects::placement::place(conn, &row.id, change)?;
             }
             crate::projects::placement::set_inputs(conn, &row.id, &item.inputs)?;
+            if item.project.is_some() {
+                crate::projects::placement::mark_inputs(conn, &row.id)?;
+            }
             if item.processing == vitrine_domain::item::Processing::Pending {
                 crate::jobs::insert_job(
                     conn,
@@ -307,6 +310,9 @@ impl ItemRepository for Db {
             }
             if let Some(inputs) = &patch.inputs {
                 crate::projects::placement::set_inputs(conn, &id, inputs)?;
+            }
+            if patch.project.is_some() || patch.inputs.is_some() {
+                crate::projects::placement::mark_inputs(conn, &id)?;
             }
             load_item(conn, Some(&owner), &id)
         })

@@ -131,3 +131,14 @@ pub(crate) fn set_inputs(conn: &mut AnyConnection, item: &str, inputs: &[ItemId]
     }
     Ok(())
 }
+
+/// Records on the item's place whether it has inputs (spec 4's page looks up the inputs of
+/// those images only); called after its place or inputs were written.
+pub(crate) fn mark_inputs(conn: &mut AnyConnection, item: &str) -> Result<()> {
+    let has_inputs = diesel::dsl::exists(item_inputs::table.filter(item_inputs::item_id.eq(item)));
+    diesel::update(project_items::table.find(item))
+        .set(project_items::has_inputs.eq(has_inputs))
+        .execute(conn)
+        .map_err(query_err)
+        .map(drop)
+}
