@@ -75,6 +75,8 @@ pub struct Config {
     /// Fields an upload form may hold (the file among them), and bytes of all its text.
     pub upload_max_fields: usize,
     pub upload_max_text_bytes: usize,
+    /// A url-encoded upload body (spec 5), read whole.
+    pub upload_max_urlencoded_bytes: usize,
     /// Password hashes (argon2) computed at once; default one per core.
     pub password_checks_at_once: Option<usize>,
     /// A request's head must arrive within this; a body that sends nothing for
@@ -175,6 +177,7 @@ impl Default for Config {
             login_attempt_window_secs: limits.logins.window.num_seconds() as u64,
             upload_max_fields: limits.form.max_fields,
             upload_max_text_bytes: limits.form.max_text_bytes,
+            upload_max_urlencoded_bytes: limits.form.max_urlencoded_bytes,
             password_checks_at_once: None,
             request_head_timeout_secs: connections.request_head_timeout.as_secs(),
             body_idle_timeout_secs: connections.body_idle_timeout.as_secs(),
@@ -264,6 +267,7 @@ impl Config {
             form: FormLimits {
                 max_fields: self.upload_max_fields.max(1),
                 max_text_bytes: self.upload_max_text_bytes,
+                max_urlencoded_bytes: self.upload_max_urlencoded_bytes,
             },
             logins: LoginLimits {
                 attempts_per_account: self.login_attempts_per_account,
@@ -303,17 +307,19 @@ impl Config {
             })
     }
 
-    /// The fetcher of URL sources; a `url_fetch_allow` entry that is not an address or a
-    /// CIDR range is refused here, when the server starts.
-    pub fn url_fetcher(&self) -> Result<UrlFetcher, DomainError> {
+    /// The fetcher of URL sources.
+    fn url_fetcher(&self) -> Result<UrlFetcher, DomainError> {
         Ok(UrlFetcher::new(
             FetchPolicy::new(&self.url_fetch_allow)?,
             Duration::from_secs(self.url_fetch_timeout_secs.max(1)),
         ))
     }
 
-    pub fn http(&self) -> HttpSettings {
-        HttpSettings {
+    /// What the HTTP layer is configured with; a `url_fetch_allow` entry that is not an
+    /// address or a CIDR range is refused here, when the server starts.
+    pub fn http(&self) -> Result<HttpSettings, DomainError> {
+        Ok(HttpSettings {
+            url_fetcher: self.url_fetcher()?,
             public_url: self
                 .public_url
                 .clone()
@@ -330,7 +336,7 @@ impl Config {
                 max_connections_per_client: self.max_connections_per_client.max(1),
                 shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             },
-        }
+        })
     }
 }
 
@@ -351,7 +357,7 @@ mod tests {
         assert_eq!(config.listen, "127.0.0.1:7000");
         assert_eq!(config.max_page_size, 50);
         assert_eq!(config.token_ttl_secs, 3600);
-        assert_eq!(config.http().public_url, "http://127.0.0.1:7000");
+        assert_eq!(config.http().unwrap().public_url, "http://127.0.0.1:7000");
     }
 
     #[test]

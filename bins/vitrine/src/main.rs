@@ -227,8 +227,8 @@ async fn connect(config: &Config) -> anyhow::Result<Db> {
 }
 
 async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    // Checked before anything starts, though only spec 5's URL sources use it.
-    config.url_fetcher().context("checking the configuration")?;
+    // Checked before anything starts.
+    let http = config.http().context("checking the configuration")?;
     let store_url = StoreUrl::parse(&config.store())?;
     let store = open_store(&store_url, &S3Settings::from_env())
         .await
@@ -238,7 +238,7 @@ async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Re
         store: Arc::new(store),
         prober: Arc::new(config.prober()),
         limits: config.limits(),
-        http: config.http(),
+        http,
         clock,
         password_checks: config.password_checks(),
     })

@@ -23,7 +23,7 @@ pub async fn regenerate(
         store: Arc::new(store),
         prober: Arc::new(config.prober()),
         limits: config.limits(),
-        http: config.http(),
+        http: config.http()?,
         clock,
         password_checks: config.password_checks(),
     });

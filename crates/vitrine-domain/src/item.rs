@@ -84,6 +84,30 @@ pub struct Item {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub trashed_at: Option<NaiveDateTime>,
+    /// Not safe for work (spec 5's `nsfw`).
+    pub nsfw: bool,
+    /// Spec 5's category.
+    pub category: Option<i32>,
+    /// When it stops existing for everyone (spec 5's `expiration`).
+    pub expires_at: Option<NaiveDateTime>,
+    /// Its public-by-link code while it is public (spec 5).
+    pub link: Option<PublicLink>,
+}
+
+/// An item's public-by-link address (spec 5): the code its links carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicLink {
+    pub code: String,
+    /// Views of its viewer page.
+    pub views: i64,
+}
+
+/// What an upload that starts public stores of its links: the code, and the hash of the
+/// delete token shown once in the upload's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLink {
+    pub code: String,
+    pub delete_token_hash: String,
 }
 
 impl Item {
@@ -153,6 +177,10 @@ pub struct NewItem {
     /// `Projects::check_placement`.
     pub project: Option<ProjectChange>,
     pub inputs: Vec<ItemId>,
+    pub nsfw: bool,
+    pub category: Option<i32>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub link: Option<NewLink>,
 }
 
 /// What a media job learned and made for an item.
@@ -212,6 +240,9 @@ pub struct ItemPatch {
     /// Checked by `Projects::check_placement`; written in the item's transaction.
     pub project: Option<ProjectChange>,
     pub inputs: Option<Vec<ItemId>>,
+    /// Public by link (spec 5): `true` gives it a code unless it has one, `false` drops
+    /// the code (and its delete token), so links given out before stop working.
+    pub public: Option<bool>,
 }
 
 /// Which items a listing returns; every filter is optional and they combine with AND.

@@ -61,6 +61,12 @@ pub struct UploadMeta {
     /// Checked by `Projects::check_placement` before the upload is committed.
     pub project: Option<ProjectChange>,
     pub inputs: Vec<ItemId>,
+    /// Spec 5's fields: checked by the upload V1 route before the commit.
+    pub nsfw: bool,
+    pub category: Option<i32>,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+    /// Public by link from the start (spec 5's uploads).
+    pub link: Option<crate::item::NewLink>,
 }
 
 /// How much a user stores and may store.
@@ -177,6 +183,10 @@ impl Library {
             created_at: self.now(),
             project: meta.project,
             inputs: meta.inputs,
+            nsfw: meta.nsfw,
+            category: meta.category,
+            expires_at: meta.expires_at,
+            link: meta.link,
         };
         let quota = self.limits.quotas.limit_for(who.user.plan);
         let inserted = match self.items.insert_item(new_item, blob, quota).await {
@@ -408,6 +418,25 @@ impl Library {
         let item = self.items.item_unscoped(id).await?;
         if item.status == crate::item::ItemStatus::Trash {
             return Err(DomainError::NotFound("item"));
+        }
+        Ok(item)
+    }
+
+    /// Serves a public link (spec 5): the item whose code it carries while it is public,
+    /// active and not expired; anything else is not found, whatever the reason.
+    #[tracing::instrument(skip_all)]
+    pub async fn item_by_link(&self, code: &str) -> Result<Item> {
+        let gone = DomainError::NotFound("item");
+        if !crate::public_links::is_code(code) {
+            return Err(gone);
+        }
+        let id = self.items.item_by_link(code).await?.ok_or(gone.clone())?;
+        let item = self.items.item_unscoped(&id).await?;
+        let live = item.status == crate::item::ItemStatus::Active
+            && item.expires_at.is_none_or(|at| at > self.now())
+            && item.link.as_ref().is_some_and(|link| link.code == code);
+        if !live {
+            return Err(gone);
         }
         Ok(item)
     }

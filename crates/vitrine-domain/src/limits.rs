@@ -35,6 +35,9 @@ pub struct FormLimits {
     pub max_fields: usize,
     /// Bytes of every text field together.
     pub max_text_bytes: usize,
+    /// A url-encoded upload body (spec 5's `source` as base64 or a URL in a plain form
+    /// post); it is read whole, so larger files go as multipart, which streams.
+    pub max_urlencoded_bytes: usize,
 }
 
 impl Default for FormLimits {
@@ -42,6 +45,7 @@ impl Default for FormLimits {
         Self {
             max_fields: 32,
             max_text_bytes: 256 * 1024,
+            max_urlencoded_bytes: 16 * 1024 * 1024,
         }
     }
 }

@@ -231,6 +231,8 @@ pub trait ItemRepository: Send + Sync {
     async fn item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
     /// For signed URLs: the signature already proves who may see it.
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item>;
+    /// The item whose public-link code is `code`, if any.
+    async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>>;
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>>;
     /// The owner's items with these IDs, in that order; all-or-nothing like the bulk
     /// changes below.

@@ -37,6 +37,39 @@ pub fn human_bytes(bytes: i64) -> String {
     format!("{text} {}", UNITS[unit])
 }
 
+/// `3 MB`, `21.2 KB`: decimal units with one decimal, the trailing `.0` dropped: 3,011,299 is "3 MB".
+pub fn decimal_bytes(size: i64) -> String {
+    let units = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = size as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < units.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let rounded = (value * 10.0).round() / 10.0;
+    if rounded.fract() == 0.0 {
+        format!("{rounded:.0} {}", units[unit])
+    } else {
+        format!("{rounded:.1} {}", units[unit])
+    }
+}
+
+/// Text made safe inside HTML, in element content and quoted attributes alike.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `240.1KB`, `5.0MB`: spec 2's `modelName`, one decimal and no space.
 pub fn compact_bytes(bytes: i64) -> String {
     const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];

@@ -11,12 +11,16 @@ use actix_web::HttpResponse;
 /// The paths whose errors are JSON; share pages answer HTML.
 const API_PREFIXES: [&str; 3] = ["/api/", "/images", "/gallery"];
 
+/// Spec 5 answers errors in its own shape, as plain text with `format=txt`.
+const OWN_SHAPE: &str = "/api/1/";
+
 /// The middleware (`actix_web::middleware::from_fn`).
 pub async fn as_json(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let api = API_PREFIXES.iter().any(|p| req.path().starts_with(p));
+    let path = req.path();
+    let api = API_PREFIXES.iter().any(|p| path.starts_with(p)) && !path.starts_with(OWN_SHAPE);
     let response = next.call(req).await?.map_into_boxed_body();
     let status = response.status();
     let is_json = response

@@ -47,6 +47,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::media::configure)
             .configure(routes::published::configure)
             .configure(routes::share::configure)
+            .configure(routes::upload_v1::configure)
             .default_service(web::to(routes::not_found));
     }
 }

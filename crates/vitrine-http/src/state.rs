@@ -15,6 +15,7 @@ use vitrine_domain::shares::Shares;
 
 use crate::signing::UrlSigner;
 use crate::tokens::TokenIssuer;
+use crate::url_source::UrlFetcher;
 
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
@@ -29,6 +30,8 @@ pub struct HttpSettings {
     pub url_signing_secret: Option<String>,
     pub jwt_secret: Option<String>,
     pub limits: ConnectionLimits,
+    /// Fetches spec 5's URL sources under the configured policy (`url_fetch_allow`).
+    pub url_fetcher: UrlFetcher,
 }
 
 /// What clients may hold of the server's connections and time (see `connections.rs`).
@@ -70,6 +73,7 @@ impl Default for HttpSettings {
             url_signing_secret: None,
             jwt_secret: None,
             limits: ConnectionLimits::default(),
+            url_fetcher: UrlFetcher::default(),
         }
     }
 }

@@ -23,6 +23,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    categories (id) {
+        id -> Int4,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     collection_items (collection_id, item_id) {
         collection_id -> Text,
         item_id -> Text,
@@ -186,6 +194,12 @@ diesel::table! {
         project_id -> Nullable<Int4>,
         feedback -> Nullable<Text>,
         processing_ms -> Nullable<Int8>,
+        nsfw -> Bool,
+        category_id -> Nullable<Int4>,
+        expires_at -> Nullable<Timestamp>,
+        link_code -> Nullable<Text>,
+        link_views -> Int8,
+        delete_token_hash -> Nullable<Text>,
     }
 }
 
@@ -340,6 +354,7 @@ diesel::joinable!(item_tags -> tags (tag_id));
 diesel::joinable!(item_variants -> blobs (blob_id));
 diesel::joinable!(item_variants -> items (item_id));
 diesel::joinable!(items -> blobs (blob_id));
+diesel::joinable!(items -> categories (category_id));
 diesel::joinable!(items -> folders (folder_id));
 diesel::joinable!(items -> projects (project_id));
 diesel::joinable!(items -> users (user_id));
@@ -360,6 +375,7 @@ diesel::joinable!(user_groups -> users (created_by));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     blobs,
+    categories,
     collection_items,
     collections,
     folders,

@@ -30,5 +30,6 @@ mod sweeper;
 mod transfer;
 mod trash;
 mod two_instances;
+mod upload_v1;
 mod uploads;
 mod variants;

@@ -14,6 +14,7 @@ pub mod projects;
 pub mod published;
 pub mod share;
 mod stream;
+pub mod upload_v1;
 
 use actix_web::{guard, web, HttpResponse};
 use vitrine_domain::DomainError;

@@ -36,6 +36,23 @@ pub struct Fetched {
     response: reqwest::Response,
 }
 
+impl std::fmt::Debug for UrlFetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UrlFetcher")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The default policy (no private address allowed) and a minute for a fetch.
+impl Default for UrlFetcher {
+    fn default() -> Self {
+        let nothing: [&str; 0] = [];
+        let policy = FetchPolicy::new(&nothing).unwrap_or_else(|_| unreachable!("empty list"));
+        Self::new(policy, Duration::from_secs(60))
+    }
+}
+
 impl UrlFetcher {
     pub fn new(policy: FetchPolicy, timeout: Duration) -> Self {
         Self {

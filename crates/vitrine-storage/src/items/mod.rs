@@ -207,6 +207,12 @@ impl ItemRepository for Db {
                 project_id: None,
                 feedback: None,
                 processing_ms: item.processing_ms,
+                nsfw: item.nsfw,
+                category_id: item.category,
+                expires_at: item.expires_at,
+                link_code: item.link.as_ref().map(|l| l.code.clone()),
+                link_views: 0,
+                delete_token_hash: item.link.map(|l| l.delete_token_hash),
             };
             diesel::insert_into(items::table)
                 .values(&row)
@@ -252,6 +258,20 @@ impl ItemRepository for Db {
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item> {
         let id = id.to_string();
         self.run(move |conn| load_item(conn, None, &id)).await
+    }
+
+    async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>> {
+        let code = code.to_owned();
+        self.run(move |conn| {
+            items::table
+                .filter(items::link_code.eq(&code))
+                .select(items::id)
+                .first::<String>(conn)
+                .optional()
+                .map(|id| id.map(ItemId::from))
+                .map_err(query_err)
+        })
+        .await
     }
 
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>> {
@@ -302,6 +322,27 @@ impl ItemRepository for Db {
                 .set(&changes)
                 .execute(conn)
                 .map_err(query_err)?;
+            match patch.public {
+                // A new code only for an item without one: its links stay as they were.
+                Some(true) => diesel::update(
+                    items::table
+                        .filter(items::id.eq(&id))
+                        .filter(items::link_code.is_null()),
+                )
+                .set((
+                    items::link_code.eq(vitrine_domain::public_links::new_code()),
+                    items::link_views.eq(0),
+                ))
+                .execute(conn),
+                Some(false) => diesel::update(items::table.filter(items::id.eq(&id)))
+                    .set((
+                        items::link_code.eq(None::<String>),
+                        items::delete_token_hash.eq(None::<String>),
+                    ))
+                    .execute(conn),
+                None => Ok(0),
+            }
+            .map_err(query_err)?;
             if let Some(names) = &patch.tags {
                 set_tags(conn, &owner, &id, names)?;
             }

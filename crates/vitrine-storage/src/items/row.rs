@@ -44,6 +44,12 @@ pub(crate) struct ItemRow {
     pub(super) feedback: Option<String>,
     /// Milliseconds its last processing took (the fast path or its media job).
     pub(super) processing_ms: Option<i64>,
+    pub(super) nsfw: bool,
+    pub(super) category_id: Option<i32>,
+    pub(super) expires_at: Option<NaiveDateTime>,
+    pub(super) link_code: Option<String>,
+    pub(super) link_views: i64,
+    pub(super) delete_token_hash: Option<String>,
 }
 
 /// The blob columns an item needs: hashes and where its bytes are.
@@ -97,5 +103,12 @@ pub(crate) fn to_item(
         created_at: row.created_at,
         updated_at: row.updated_at,
         trashed_at: row.trashed_at,
+        nsfw: row.nsfw,
+        category: row.category_id,
+        expires_at: row.expires_at,
+        link: row.link_code.map(|code| vitrine_domain::item::PublicLink {
+            code,
+            views: row.link_views,
+        }),
     })
 }

@@ -53,7 +53,12 @@ pub struct ItemResponse {
     project_id: Option<i32>,
     folder_id: Option<String>,
     collection_ids: Vec<String>,
+    /// When it stops existing (spec 5's `expiration`).
     expires_at: Option<String>,
+    /// Public by link (spec 5): its V1 links work for anyone holding them.
+    public: bool,
+    nsfw: bool,
+    category_id: Option<i32>,
     md5: String,
 }
 
@@ -102,7 +107,10 @@ impl ItemResponse {
             project_id: item.project,
             folder_id: item.folder.map(|f| f.to_string()),
             collection_ids: item.collections.iter().map(ToString::to_string).collect(),
-            expires_at: None,
+            expires_at: item.expires_at.map(crate::format::iso8601),
+            public: item.link.is_some(),
+            nsfw: item.nsfw,
+            category_id: item.category,
             md5: item.md5,
         }
     }
@@ -132,6 +140,8 @@ pub struct PatchBody {
     #[serde(default, deserialize_with = "present")]
     alt_text: Option<Option<String>>,
     favorite: Option<bool>,
+    /// Public by link (spec 5's permanent links).
+    public: Option<bool>,
     #[validate(length(max = bounds::TAGS_PER_ITEM))]
     tags: Option<Vec<String>>,
     /// `null` moves the item to the root folder.
@@ -212,6 +222,7 @@ impl PatchBody {
             folder: self.folder_id.map(|f| f.map(FolderId::from)),
             project: None,
             inputs: None,
+            public: self.public,
         };
         Ok((patch, placement))
     }

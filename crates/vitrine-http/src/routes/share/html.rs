@@ -16,20 +16,7 @@ img.media,video.media{display:block;max-width:100%;max-height:80vh;margin:0 auto
 form{max-width:320px;margin:15vh auto}input{width:100%;box-sizing:border-box;padding:10px;font-size:1rem;margin:8px 0;border-radius:6px;border:1px solid #555;background:#222;color:#eee}\
 .note{color:#aaa}.error{color:#f87171}a{color:#93c5fd}";
 
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(super) use crate::format::html_escape as escape;
 
 fn layout(title: &str, body: &str) -> String {
     format!(
