@@ -7,6 +7,7 @@ use std::sync::Arc;
 use rand::RngCore;
 use vitrine_domain::accounts::Accounts;
 use vitrine_domain::attempts::Attempts;
+use vitrine_domain::categories::Categories;
 use vitrine_domain::clock::Clock;
 use vitrine_domain::galleries::Galleries;
 use vitrine_domain::library::Library;
@@ -89,6 +90,7 @@ pub async fn state(parts: Parts) -> Result<AppState> {
         collections: Collections::new(db.clone(), db.clone(), clock.clone()),
         galleries: Galleries::new(db.clone(), db.clone(), db.clone(), clock.clone()),
         projects: Projects::new(db.clone(), db.clone(), db.clone(), clock.clone()),
+        categories: Categories::new(db.clone(), clock.clone()),
         accounts: accounts(db, passwords, clock)
             .with_tokens(Arc::new(tokens.clone()))
             .with_login_limits(attempts, parts.limits.logins.clone()),

@@ -16,6 +16,8 @@ pub struct Background {
     pub idle: Duration,
     /// How often expired trash is purged; `None`: never (tests purge by hand).
     pub trash_purge: Option<Duration>,
+    /// How often expired items (spec 5's `expiration`) are deleted; `None`: never.
+    pub expiry_sweep: Option<Duration>,
     /// How often objects nothing references are swept; `None`: never.
     pub orphan_sweep: Option<Duration>,
     /// How old an unreferenced object must be before a sweep removes it.
@@ -30,6 +32,9 @@ impl Background {
         }
         if let Some(interval) = self.trash_purge {
             spawn_trash_purge(library.clone(), interval);
+        }
+        if let Some(interval) = self.expiry_sweep {
+            spawn_expiry_sweep(library.clone(), interval);
         }
         if let Some(interval) = self.orphan_sweep {
             spawn_orphan_sweep(library.clone(), interval, self.orphan_grace);
@@ -62,6 +67,21 @@ fn spawn_trash_purge(library: Library, interval: Duration) {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged expired trash"),
                 Err(err) => tracing::warn!(error = %err, "the trash job failed; retrying later"),
+            }
+        }
+    });
+}
+
+/// Deletes expired items, now and then every `interval`.
+fn spawn_expiry_sweep(library: Library, interval: Duration) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(interval.max(Duration::from_secs(1)));
+        loop {
+            tick.tick().await;
+            match library.purge_expired().await {
+                Ok(0) => {}
+                Ok(purged) => tracing::info!(purged, "deleted expired items"),
+                Err(err) => tracing::warn!(error = %err, "the expiry sweep failed; retrying later"),
             }
         }
     });

@@ -46,6 +46,8 @@ pub struct Config {
     pub trash_retention_days: u32,
     /// How often each `serve` process runs the trash job.
     pub trash_purge_interval_secs: u64,
+    /// How often expired items (spec 5's `expiration`) are deleted.
+    pub expiry_sweep_interval_secs: u64,
     /// How often each `serve` process sweeps objects no row references (left by a
     /// crash), and how old such an object must be: longer than any upload takes.
     pub orphan_sweep_interval_secs: u64,
@@ -159,6 +161,7 @@ impl Default for Config {
             quota_enterprise_bytes: 0,
             trash_retention_days: limits.trash_retention_days,
             trash_purge_interval_secs: 3600,
+            expiry_sweep_interval_secs: 30,
             orphan_sweep_interval_secs: 3600,
             orphan_grace_secs: 24 * 3600,
             max_render_bytes: limits.max_render_bytes,

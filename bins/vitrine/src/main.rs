@@ -249,6 +249,7 @@ async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Re
         jobs: config.jobs(),
         idle: Duration::from_millis(500),
         trash_purge: Some(Duration::from_secs(config.trash_purge_interval_secs)),
+        expiry_sweep: Some(Duration::from_secs(config.expiry_sweep_interval_secs)),
         orphan_sweep: Some(Duration::from_secs(config.orphan_sweep_interval_secs)),
         orphan_grace: Duration::from_secs(config.orphan_grace_secs),
     };

@@ -100,6 +100,8 @@ pub struct PublicLink {
     pub code: String,
     /// Views of its viewer page.
     pub views: i64,
+    /// SHA-256 (hex) of its delete token; `None` when no token was ever shown.
+    pub delete_token_hash: Option<String>,
 }
 
 /// What an upload that starts public stores of its links: the code, and the hash of the
@@ -255,6 +257,10 @@ pub struct ItemQuery {
     pub folder: FolderFilter,
     pub collection: Option<CollectionId>,
     pub favorite: Option<bool>,
+    /// Spec 5's category.
+    pub category: Option<i32>,
+    /// Spec 5's not-safe-for-work flag.
+    pub nsfw: Option<bool>,
     /// All of these tags (normalised keys).
     pub tags: Vec<String>,
     /// None of these tags (normalised keys).
@@ -279,6 +285,8 @@ impl Default for ItemQuery {
             folder: FolderFilter::Any,
             collection: None,
             favorite: None,
+            category: None,
+            nsfw: None,
             tags: Vec::new(),
             exclude_tags: Vec::new(),
             search: None,

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod archive;
 pub mod attempts;
 pub mod base64_source;
+pub mod categories;
 pub mod clock;
 pub mod error;
 pub mod expiration;

@@ -218,7 +218,11 @@ impl Library {
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn item(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaRead)?;
-        self.items.item(&who.user.id, id).await
+        let item = self.items.item(&who.user.id, id).await?;
+        if self.expired(&item) {
+            return Err(DomainError::NotFound("item"));
+        }
+        Ok(item)
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
@@ -349,6 +353,40 @@ impl Library {
         }
     }
 
+    /// Deletes for good every item whose expiry has passed (spec 5's `expiration`), in
+    /// batches; every serving process runs it often. An item another instance purged
+    /// first is skipped, so instances share the work without deleting anything twice.
+    #[tracing::instrument(skip_all)]
+    pub async fn purge_expired(&self) -> Result<usize> {
+        let mut purged = 0;
+        loop {
+            let batch = self.items.expired_before(self.now(), 500).await?;
+            if batch.is_empty() {
+                return Ok(purged);
+            }
+            let mut progress = false;
+            for (owner, id) in &batch {
+                match self.purge_owned(owner, id, false).await {
+                    Ok(()) => {
+                        purged += 1;
+                        progress = true;
+                    }
+                    Err(DomainError::NotFound(_)) => {}
+                    Err(err) => return Err(err),
+                }
+            }
+            if !progress {
+                // Everything in the batch went to another instance meanwhile.
+                return Ok(purged);
+            }
+        }
+    }
+
+    /// Whether `item` has expired: it is gone for everyone, even before the sweep.
+    fn expired(&self, item: &Item) -> bool {
+        item.expires_at.is_some_and(|at| at <= self.now())
+    }
+
     /// The cutoff of the trash retention: items trashed before it are due for purging.
     pub fn trash_cutoff(&self) -> chrono::NaiveDateTime {
         self.now() - chrono::Duration::days(i64::from(self.limits.trash_retention_days))
@@ -416,7 +454,7 @@ impl Library {
     #[tracing::instrument(skip_all)]
     pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
         let item = self.items.item_unscoped(id).await?;
-        if item.status == crate::item::ItemStatus::Trash {
+        if item.status == crate::item::ItemStatus::Trash || self.expired(&item) {
             return Err(DomainError::NotFound("item"));
         }
         Ok(item)
@@ -433,12 +471,35 @@ impl Library {
         let id = self.items.item_by_link(code).await?.ok_or(gone.clone())?;
         let item = self.items.item_unscoped(&id).await?;
         let live = item.status == crate::item::ItemStatus::Active
-            && item.expires_at.is_none_or(|at| at > self.now())
+            && !self.expired(&item)
             && item.link.as_ref().is_some_and(|link| link.code == code);
         if !live {
             return Err(gone);
         }
         Ok(item)
+    }
+
+    /// The viewer page of a public item was shown: counted in one statement, so views at
+    /// once all count.
+    pub async fn count_view(&self, code: &str) -> Result<()> {
+        self.items.count_link_view(code).await
+    }
+
+    /// Spec 5's `delete_url`, confirmed: the item whose link is `code` is deleted for good
+    /// when `token` is its delete token. A wrong token is as not found as a wrong code.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_by_link(&self, code: &str, token: &str) -> Result<()> {
+        let item = self.item_by_link(code).await?;
+        let hash = crate::public_links::delete_token_hash(token);
+        let matches = item
+            .link
+            .as_ref()
+            .and_then(|link| link.delete_token_hash.as_deref())
+            .is_some_and(|stored| stored == hash);
+        if !matches {
+            return Err(DomainError::NotFound("item"));
+        }
+        self.purge_owned(&item.owner, &item.id, false).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]

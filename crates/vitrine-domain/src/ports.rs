@@ -233,6 +233,8 @@ pub trait ItemRepository: Send + Sync {
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item>;
     /// The item whose public-link code is `code`, if any.
     async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>>;
+    /// One more view of the viewer page of the item with code `code`.
+    async fn count_link_view(&self, code: &str) -> Result<()>;
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>>;
     /// The owner's items with these IDs, in that order; all-or-nothing like the bulk
     /// changes below.
@@ -267,6 +269,10 @@ pub trait ItemRepository: Send + Sync {
     /// The owner's trashed items.
     async fn trashed_ids(&self, owner: &UserId) -> Result<Vec<ItemId>>;
     /// Up to `limit` items, of any user, trashed before `cutoff`.
+    /// Items of every user whose expiry (spec 5's `expiration`) is at or before `now`,
+    /// soonest first, at most `limit`.
+    async fn expired_before(&self, now: NaiveDateTime, limit: i64)
+        -> Result<Vec<(UserId, ItemId)>>;
     async fn trashed_before(
         &self,
         cutoff: NaiveDateTime,

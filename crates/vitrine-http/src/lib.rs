@@ -43,6 +43,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::galleries::configure)
             .configure(routes::projects::configure)
             .configure(routes::by_project::configure)
+            .configure(routes::categories::configure)
             .configure(routes::images::configure)
             .configure(routes::media::configure)
             .configure(routes::published::configure)

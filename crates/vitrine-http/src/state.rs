@@ -85,6 +85,7 @@ pub struct AppState {
     pub collections: Collections,
     pub galleries: Galleries,
     pub projects: Projects,
+    pub categories: vitrine_domain::categories::Categories,
     pub shares: Shares,
     pub accounts: Accounts,
     pub health: Arc<dyn Health>,

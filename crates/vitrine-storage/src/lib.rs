@@ -2,6 +2,7 @@
 
 mod blob_refs;
 mod blob_store;
+mod categories;
 mod collections;
 mod connection;
 mod db;

@@ -146,6 +146,7 @@ impl TestAppBuilder {
             jobs: JobSettings::default(),
             idle: std::time::Duration::from_millis(20),
             trash_purge: None,
+            expiry_sweep: None,
             orphan_sweep: None,
             orphan_grace: std::time::Duration::ZERO,
         };

@@ -31,5 +31,7 @@ mod transfer;
 mod trash;
 mod two_instances;
 mod upload_v1;
+mod upload_v1_fields;
+mod upload_v1_pages;
 mod uploads;
 mod variants;

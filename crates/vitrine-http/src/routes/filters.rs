@@ -82,7 +82,9 @@ pub fn item_query(
         mime: mime(params)?,
         folder,
         collection: text(params, "collection").map(|id| CollectionId::from(id.to_owned())),
-        favorite: favorite(params)?,
+        favorite: flag(params, "favorite")?,
+        category: category(params)?,
+        nsfw: flag(params, "nsfw")?,
         tags,
         exclude_tags: tag_keys(params, "excludeTags"),
         search,
@@ -175,18 +177,34 @@ fn mime(params: &Params) -> Result<Option<MimeFilter>, ApiError> {
     Ok(Some(MimeFilter::Prefix(prefix)))
 }
 
-fn favorite(params: &Params) -> Result<Option<bool>, ApiError> {
-    match text(params, "favorite") {
+/// A yes-or-no parameter (`favorite`, `nsfw`): `true`/`false`, or spec 5's `1`/`0`.
+fn flag(params: &Params, name: &str) -> Result<Option<bool>, ApiError> {
+    match text(params, name) {
         None => Ok(None),
-        Some("true") => Ok(Some(true)),
-        Some("false") => Ok(Some(false)),
+        Some("true" | "1") => Ok(Some(true)),
+        Some("false" | "0") => Ok(Some(false)),
         Some(_) => Err(invalid(
-            "Invalid favorite parameter",
-            "favorite",
+            &format!("Invalid {name} parameter"),
+            name,
             "must be true or false",
             Position::Query,
         )),
     }
+}
+
+fn category(params: &Params) -> Result<Option<i32>, ApiError> {
+    text(params, "category")
+        .map(|raw| {
+            raw.parse::<i32>().map_err(|_| {
+                invalid(
+                    "Invalid category parameter",
+                    "category",
+                    "must be a category id",
+                    Position::Query,
+                )
+            })
+        })
+        .transpose()
 }
 
 fn tag_keys(params: &Params, name: &str) -> Vec<String> {

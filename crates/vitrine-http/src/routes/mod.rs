@@ -4,6 +4,7 @@ pub mod admin;
 pub(crate) mod archive;
 pub mod auth;
 pub mod by_project;
+pub mod categories;
 pub(crate) mod filters;
 pub mod galleries;
 pub mod gallery;

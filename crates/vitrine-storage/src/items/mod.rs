@@ -17,6 +17,7 @@ use crate::listing::DbBackend;
 use crate::schema::{blobs, folders, items, users};
 use crate::Db;
 
+mod links;
 mod row;
 
 pub(crate) use row::{to_item, ItemRow, BLOB_COLUMNS};
@@ -262,16 +263,12 @@ impl ItemRepository for Db {
 
     async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>> {
         let code = code.to_owned();
-        self.run(move |conn| {
-            items::table
-                .filter(items::link_code.eq(&code))
-                .select(items::id)
-                .first::<String>(conn)
-                .optional()
-                .map(|id| id.map(ItemId::from))
-                .map_err(query_err)
-        })
-        .await
+        self.run(move |conn| links::item_by_link(conn, &code)).await
+    }
+
+    async fn count_link_view(&self, code: &str) -> Result<()> {
+        let code = code.to_owned();
+        self.run(move |conn| links::count_view(conn, &code)).await
     }
 
     async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>> {
@@ -462,6 +459,15 @@ impl ItemRepository for Db {
             Ok(ids.into_iter().map(ItemId::from).collect())
         })
         .await
+    }
+
+    async fn expired_before(
+        &self,
+        now: NaiveDateTime,
+        limit: i64,
+    ) -> Result<Vec<(UserId, ItemId)>> {
+        self.run(move |conn| links::expired_before(conn, now, limit))
+            .await
     }
 
     async fn trashed_before(

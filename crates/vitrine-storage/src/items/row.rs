@@ -109,6 +109,7 @@ pub(crate) fn to_item(
         link: row.link_code.map(|code| vitrine_domain::item::PublicLink {
             code,
             views: row.link_views,
+            delete_token_hash: row.delete_token_hash,
         }),
     })
 }

@@ -389,6 +389,12 @@ impl Listing<'_> {
         if let Some(favorite) = query.favorite {
             q = q.filter(items::favorite.eq(favorite));
         }
+        if let Some(category) = query.category {
+            q = q.filter(items::category_id.eq(category));
+        }
+        if let Some(nsfw) = query.nsfw {
+            q = q.filter(items::nsfw.eq(nsfw));
+        }
         if let Some(tagged) = &self.tagged {
             q = q.filter(items::id.eq_any(tagged.as_slice()));
         } else {

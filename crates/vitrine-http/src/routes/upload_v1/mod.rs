@@ -1,9 +1,11 @@
 //! Spec 5, the upload API V1 that ShareX-style clients already speak: `/api/1/upload` by
 //! POST (multipart or url-encoded) or GET, and the permanent public files its answers
-//! link to (`/images/{yyyy}/{mm}/{dd}/{code}[.th|.md|.fr].{ext}`). An upload here is an
+//! link to (`/images/{yyyy}/{mm}/{dd}/{code}[.th|.md|.fr].{ext}`, and the pages of
+//! `pages.rs`). An upload here is an
 //! ordinary item of the library that starts public by link.
 
 mod answer;
+mod pages;
 mod source;
 
 use std::cell::Cell;
@@ -35,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(upload_get)),
     )
     .route("/images/{y}/{m}/{d}/{file}", get_or_head().to(public_file));
+    pages::configure(cfg);
 }
 
 /// The text parameters of spec 5, as sent.
@@ -426,9 +429,18 @@ async fn prepare(
         .as_deref()
         .map(|text| expires_at(state.clock.now(), text))
         .transpose()?;
-    if let Some(category) = &params.category_id {
-        return Err(V1Error::bad(format!("category {category} does not exist")));
-    }
+    let category = match params.category_id.as_deref().map(str::trim) {
+        Some(text) => {
+            let id = text.parse::<i32>().map_err(|_| {
+                V1Error::bad(format!("category_id must be an integer, not {text:?}"))
+            })?;
+            if !state.categories.exists(id).await? {
+                return Err(V1Error::bad(format!("category {id} does not exist")));
+            }
+            Some(id)
+        }
+        None => None,
+    };
     let album = match params.album_id {
         Some(id) => {
             let id = CollectionId::from(id.trim().to_owned());
@@ -455,6 +467,7 @@ async fn prepare(
             .map(|raw| split_tag_list(raw).into_iter().map(str::to_owned).collect())
             .unwrap_or_default(),
         nsfw,
+        category,
         expires_at,
         link: Some(NewLink {
             code: new_code(),
