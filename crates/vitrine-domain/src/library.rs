@@ -67,6 +67,9 @@ pub struct UploadMeta {
     pub expires_at: Option<chrono::NaiveDateTime>,
     /// Public by link from the start (spec 5's uploads).
     pub link: Option<crate::item::NewLink>,
+    /// The item's date is when the photo says it was taken, when it says (spec 5's
+    /// `use_file_date`, for administrators: the route checks).
+    pub use_file_date: bool,
 }
 
 /// How much a user stores and may store.
@@ -154,6 +157,10 @@ impl Library {
             .map(|name| clean_filename(&name))
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| format!("upload.{}", probe.extension));
+        let taken = meta
+            .use_file_date
+            .then(|| taken_at(&prepared.facts))
+            .flatten();
         let new_item = NewItem {
             id: ItemId::generate(),
             owner: who.user.id.clone(),
@@ -180,7 +187,7 @@ impl Library {
             } else {
                 Processing::Pending
             },
-            created_at: self.now(),
+            created_at: taken.unwrap_or_else(|| self.now()),
             project: meta.project,
             inputs: meta.inputs,
             nsfw: meta.nsfw,
@@ -514,6 +521,12 @@ impl Library {
 
 /// Keeps the last path segment and drops control characters: browsers and old clients
 /// send full paths, and the name later lands in headers and ZIP entries.
+/// When the photo says it was taken (`YYYY:MM:DD HH:MM:SS`, as cameras write it).
+fn taken_at(facts: &crate::item::PhotoFacts) -> Option<chrono::NaiveDateTime> {
+    let text = facts.taken_at.as_deref()?.trim();
+    chrono::NaiveDateTime::parse_from_str(text, "%Y:%m:%d %H:%M:%S").ok()
+}
+
 pub fn clean_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();

@@ -178,6 +178,30 @@ pub fn jpeg_with_exif(width: u32, height: u32, secret: &str) -> (Vec<u8>, Vec<u8
     (with, plain)
 }
 
+/// A JPEG whose EXIF says when it was taken (`DateTime`, `YYYY:MM:DD HH:MM:SS`): a
+/// little-endian TIFF block with one entry and its text.
+pub fn jpeg_taken_at(width: u32, height: u32, taken_at: &str) -> Vec<u8> {
+    assert_eq!(taken_at.len(), 19, "YYYY:MM:DD HH:MM:SS");
+    let mut tiff = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+    tiff.extend_from_slice(&1u16.to_le_bytes());
+    tiff.extend_from_slice(&0x0132u16.to_le_bytes()); // DateTime
+    tiff.extend_from_slice(&2u16.to_le_bytes()); // ASCII
+    tiff.extend_from_slice(&20u32.to_le_bytes());
+    tiff.extend_from_slice(&26u32.to_le_bytes()); // the text follows the directory
+    tiff.extend_from_slice(&0u32.to_le_bytes());
+    tiff.extend_from_slice(taken_at.as_bytes());
+    tiff.push(0);
+    let payload = [b"Exif\0\0".as_slice(), &tiff].concat();
+    let plain = jpeg(width, height);
+    let len = u16::try_from(payload.len() + 2).unwrap_or_else(|err| panic!("{err}"));
+    let mut with = plain[..2].to_vec();
+    with.extend_from_slice(&[0xFF, 0xE1]);
+    with.extend_from_slice(&len.to_be_bytes());
+    with.extend_from_slice(&payload);
+    with.extend_from_slice(&plain[2..]);
+    with
+}
+
 /// What an upload of `bytes` counts in its owner's quota: the original plus the variants
 /// the server renders from it (the same code, so the same bytes).
 pub fn quota_cost(bytes: &[u8], mime: &str) -> usize {

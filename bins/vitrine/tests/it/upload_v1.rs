@@ -18,6 +18,7 @@ database_tests!(
     keys_sources_formats_and_errors,
     url_sources_are_fetched_only_where_allowed,
     refused_parameters_leave_nothing_behind,
+    a_sharex_preset_uploads_as_sharex_would,
 );
 
 const UPLOAD: &str = "/api/1/upload";
@@ -459,4 +460,55 @@ async fn refused_parameters_leave_nothing_behind(backend: TestBackend) {
     v1(placed, 200).await;
     let listed = app.get_ok(&alice.key, "/api/v1/gallery").await;
     assert_eq!(listed["items"][0]["collectionIds"], json!([album]));
+}
+
+/// The `.sxcu` preset names this server and the caller's key; an upload made the way
+/// ShareX reads it (its URL, headers, form field name) works, and its `{json:…}` paths
+/// name fields the answer has.
+async fn a_sharex_preset_uploads_as_sharex_would(backend: TestBackend) {
+    let app = TestApp::builder(backend).spawn().await;
+    let alice = app.user("alice").await;
+    let anonymous = app
+        .client()
+        .get(app.url("/api/1/sharex"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let sent = app
+        .client()
+        .get(app.url("/api/1/sharex"))
+        .header("X-API-Key", &alice.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200);
+    assert!(sent.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("vitrine.sxcu"));
+    let preset: Value = sent.json().await.unwrap();
+    assert_eq!(preset["Headers"]["X-API-Key"], alice.key.as_str());
+    assert_eq!(preset["Body"], "MultipartFormData");
+    let form = Form::new().part(
+        preset["FileFormName"].as_str().unwrap().to_owned(),
+        Part::bytes(fixtures::png(30, 30)).file_name("screenshot.png"),
+    );
+    let mut request = app
+        .client()
+        .post(preset["RequestURL"].as_str().unwrap())
+        .multipart(form);
+    for (name, value) in preset["Headers"].as_object().unwrap() {
+        request = request.header(name.as_str(), value.as_str().unwrap());
+    }
+    let answer = v1(request.send().await.unwrap(), 200).await;
+    for field in ["URL", "ThumbnailURL", "DeletionURL"] {
+        let path = preset[field].as_str().unwrap();
+        let path = path.trim_start_matches("{json:").trim_end_matches('}');
+        let value = path.split('.').fold(&answer, |at, key| &at[key]);
+        assert!(
+            value.as_str().is_some_and(|v| v.starts_with("http")),
+            "{field}: {value}"
+        );
+    }
 }

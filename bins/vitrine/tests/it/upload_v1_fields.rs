@@ -1,5 +1,5 @@
 //! Spec 5's categories and `nsfw` (an administrator keeps the list, an upload names one,
-//! and listings filter by both), and its expiration.
+//! and listings filter by both), its expiration, and `use_file_date`.
 
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
@@ -9,6 +9,7 @@ use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend};
 database_tests!(
     uploads_carry_a_category_and_nsfw_that_listings_filter,
     expired_items_are_gone_at_once_and_swept_by_instances_at_once,
+    use_file_date_is_for_administrators,
 );
 
 async fn upload(app: &TestApp, key: &str, fields: &[(&str, String)]) -> reqwest::Response {
@@ -148,4 +149,50 @@ async fn expired_items_are_gone_at_once_and_swept_by_instances_at_once(backend: 
         "the quota of five of six like items released"
     );
     assert_eq!(app.library().purge_expired().await.unwrap(), 0);
+}
+
+/// An administrator's upload may take its date from the photo; anyone else's is refused.
+async fn use_file_date_is_for_administrators(backend: TestBackend) {
+    let app = TestApp::builder(backend).spawn().await;
+    let admin = app.user_with("root", Role::Admin, Plan::Enterprise).await;
+    let alice = app.user("alice").await;
+    let send = |key: String, flag: &'static str| {
+        let app = &app;
+        async move {
+            let photo = fixtures::jpeg_taken_at(40, 30, "2019:07:04 10:30:00");
+            let form = Form::new()
+                .text("use_file_date", flag)
+                .part("source", Part::bytes(photo).file_name("old.jpg"));
+            app.client()
+                .post(app.url("/api/1/upload"))
+                .header("X-API-Key", key)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let dated = send(admin.key.clone(), "1").await;
+    assert_eq!(dated.status(), 200);
+    let image = dated.json::<Value>().await.unwrap()["image"].clone();
+    assert_eq!(image["date_gmt"], "2019-07-04 10:30:00");
+    let listed = app.get_ok(&admin.key, "/api/v1/gallery").await;
+    assert_eq!(listed["items"][0]["createdAt"], "2019-07-04T10:30:00Z");
+    let undated = send(admin.key.clone(), "0").await;
+    let image = undated.json::<Value>().await.unwrap()["image"].clone();
+    assert_ne!(
+        image["date_gmt"], "2019-07-04 10:30:00",
+        "the upload's own date"
+    );
+
+    let refused = send(alice.key.clone(), "1").await;
+    assert_eq!(refused.status(), 403);
+    let body = refused.json::<Value>().await.unwrap();
+    assert_eq!(body["status_code"], 403);
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("administrators"));
+    let listed = app.get_ok(&alice.key, "/api/v1/gallery").await;
+    assert_eq!(listed["items"], json!([]));
 }

@@ -6,6 +6,7 @@
 
 mod answer;
 mod pages;
+mod sharex;
 mod source;
 
 use std::cell::Cell;
@@ -20,7 +21,7 @@ use vitrine_domain::item::{Item, NewLink};
 use vitrine_domain::library::{StagedUpload, UploadMeta};
 use vitrine_domain::public_links::{new_code, new_delete_token};
 use vitrine_domain::tags::split_tag_list;
-use vitrine_domain::user::Principal;
+use vitrine_domain::user::{Principal, Role};
 use vitrine_domain::{CollectionId, DomainError};
 
 use self::answer::{Format, Links, Resource, V1Error, CODE_BASE64, CODE_EMPTY_SOURCE};
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(upload_post))
             .route(web::get().to(upload_get)),
     )
+    .route("/api/1/sharex", web::get().to(sharex::sharex))
     .route("/images/{y}/{m}/{d}/{file}", get_or_head().to(public_file));
     pages::configure(cfg);
 }
@@ -416,9 +418,20 @@ async fn prepare(
     if params.width.is_some() {
         return Err(V1Error::bad("width is not supported yet"));
     }
-    if params.use_file_date.is_some() {
-        return Err(V1Error::bad("use_file_date is not supported yet"));
-    }
+    let use_file_date = match params.use_file_date.as_deref().map(str::trim) {
+        None | Some("0") => false,
+        Some("1") if who.user.role == Role::Admin => true,
+        Some("1") => {
+            return Err(V1Error::from(DomainError::Forbidden(
+                "use_file_date is for administrators".into(),
+            )))
+        }
+        Some(other) => {
+            return Err(V1Error::bad(format!(
+                "use_file_date must be 0 or 1, not {other:?}"
+            )))
+        }
+    };
     let nsfw = match params.nsfw.as_deref().map(str::trim) {
         None | Some("0") => false,
         Some("1") => true,
@@ -469,6 +482,7 @@ async fn prepare(
         nsfw,
         category,
         expires_at,
+        use_file_date,
         link: Some(NewLink {
             code: new_code(),
             delete_token_hash: hash,
