@@ -120,6 +120,15 @@ pub trait MediaProber: Send + Sync {
     /// A JPEG of the image fitting `side`, refused beyond `limits`; decoded off the async
     /// threads.
     async fn preview(&self, bytes: Vec<u8>, side: u32, limits: &ImageLimits) -> Result<Vec<u8>>;
+    /// The image `width` pixels wide, aspect kept, in its own format (spec 5's `width`);
+    /// `None` when it is not wider or its format is kept as sent. Decoded off the async
+    /// threads, under the limits.
+    async fn narrow(
+        &self,
+        bytes: Vec<u8>,
+        width: u32,
+        limits: &ImageLimits,
+    ) -> Result<Option<Vec<u8>>>;
     /// Thumb, medium and placeholder from one decode, off the async threads; `None` for
     /// types it does not render. Refuses images over the limits (413) and images that do
     /// not decode (422).

@@ -5,6 +5,7 @@ mod decoders;
 mod heif;
 mod jpeg;
 mod metadata;
+mod narrow;
 mod probe;
 mod quality;
 mod render;
@@ -15,6 +16,7 @@ mod webp;
 
 pub use budget::{DecodeBudget, DEFAULT_DECODE_BUDGET_BYTES};
 pub use metadata::{frame_count, photo_meta, Orientation, PhotoMeta};
+pub use narrow::narrowed;
 pub use probe::Prober;
 pub use quality::quality_score;
 pub use render::{

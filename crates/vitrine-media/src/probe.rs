@@ -135,6 +135,19 @@ impl MediaProber for Prober {
             .await?
     }
 
+    async fn narrow(
+        &self,
+        bytes: Vec<u8>,
+        width: u32,
+        limits: &ImageLimits,
+    ) -> Result<Option<Vec<u8>>> {
+        let limits = *limits;
+        let (w, h) = crate::check_limits(&bytes, "image/*", &limits)?;
+        self.budget
+            .decode(w, h, move || crate::narrowed(&bytes, width, &limits))
+            .await?
+    }
+
     async fn video(
         &self,
         bytes: vitrine_domain::ports::ByteStream,

@@ -1,5 +1,5 @@
 //! Spec 5's categories and `nsfw` (an administrator keeps the list, an upload names one,
-//! and listings filter by both), its expiration, and `use_file_date`.
+//! and listings filter by both), its expiration, `use_file_date` and `width`.
 
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
@@ -10,6 +10,7 @@ database_tests!(
     uploads_carry_a_category_and_nsfw_that_listings_filter,
     expired_items_are_gone_at_once_and_swept_by_instances_at_once,
     use_file_date_is_for_administrators,
+    width_narrows_the_stored_image_and_never_widens_it,
 );
 
 async fn upload(app: &TestApp, key: &str, fields: &[(&str, String)]) -> reqwest::Response {
@@ -195,4 +196,63 @@ async fn use_file_date_is_for_administrators(backend: TestBackend) {
         .contains("administrators"));
     let listed = app.get_ok(&alice.key, "/api/v1/gallery").await;
     assert_eq!(listed["items"], json!([]));
+}
+
+/// `width` makes the stored original narrower (aspect kept, same format); a narrower
+/// image is stored as sent; a bad width leaves nothing behind.
+async fn width_narrows_the_stored_image_and_never_widens_it(backend: TestBackend) {
+    let app = TestApp::builder(backend).spawn().await;
+    let alice = app.user("alice").await;
+    let send = |bytes: Vec<u8>, width: &'static str| {
+        let (app, key) = (&app, alice.key.clone());
+        async move {
+            let form = Form::new()
+                .text("width", width)
+                .part("source", Part::bytes(bytes).file_name("wide.png"));
+            app.client()
+                .post(app.url("/api/1/upload"))
+                .header("X-API-Key", key)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let original = fixtures::png(800, 600);
+    let narrowed = send(original.clone(), "200").await;
+    assert_eq!(narrowed.status(), 200);
+    let image = narrowed.json::<Value>().await.unwrap()["image"].clone();
+    assert_eq!(
+        (image["width"].as_i64(), image["height"].as_i64()),
+        (Some(200), Some(150))
+    );
+    assert_eq!(image["mime"], "image/png");
+    let stored = app
+        .client()
+        .get(image["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let decoded = image::load_from_memory(&stored).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (200, 150));
+    assert_eq!(image["size"], stored.len());
+
+    let kept = send(original.clone(), "2000").await;
+    let image = kept.json::<Value>().await.unwrap()["image"].clone();
+    assert_eq!(image["width"], 800, "never widened");
+    assert_eq!(image["size"], original.len(), "stored as sent");
+
+    let listed = app.get_ok(&alice.key, "/api/v1/gallery").await;
+    for width in ["0", "wide", "-5"] {
+        let refused = send(original.clone(), width).await;
+        assert_eq!(refused.status(), 400, "{width}");
+    }
+    let after = app.get_ok(&alice.key, "/api/v1/gallery").await;
+    assert_eq!(
+        after["total"], listed["total"],
+        "nothing left by a refused width"
+    );
 }

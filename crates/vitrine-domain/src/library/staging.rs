@@ -160,6 +160,44 @@ impl Library {
         })
     }
 
+    /// The staged image made `width` pixels wide before it is stored (spec 5's `width`):
+    /// the narrower file is staged and the upload's own removed. Kept as sent when it is
+    /// not wider, not an image, or in a format not narrowed. On a refusal the staged
+    /// upload is removed too.
+    pub async fn narrow(
+        &self,
+        who: &Principal,
+        staged: StagedUpload,
+        width: u32,
+    ) -> Result<StagedUpload> {
+        let wider = staged.probe.kind == MediaKind::Image
+            && staged
+                .probe
+                .width
+                .is_some_and(|w| u32::try_from(w).unwrap_or(0) > width);
+        if !wider {
+            return Ok(staged);
+        }
+        let bytes = match &staged.kept {
+            Some(bytes) => Ok(bytes.clone()),
+            None => self.read_whole(&staged.blob.key, staged.blob.size).await,
+        };
+        let narrowed = match bytes {
+            Ok(bytes) => self.prober.narrow(bytes, width, &self.limits.image).await,
+            Err(err) => Err(err),
+        };
+        let result = match narrowed {
+            Ok(Some(smaller)) => {
+                let body = futures::stream::once(async move { Ok(Bytes::from(smaller)) });
+                self.stage(who, Box::pin(body)).await
+            }
+            Ok(None) => return Ok(staged),
+            Err(err) => Err(err),
+        };
+        self.discard(staged).await;
+        result
+    }
+
     /// Refuses a decompression bomb from its header, before the rest of it is stored.
     fn check_pixels(&self, probe: Probe) -> Result<Probe> {
         let ImageLimits {

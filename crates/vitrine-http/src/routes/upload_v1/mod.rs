@@ -390,6 +390,13 @@ async fn finish(
         resource,
         filename,
     } = source;
+    let width = match width(state, params.width.as_deref()) {
+        Ok(width) => width,
+        Err(err) => {
+            state.library.discard(staged).await;
+            return Err(err);
+        }
+    };
     let prepared = prepare(state, who, params, filename).await;
     let (meta, album, token) = match prepared {
         Ok(prepared) => prepared,
@@ -397,6 +404,10 @@ async fn finish(
             state.library.discard(staged).await;
             return Err(err);
         }
+    };
+    let staged = match width {
+        Some(width) => state.library.narrow(who, staged, width).await?,
+        None => staged,
     };
     let item = state.library.commit(who, staged, meta).await?;
     if let Some(album) = album {
@@ -409,15 +420,26 @@ async fn finish(
     Ok((item, token, resource))
 }
 
+/// Spec 5's `width`: a whole number of pixels, 1 to the largest side an image may have.
+fn width(state: &AppState, text: Option<&str>) -> Result<Option<u32>, V1Error> {
+    let Some(text) = text.map(str::trim) else {
+        return Ok(None);
+    };
+    let max = state.library.limits().image.max_side;
+    match text.parse::<u32>() {
+        Ok(width) if (1..=max).contains(&width) => Ok(Some(width)),
+        _ => Err(V1Error::bad(format!(
+            "width must be a whole number of pixels from 1 to {max}, not {text:?}"
+        ))),
+    }
+}
+
 async fn prepare(
     state: &AppState,
     who: &Principal,
     params: Params,
     filename: Option<String>,
 ) -> Result<(UploadMeta, Option<CollectionId>, String), V1Error> {
-    if params.width.is_some() {
-        return Err(V1Error::bad("width is not supported yet"));
-    }
     let use_file_date = match params.use_file_date.as_deref().map(str::trim) {
         None | Some("0") => false,
         Some("1") if who.user.role == Role::Admin => true,
