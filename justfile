@@ -35,6 +35,11 @@ bench: bench-listing bench-zip bench-thumbs
     scripts/bench-upload.sh
     scripts/bench-backends.sh
 
+# Spec 5: upload throughput through /api/1/upload against POST /api/v1/gallery, and peak
+# memory for a large file sent as base64 and as a URL.
+bench-upload-v1 count="20" rounds="2" size_mib="100":
+    scripts/bench-upload-v1.sh {{count}} {{rounds}} {{size_mib}}
+
 # Peak memory with COUNT parallel uploads of a 100-megapixel PNG, with and without the
 # decode budget.
 bench-decode count="20":

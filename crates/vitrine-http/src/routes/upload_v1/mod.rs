@@ -409,14 +409,14 @@ async fn finish(
         Some(width) => state.library.narrow(who, staged, width).await?,
         None => staged,
     };
-    let item = state.library.commit(who, staged, meta).await?;
+    let mut item = state.library.commit(who, staged, meta).await?;
     if let Some(album) = album {
         state
             .collections
             .add_items(who, &album, std::slice::from_ref(&item.id))
             .await?;
+        item.collections.push(album);
     }
-    let item = state.library.item(who, &item.id).await?;
     Ok((item, token, resource))
 }
 
