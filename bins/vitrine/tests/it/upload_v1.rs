@@ -125,10 +125,26 @@ async fn a_file_uploaded_by_v1_is_a_public_item_of_the_library(app: TestApp) {
     let altered = url.replace(code, &code.to_lowercase());
     assert_eq!(fetch(&app, &altered).await.0, 404);
 
+    // Ranges as downloads answer them.
+    let ranged = app
+        .client()
+        .get(url)
+        .header("Range", "bytes=0-9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ranged.status(), 206);
+    assert_eq!(ranged.bytes().await.unwrap().as_ref(), &png[..10]);
+
     // One item of the library, seen through the other surfaces.
     let listed = app.get_ok(&alice.key, "/api/v1/gallery").await;
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "{listed}");
+    let spec2 = app.get_ok(&alice.key, "/images").await;
+    assert_eq!(
+        spec2["images"][0]["_id"], items[0]["id"],
+        "one id on every surface"
+    );
     assert_eq!(items[0]["originalFilename"], "holiday.png");
     assert_eq!(
         (&items[0]["public"], &items[0]["nsfw"]),
