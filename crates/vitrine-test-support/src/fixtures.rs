@@ -168,14 +168,19 @@ pub fn mp4_container(len: usize) -> Vec<u8> {
 /// file without that segment: what a metadata-free copy must be, byte for byte.
 pub fn jpeg_with_exif(width: u32, height: u32, secret: &str) -> (Vec<u8>, Vec<u8>) {
     let plain = jpeg(width, height);
-    let payload = [b"Exif\0\0".as_slice(), secret.as_bytes()].concat();
+    (with_exif(&plain, secret.as_bytes()), plain)
+}
+
+/// `jpeg` with an EXIF (APP1) segment holding `exif` right after its start marker.
+fn with_exif(jpeg: &[u8], exif: &[u8]) -> Vec<u8> {
+    let payload = [b"Exif\0\0".as_slice(), exif].concat();
     let len = u16::try_from(payload.len() + 2).unwrap_or_else(|err| panic!("{err}"));
-    let mut with = plain[..2].to_vec();
+    let mut with = jpeg[..2].to_vec();
     with.extend_from_slice(&[0xFF, 0xE1]);
     with.extend_from_slice(&len.to_be_bytes());
     with.extend_from_slice(&payload);
-    with.extend_from_slice(&plain[2..]);
-    (with, plain)
+    with.extend_from_slice(&jpeg[2..]);
+    with
 }
 
 /// A JPEG whose EXIF says when it was taken (`DateTime`, `YYYY:MM:DD HH:MM:SS`): a
@@ -191,15 +196,7 @@ pub fn jpeg_taken_at(width: u32, height: u32, taken_at: &str) -> Vec<u8> {
     tiff.extend_from_slice(&0u32.to_le_bytes());
     tiff.extend_from_slice(taken_at.as_bytes());
     tiff.push(0);
-    let payload = [b"Exif\0\0".as_slice(), &tiff].concat();
-    let plain = jpeg(width, height);
-    let len = u16::try_from(payload.len() + 2).unwrap_or_else(|err| panic!("{err}"));
-    let mut with = plain[..2].to_vec();
-    with.extend_from_slice(&[0xFF, 0xE1]);
-    with.extend_from_slice(&len.to_be_bytes());
-    with.extend_from_slice(&payload);
-    with.extend_from_slice(&plain[2..]);
-    with
+    with_exif(&jpeg(width, height), &tiff)
 }
 
 /// What an upload of `bytes` counts in its owner's quota: the original plus the variants

@@ -13,15 +13,23 @@ database_tests!(
     width_narrows_the_stored_image_and_never_widens_it,
 );
 
+/// A small PNG through `/api/1/upload` with `fields`.
 async fn upload(app: &TestApp, key: &str, fields: &[(&str, String)]) -> reqwest::Response {
+    upload_file(app, key, ("c.png", fixtures::png(20, 20)), fields).await
+}
+
+/// `file` (name, bytes) through `/api/1/upload` with `fields`, sent before it.
+async fn upload_file(
+    app: &TestApp,
+    key: &str,
+    file: (&str, Vec<u8>),
+    fields: &[(&str, String)],
+) -> reqwest::Response {
     let mut form = Form::new();
     for (name, value) in fields {
         form = form.text(name.to_string(), value.clone());
     }
-    let form = form.part(
-        "source",
-        Part::bytes(fixtures::png(20, 20)).file_name("c.png"),
-    );
+    let form = form.part("source", Part::bytes(file.1).file_name(file.0.to_owned()));
     app.client()
         .post(app.url("/api/1/upload"))
         .header("X-API-Key", key)
@@ -161,16 +169,8 @@ async fn use_file_date_is_for_administrators(backend: TestBackend) {
         let app = &app;
         async move {
             let photo = fixtures::jpeg_taken_at(40, 30, "2019:07:04 10:30:00");
-            let form = Form::new()
-                .text("use_file_date", flag)
-                .part("source", Part::bytes(photo).file_name("old.jpg"));
-            app.client()
-                .post(app.url("/api/1/upload"))
-                .header("X-API-Key", key)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
+            let fields = [("use_file_date", flag.to_owned())];
+            upload_file(app, &key, ("old.jpg", photo), &fields).await
         }
     };
     let dated = send(admin.key.clone(), "1").await;
@@ -206,16 +206,8 @@ async fn width_narrows_the_stored_image_and_never_widens_it(backend: TestBackend
     let send = |bytes: Vec<u8>, width: &'static str| {
         let (app, key) = (&app, alice.key.clone());
         async move {
-            let form = Form::new()
-                .text("width", width)
-                .part("source", Part::bytes(bytes).file_name("wide.png"));
-            app.client()
-                .post(app.url("/api/1/upload"))
-                .header("X-API-Key", key)
-                .multipart(form)
-                .send()
-                .await
-                .unwrap()
+            let fields = [("width", width.to_owned())];
+            upload_file(app, &key, ("wide.png", bytes), &fields).await
         }
     };
     let original = fixtures::png(800, 600);

@@ -39,8 +39,12 @@ pub(super) fn expired_before(
         .select((items::user_id, items::id))
         .load(conn)
         .map_err(query_err)?;
-    Ok(rows
-        .into_iter()
+    Ok(owners_and_ids(rows))
+}
+
+/// `(user_id, id)` rows as the domain names them: the batches the purging jobs walk.
+pub(super) fn owners_and_ids(rows: Vec<(String, String)>) -> Vec<(UserId, ItemId)> {
+    rows.into_iter()
         .map(|(owner, id)| (UserId::from(owner), ItemId::from(id)))
-        .collect())
+        .collect()
 }

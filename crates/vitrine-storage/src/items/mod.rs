@@ -484,10 +484,7 @@ impl ItemRepository for Db {
                 .select((items::user_id, items::id))
                 .load(conn)
                 .map_err(query_err)?;
-            Ok(rows
-                .into_iter()
-                .map(|(owner, id)| (UserId::from(owner), ItemId::from(id)))
-                .collect())
+            Ok(links::owners_and_ids(rows))
         })
         .await
     }
