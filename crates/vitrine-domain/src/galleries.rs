@@ -170,6 +170,8 @@ pub struct Media {
     /// ThumbHash, base64.
     pub placeholder: Option<String>,
     pub variants: Vec<Variant>,
+    /// When the item stops existing for everyone (spec 5).
+    pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
 impl Media {

@@ -116,6 +116,20 @@ impl Item {
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)
     }
+
+    /// Whether its expiry (spec 5) has passed at `now`: then it is gone for everyone, on
+    /// every surface, even before the sweeper deletes it.
+    pub fn expired_at(&self, now: NaiveDateTime) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// `item` unless it has expired at `now`, which reads as not found, whoever asks.
+pub fn unexpired(item: Item, now: NaiveDateTime) -> crate::Result<Item> {
+    if item.expired_at(now) {
+        return Err(crate::DomainError::NotFound("item"));
+    }
+    Ok(item)
 }
 
 /// What a photo's metadata says of it.

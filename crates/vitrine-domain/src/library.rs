@@ -18,7 +18,7 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use crate::clock::Clock;
-use crate::item::{Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredBlob};
+use crate::item::{unexpired, Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredBlob};
 use crate::limits::Limits;
 use crate::organise::check_bulk;
 use crate::ports::{BlobStore, ByteStream, ItemRepository, JobRepository, MediaProber, Probe};
@@ -225,17 +225,13 @@ impl Library {
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn item(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaRead)?;
-        let item = self.items.item(&who.user.id, id).await?;
-        if self.expired(&item) {
-            return Err(DomainError::NotFound("item"));
-        }
-        Ok(item)
+        unexpired(self.items.item(&who.user.id, id).await?, self.now())
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn list(&self, who: &Principal, query: &ItemQuery) -> Result<Page<Item>> {
         who.require(Scope::MediaRead)?;
-        self.items.list_items(&who.user.id, query).await
+        self.items.list_items(&who.user.id, query, self.now()).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
@@ -292,7 +288,9 @@ impl Library {
     pub async fn many(&self, who: &Principal, ids: &[ItemId]) -> Result<Vec<Item>> {
         who.require(Scope::MediaRead)?;
         check_bulk(ids)?;
-        self.items.items_by_ids(&who.user.id, ids).await
+        let now = self.now();
+        let items = self.items.items_by_ids(&who.user.id, ids).await?;
+        items.into_iter().map(|item| unexpired(item, now)).collect()
     }
 
     /// Adds tags to many items, or to none when any is not the caller's.
@@ -389,11 +387,6 @@ impl Library {
         }
     }
 
-    /// Whether `item` has expired: it is gone for everyone, even before the sweep.
-    fn expired(&self, item: &Item) -> bool {
-        item.expires_at.is_some_and(|at| at <= self.now())
-    }
-
     /// The cutoff of the trash retention: items trashed before it are due for purging.
     pub fn trash_cutoff(&self) -> chrono::NaiveDateTime {
         self.now() - chrono::Duration::days(i64::from(self.limits.trash_retention_days))
@@ -461,7 +454,7 @@ impl Library {
     #[tracing::instrument(skip_all)]
     pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
         let item = self.items.item_unscoped(id).await?;
-        if item.status == crate::item::ItemStatus::Trash || self.expired(&item) {
+        if item.status == crate::item::ItemStatus::Trash || item.expired_at(self.now()) {
             return Err(DomainError::NotFound("item"));
         }
         Ok(item)
@@ -478,7 +471,7 @@ impl Library {
         let id = self.items.item_by_link(code).await?.ok_or(gone.clone())?;
         let item = self.items.item_unscoped(&id).await?;
         let live = item.status == crate::item::ItemStatus::Active
-            && !self.expired(&item)
+            && !item.expired_at(self.now())
             && item.link.as_ref().is_some_and(|link| link.code == code);
         if !live {
             return Err(gone);

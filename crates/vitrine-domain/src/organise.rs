@@ -220,11 +220,14 @@ impl Collections {
         self.repo.collection(&who.user.id, id).await
     }
 
-    /// The collection's active items, newest first.
+    /// The collection's active items that have not expired, newest first.
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn items(&self, who: &Principal, id: &CollectionId) -> Result<Vec<Item>> {
         who.require(Scope::MediaRead)?;
-        self.repo.collection_items(&who.user.id, id).await
+        let now = self.clock.now();
+        let mut items = self.repo.collection_items(&who.user.id, id).await?;
+        items.retain(|item| !item.expired_at(now));
+        Ok(items)
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]

@@ -244,7 +244,13 @@ pub trait ItemRepository: Send + Sync {
     async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>>;
     /// One more view of the viewer page of the item with code `code`.
     async fn count_link_view(&self, code: &str) -> Result<()>;
-    async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>>;
+    /// The owner's items that match `query` and have not expired at `now`.
+    async fn list_items(
+        &self,
+        owner: &UserId,
+        query: &ItemQuery,
+        now: NaiveDateTime,
+    ) -> Result<Page<Item>>;
     /// The owner's items with these IDs, in that order; all-or-nothing like the bulk
     /// changes below.
     async fn items_by_ids(&self, owner: &UserId, ids: &[ItemId]) -> Result<Vec<Item>>;
@@ -499,6 +505,8 @@ pub trait ProjectRepository: Send + Sync {
     async fn claim(&self, item: &ItemId, user: &UserId, at: NaiveDateTime) -> Result<()>;
     /// `Conflict` when someone else holds it, unless `anyone` may release it.
     async fn release(&self, item: &ItemId, user: &UserId, anyone: bool) -> Result<()>;
-    /// Spec 4's page for `viewer`, in a fixed number of queries.
-    async fn board(&self, viewer: &UserId, query: &BoardQuery) -> Result<Board>;
+    /// Spec 4's page for `viewer`, in a fixed number of queries, without the images that
+    /// have expired at `now`.
+    async fn board(&self, viewer: &UserId, query: &BoardQuery, now: NaiveDateTime)
+        -> Result<Board>;
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::attempts::{AttemptLimit, Attempts};
 use crate::clock::Clock;
-use crate::item::{Item, ItemStatus};
+use crate::item::{unexpired, Item, ItemStatus};
 use crate::library::Library;
 use crate::ports::{CollectionRepository, ItemRepository, Passwords, ShareRepository};
 use crate::user::{Principal, Scope};
@@ -222,7 +222,7 @@ impl Shares {
     async fn require_target(&self, who: &Principal, target: &ShareTarget) -> Result<()> {
         match target {
             ShareTarget::Item(id) => {
-                let item = self.items.item(&who.user.id, id).await?;
+                let item = unexpired(self.items.item(&who.user.id, id).await?, self.now())?;
                 if item.status == ItemStatus::Trash {
                     return Err(DomainError::Conflict(
                         "an item in the trash cannot be shared".into(),
@@ -283,7 +283,10 @@ impl Shares {
         match &share.target {
             ShareTarget::Item(id) => Ok(vec![self.live_item(share, id).await?]),
             ShareTarget::Collection(id) => {
-                self.collections.collection_items(&share.owner, id).await
+                let now = self.now();
+                let mut items = self.collections.collection_items(&share.owner, id).await?;
+                items.retain(|item| !item.expired_at(now));
+                Ok(items)
             }
         }
     }
@@ -295,7 +298,7 @@ impl Shares {
         match &share.target {
             ShareTarget::Item(shared) if shared == id => self.live_item(share, id).await,
             ShareTarget::Collection(collection) => {
-                let item = self.items.item(&share.owner, id).await?;
+                let item = unexpired(self.items.item(&share.owner, id).await?, self.now())?;
                 if item.status == ItemStatus::Active && item.collections.contains(collection) {
                     Ok(item)
                 } else {
@@ -306,10 +309,10 @@ impl Shares {
         }
     }
 
-    /// The shared item while it is active; trashing it takes the page down.
+    /// The shared item while it is active; trashing it or its expiry takes the page down.
     async fn live_item(&self, share: &Share, id: &ItemId) -> Result<Item> {
         let item = self.items.item(&share.owner, id).await?;
-        if item.status == ItemStatus::Trash {
+        if item.status == ItemStatus::Trash || item.expired_at(self.now()) {
             return Err(DomainError::Gone("This item is no longer shared.".into()));
         }
         Ok(item)

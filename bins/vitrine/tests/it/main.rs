@@ -9,6 +9,7 @@ mod by_project;
 mod cli;
 mod connections;
 mod downloads;
+mod expiry_everywhere;
 mod galleries;
 mod gallery_media;
 mod gallery_pages;

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use chrono::NaiveDateTime;
 use uuid::Uuid;
 
 use super::{
@@ -24,6 +25,16 @@ pub struct GalleryView {
     pub translations: Vec<Translation>,
     pub media: Vec<(GalleryMedia, Media)>,
     pub cover: Option<Media>,
+}
+
+impl GalleryView {
+    /// Without the items that have expired at `now`: gone before the sweep deletes them.
+    pub(crate) fn unexpired(mut self, now: NaiveDateTime) -> Self {
+        let live = |media: &Media| media.expires_at.is_none_or(|at| at > now);
+        self.media.retain(|(_, media)| live(media));
+        self.cover = self.cover.filter(live);
+        self
+    }
 }
 
 /// A translation's texts in one language.
@@ -59,7 +70,7 @@ pub struct Galleries {
     pub(super) repo: Arc<dyn GalleryRepository>,
     pub(super) items: Arc<dyn ItemRepository>,
     users: Arc<dyn UserRepository>,
-    clock: Arc<dyn Clock>,
+    pub(super) clock: Arc<dyn Clock>,
 }
 
 impl Galleries {
@@ -305,7 +316,8 @@ impl Galleries {
 
     /// The gallery with its items: a fixed number of queries whatever its size.
     async fn view(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
-        self.repo.gallery_view(&who.user.id, id).await
+        let view = self.repo.gallery_view(&who.user.id, id).await?;
+        Ok(view.unexpired(self.clock.now()))
     }
 
     /// One of the caller's own active items, or 404 "Cover image not found".
@@ -321,7 +333,9 @@ impl Galleries {
     async fn own_active(&self, who: &Principal, id: &str, what: &'static str) -> Result<ItemId> {
         let id = ItemId::from(id.to_owned());
         match self.items.item(&who.user.id, &id).await {
-            Ok(item) if item.status == ItemStatus::Active => Ok(id),
+            Ok(item) if item.status == ItemStatus::Active && !item.expired_at(self.clock.now()) => {
+                Ok(id)
+            }
             Ok(_) | Err(DomainError::NotFound(_)) => Err(DomainError::NotFound(what)),
             Err(err) => Err(err),
         }

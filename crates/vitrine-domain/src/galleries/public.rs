@@ -11,7 +11,11 @@ impl Galleries {
     /// of queries whatever its size.
     #[tracing::instrument(skip(self))]
     pub async fn published(&self, slug: &str) -> Result<PublishedGallery> {
-        let view = self.repo.published_gallery(slug).await?;
+        let view = self
+            .repo
+            .published_gallery(slug)
+            .await?
+            .unexpired(self.clock.now());
         let languages = self
             .repo
             .languages()
@@ -29,7 +33,9 @@ impl Galleries {
         let id = ItemId::from(item.to_owned());
         let owner = self.repo.published_holder(slug, &id).await?;
         match self.items.item(&owner, &id).await {
-            Ok(item) if item.status == ItemStatus::Active => Ok(item),
+            Ok(item) if item.status == ItemStatus::Active && !item.expired_at(self.clock.now()) => {
+                Ok(item)
+            }
             Ok(_) | Err(DomainError::NotFound(_)) => Err(DomainError::NotFound("Media")),
             Err(err) => Err(err),
         }

@@ -1,7 +1,7 @@
 //! Near-duplicates by perceptual hash: pictures whose 64-bit hashes differ in few bits.
 
 use super::Library;
-use crate::item::Item;
+use crate::item::{unexpired, Item};
 use crate::user::{Principal, Scope};
 use crate::{DomainError, ItemId, Result};
 
@@ -23,7 +23,8 @@ impl Library {
                 "maxDistance is at most 32 of the hash's 64 bits",
             ));
         }
-        let item = self.items.item(&who.user.id, id).await?;
+        let now = self.now();
+        let item = unexpired(self.items.item(&who.user.id, id).await?, now)?;
         let Some(hash) = item.phash.as_deref().and_then(parse) else {
             return Ok(Vec::new());
         };
@@ -47,6 +48,7 @@ impl Library {
         Ok(items
             .into_iter()
             .zip(close)
+            .filter(|(item, _)| !item.expired_at(now))
             .map(|(item, (_, distance))| (item, distance))
             .collect())
     }

@@ -331,6 +331,6 @@ impl Projects {
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
     pub async fn board(&self, who: &Principal, query: &BoardQuery) -> Result<Board> {
         who.require(Scope::ProjectsRead)?;
-        self.repo.board(&who.user.id, query).await
+        self.repo.board(&who.user.id, query, self.clock.now()).await
     }
 }

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::galleries::{GalleryMedia, GalleryView, Media};
 use vitrine_domain::item::{ItemStatus, Variant};
@@ -29,6 +30,7 @@ struct MediaItemRow {
     width: Option<i32>,
     height: Option<i32>,
     placeholder: Option<String>,
+    expires_at: Option<NaiveDateTime>,
 }
 
 fn to_media(row: MediaItemRow, variants: &mut HashMap<String, Vec<Variant>>) -> Result<Media> {
@@ -43,6 +45,7 @@ fn to_media(row: MediaItemRow, variants: &mut HashMap<String, Vec<Variant>>) -> 
         width: row.width,
         height: row.height,
         placeholder: row.placeholder,
+        expires_at: row.expires_at,
     })
 }
 

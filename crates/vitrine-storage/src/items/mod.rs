@@ -271,13 +271,18 @@ impl ItemRepository for Db {
         self.run(move |conn| links::count_view(conn, &code)).await
     }
 
-    async fn list_items(&self, owner: &UserId, query: &ItemQuery) -> Result<Page<Item>> {
+    async fn list_items(
+        &self,
+        owner: &UserId,
+        query: &ItemQuery,
+        now: NaiveDateTime,
+    ) -> Result<Page<Item>> {
         let (owner, query) = (owner.to_string(), query.clone());
         self.run(move |conn| match conn {
             AnyConnection::Pg(_) => crate::listing::with_custom_plans(conn, |c| {
-                crate::listing::list_items(c, &owner, &query)
+                crate::listing::list_items(c, &owner, &query, now)
             }),
-            AnyConnection::Sqlite(_) => crate::listing::list_items(conn, &owner, &query),
+            AnyConnection::Sqlite(_) => crate::listing::list_items(conn, &owner, &query, now),
         })
         .await
     }

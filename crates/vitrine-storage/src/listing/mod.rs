@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
+
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
@@ -50,8 +52,9 @@ pub(crate) fn list_items(
     conn: &mut AnyConnection,
     owner: &str,
     query: &ItemQuery,
+    now: NaiveDateTime,
 ) -> Result<Page<Item>> {
-    let listing = Listing::prepare(conn, owner, query)?;
+    let listing = Listing::prepare(conn, owner, query, now)?;
     let (total, page_ids) = listing.page(conn)?;
     let items = items_by_ids(conn, &page_ids)?;
     Ok(Page {
@@ -75,15 +78,24 @@ struct Listing<'a> {
     tagged: Option<Vec<String>>,
     /// SQLite: where the owner's rows are in the text index.
     text_owner: Option<OwnerRange>,
+    /// The moment items expire at (spec 5), when some of the owner's have expired and
+    /// await the sweeper: then every match is checked against it.
+    expired_at: Option<NaiveDateTime>,
 }
 
 impl<'a> Listing<'a> {
     /// Reads what the planner needs (tag IDs and counters, the tags' candidates when they
     /// may be few, SQLite's index range) and plans.
-    fn prepare(conn: &mut AnyConnection, owner: &'a str, query: &'a ItemQuery) -> Result<Self> {
+    fn prepare(
+        conn: &mut AnyConnection,
+        owner: &'a str,
+        query: &'a ItemQuery,
+        now: NaiveDateTime,
+    ) -> Result<Self> {
         let dialect = Dialect::of(conn);
         let tags = TagPlan::resolve(conn, owner, query)?;
         let mut counters = tags.counters();
+        counters.expired_pending = has_expired_items(conn, owner, now)?;
         let tagged = if plan::wants_candidates(query, &counters) {
             tags.tagged_items(conn, dialect, query.status)?
                 .map(|items| {
@@ -106,6 +118,7 @@ impl<'a> Listing<'a> {
             query,
             dialect,
             plan: plan::plan(query, dialect, &counters),
+            expired_at: counters.expired_pending.then_some(now),
             tags,
             counters,
             tagged,
@@ -441,8 +454,23 @@ impl Listing<'_> {
         if let Some(max) = query.max_size {
             q = q.filter(sql::<Bool>(&format!("{size} <= ")).bind::<BigInt, _>(max));
         }
+        if let Some(now) = self.expired_at {
+            q = q.filter(items::expires_at.is_null().or(items::expires_at.gt(now)));
+        }
         q
     }
+}
+
+/// Whether some of the owner's items have expired (spec 5) but are not swept yet: rare
+/// and short-lived, and found through the partial index of expiring items.
+fn has_expired_items(conn: &mut AnyConnection, owner: &str, now: NaiveDateTime) -> Result<bool> {
+    diesel::select(diesel::dsl::exists(
+        items::table
+            .filter(items::expires_at.le(now))
+            .filter(items::user_id.eq(owner)),
+    ))
+    .get_result(conn)
+    .map_err(query_err)
 }
 
 /// A correlated probe of the item's tags: with the `(item_id, tag_id)` primary key it is

@@ -36,6 +36,9 @@ pub(crate) struct Counters {
     pub(crate) search_tag: bool,
     /// How many items carry the tags, when `item_tags` listed them (see `wants_candidates`).
     pub(crate) candidates: Option<usize>,
+    /// Some of the user's items have expired (spec 5) and await the sweeper: no counter
+    /// or side index knows, so every match is checked and counted in `items`.
+    pub(crate) expired_pending: bool,
 }
 
 /// How a listing is answered.
@@ -100,6 +103,12 @@ pub(crate) enum TagAccess {
 }
 
 pub(crate) fn plan(query: &ItemQuery, dialect: Dialect, counters: &Counters) -> Plan {
+    if counters.expired_pending {
+        return match counters.unknown_tag || query.effective_kind() == KindFilter::Nothing {
+            true => Plan::Nothing,
+            false => Plan::CountThenPage(Total::Rows),
+        };
+    }
     if collection_members_answer(query) {
         return Plan::CollectionMembers;
     }
@@ -126,7 +135,10 @@ pub(crate) fn wants_candidates(query: &ItemQuery, counters: &Counters) -> bool {
     let narrows = counters.include_tags.len() > 1
         || counters.exclude_tags > 0
         || *rarest <= TAGGED_ITEMS_LIMIT;
-    !counters.unknown_tag && one_tag_total(query, counters).is_none() && narrows
+    !counters.unknown_tag
+        && !counters.expired_pending
+        && one_tag_total(query, counters).is_none()
+        && narrows
 }
 
 /// Whether SQLite's text index is searched, so the owner's part of it is needed.

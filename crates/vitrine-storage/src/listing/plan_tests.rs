@@ -234,9 +234,59 @@ fn plan_table() -> Vec<(&'static str, ItemQuery, Counters, Plan, Plan)> {
             "a month",
             ItemQuery {
                 created_from: Some(day(1)),
-                ..active
+                ..active.clone()
             },
             Counters::default(),
+            rows,
+            rows,
+        ),
+        (
+            "expired items await the sweeper: counters and side indexes do not know",
+            active.clone(),
+            Counters {
+                expired_pending: true,
+                ..Counters::default()
+            },
+            rows,
+            rows,
+        ),
+        (
+            "expired items await the sweeper, a collection by type",
+            ItemQuery {
+                collection: Some(CollectionId::from("col_a".to_owned())),
+                kind: Some(MediaKind::Video),
+                ..active.clone()
+            },
+            Counters {
+                expired_pending: true,
+                ..Counters::default()
+            },
+            rows,
+            rows,
+        ),
+        (
+            "expired items await the sweeper, words alone",
+            ItemQuery {
+                search: words("harbour", SearchScope::Text),
+                ..active.clone()
+            },
+            Counters {
+                expired_pending: true,
+                ..Counters::default()
+            },
+            rows,
+            rows,
+        ),
+        (
+            "expired items await the sweeper, two rare tags",
+            ItemQuery {
+                tags: tags(&["a", "b"]),
+                ..active.clone()
+            },
+            Counters {
+                expired_pending: true,
+                ..tagged(&[10, 20])
+            },
             rows,
             rows,
         ),
@@ -304,6 +354,15 @@ fn candidates_are_asked_for_only_when_tags_may_be_few() {
                 include_tags: vec![5],
                 unknown_tag: true,
                 ..Counters::default()
+            },
+            false,
+        ),
+        (
+            "two common tags while expired items await the sweeper",
+            query(&["a", "b"], &[]),
+            Counters {
+                expired_pending: true,
+                ..tagged(&[50_000, 60_000])
             },
             false,
         ),

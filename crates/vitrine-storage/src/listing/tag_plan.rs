@@ -107,7 +107,8 @@ impl TagPlan {
         Ok(plan)
     }
 
-    /// What the planner needs to know of the tags; `candidates` is filled in once read.
+    /// What the planner needs to know of the tags; `candidates` and `expired_pending`
+    /// are filled in once read.
     pub(crate) fn counters(&self) -> Counters {
         Counters {
             include_tags: self.include.iter().map(|(_, n)| *n).collect(),
@@ -115,6 +116,7 @@ impl TagPlan {
             unknown_tag: self.impossible,
             search_tag: self.search_tag.is_some(),
             candidates: None,
+            expired_pending: false,
         }
     }
 

@@ -459,15 +459,20 @@ impl ProjectRepository for Db {
         .await
     }
 
-    async fn board(&self, viewer: &UserId, query: &BoardQuery) -> Result<Board> {
+    async fn board(
+        &self,
+        viewer: &UserId,
+        query: &BoardQuery,
+        now: NaiveDateTime,
+    ) -> Result<Board> {
         let (viewer, query) = (viewer.to_string(), query.clone());
         // As listings: planned for its own parameters, and never JIT-compiled (the
         // compile took longer than the query).
         self.run(move |conn| match conn {
-            AnyConnection::Pg(_) => {
-                crate::listing::with_custom_plans(conn, |conn| board::board(conn, &viewer, &query))
-            }
-            AnyConnection::Sqlite(_) => board::board(conn, &viewer, &query),
+            AnyConnection::Pg(_) => crate::listing::with_custom_plans(conn, |conn| {
+                board::board(conn, &viewer, &query, now)
+            }),
+            AnyConnection::Sqlite(_) => board::board(conn, &viewer, &query, now),
         })
         .await
     }
