@@ -126,11 +126,14 @@ fn image_columns() -> String {
     )
 }
 
-/// The first `?8` matching images of each project in `?9` with their places, numbered
-/// in order (`place`): per project, a walk of its index on `items` that stops at `?8`,
-/// reading just those rows and their places (PostgreSQL's LATERAL, with the place looked
-/// up inside it: joined outside, a cache in front of the lookup cost a third more; on
-/// SQLite a subquery correlated with the project, which it runs once per project).
+/// The first `?8` matching images of each project in `?9` with their places: per
+/// project, a walk of its index on `items` that stops at `?8`, reading just those rows
+/// and their places. PostgreSQL: a LATERAL walk numbered in order (`place`), with the
+/// place looked up inside it (joined outside, a cache in front of the lookup cost a third
+/// more). SQLite: a subquery correlated with the project, which it runs once per project,
+/// reaching rows by rowid (one search instead of two through the text key); the rows come
+/// unnumbered and are ordered in Rust, as SQLite's text order is bytes: a window numbering
+/// them sorted every row with all its columns (5 of 7.5 ms of the statement).
 fn first_images(pg: bool, order: &str) -> String {
     let (matches, columns) = (image_matches(pg), image_columns());
     if pg {
@@ -145,10 +148,9 @@ fn first_images(pg: bool, order: &str) -> String {
         )
     } else {
         format!(
-            "SELECT p.value AS project_id, {columns}, \
-             ROW_NUMBER() OVER (PARTITION BY p.value ORDER BY {order}) AS place \
+            "SELECT p.value AS project_id, {columns}, 0 AS place \
              FROM json_each(?9) p JOIN items i JOIN project_items pi ON pi.item_id = i.id \
-             WHERE i.id IN (SELECT i.id FROM items i WHERE i.project_id = p.value \
+             WHERE i.rowid IN (SELECT i.rowid FROM items i WHERE i.project_id = p.value \
                AND {matches} ORDER BY {order} LIMIT ?8)"
         )
     }
@@ -314,7 +316,7 @@ struct ImageLine {
     has_inputs: bool,
     #[diesel(sql_type = Nullable<BigInt>)]
     processing_ms: Option<i64>,
-    /// Its rank in its project's order, from 1.
+    /// Its rank in its project's order, from 1 (PostgreSQL; SQLite's are ordered in Rust).
     #[diesel(sql_type = BigInt)]
     place: i64,
     /// Why it failed: its latest media job's error, looked up for failed images only.
@@ -334,11 +336,13 @@ struct ExpiredLine {
 
 /// The active images of the projects in the JSON array `?1` whose expiry (spec 5) has
 /// passed at `?2` but that the sweeper has not deleted yet: few, and found through the
-/// partial index of expiring items. The board leaves them out and uncounts them.
+/// partial index of expiring items (`+` hides the project's index, which SQLite chose
+/// and walked 10,000 entries for: 5.7 ms instead of 0.01). The board leaves them out and
+/// uncounts them.
 fn expired_images(pg: bool) -> String {
     format!(
         "SELECT i.project_id, i.id, i.processing FROM items i \
-         WHERE i.expires_at <= ?2 AND i.status = 'active' AND i.project_id IN ({})",
+         WHERE i.expires_at <= ?2 AND i.status = 'active' AND +i.project_id IN ({})",
         json_values(pg, 1, true)
     )
 }
@@ -438,7 +442,26 @@ pub(super) fn board(
     if !expired.is_empty() {
         images.retain(|image| !expired.iter().any(|gone| gone.id == image.id));
     }
-    images.sort_unstable_by_key(|image| (image.project_id, image.place));
+    if pg {
+        images.sort_unstable_by_key(|image| (image.project_id, image.place));
+    } else {
+        images.sort_unstable_by(|a, b| {
+            let order = match query.sort_by {
+                SortBy::OriginalFilename => a.original_filename.cmp(&b.original_filename),
+                SortBy::QualityScore => {
+                    let score = |i: &ImageLine| i.quality_score.unwrap_or(-1.0);
+                    score(a).total_cmp(&score(b))
+                }
+            }
+            .then_with(|| a.id.cmp(&b.id));
+            let order = if query.descending {
+                order.reverse()
+            } else {
+                order
+            };
+            a.project_id.cmp(&b.project_id).then(order)
+        });
+    }
 
     // Inputs are rare: only the images whose place says they have some are looked up.
     let with_inputs: Vec<&str> = images
