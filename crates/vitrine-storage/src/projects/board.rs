@@ -79,6 +79,18 @@ fn json_values(pg: bool, n: usize, integers: bool) -> String {
     }
 }
 
+/// `column` is one of the integers of the JSON array in parameter `n`. PostgreSQL probes
+/// an index with the array (`= ANY`): as `IN` a subquery it hashed the list and read the
+/// whole table, which counters updated in place leave spread over many pages (625 pages
+/// for `project_counts`' 600 rows after seeding 100,000 items: 6 ms instead of 0.3).
+fn in_json_integers(pg: bool, column: &str, n: usize) -> String {
+    if pg {
+        format!("{column} = ANY(ARRAY({}))", json_values(pg, n, true))
+    } else {
+        format!("{column} IN ({})", json_values(pg, n, true))
+    }
+}
+
 /// An image (`i`) that the filters let through: every column it reads is in both
 /// indexes, so a walk skips what it filters out without reading the rows.
 fn image_matches(pg: bool) -> String {
@@ -396,9 +408,9 @@ pub(super) fn board(
             "SELECT c.project_id, CAST(SUM(c.n) AS BIGINT) AS total, \
              CAST(SUM(CASE WHEN c.processing = 'completed' THEN c.n ELSE 0 END) AS BIGINT) AS completed, \
              CAST(SUM(CASE WHEN c.processing = 'failed' THEN c.n ELSE 0 END) AS BIGINT) AS failed \
-             FROM project_counts c WHERE c.project_id IN ({}) \
+             FROM project_counts c WHERE {} \
              GROUP BY c.project_id",
-            json_values(pg, 1, true)
+            in_json_integers(pg, "c.project_id", 1)
         ),
         pg,
     );
