@@ -21,6 +21,7 @@ mod settings;
 mod shares;
 mod transfer;
 mod tx;
+mod typed_sql;
 mod unfinished;
 mod users;
 mod variants;

@@ -19,6 +19,7 @@ use vitrine_domain::{DomainError, ItemId, Result};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
+use crate::typed_sql::typed;
 
 /// The binds every statement over visible projects shares, in order from `?1`.
 struct Filters {
@@ -284,55 +285,60 @@ struct Stats {
     failed: i64,
 }
 
-#[derive(QueryableByName)]
+/// The SQL types of the images statement's columns, in order.
+type ImageColumns = (
+    Integer,
+    Text,
+    Text,
+    Text,
+    Nullable<Double>,
+    Timestamp,
+    Nullable<Text>,
+    Nullable<Integer>,
+    Nullable<Integer>,
+    Integer,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Text>,
+    Nullable<Timestamp>,
+    Integer,
+    Bool,
+    Nullable<BigInt>,
+    BigInt,
+    Nullable<Text>,
+);
+
+/// A row of the images statement, its columns in this order (`ImageColumns`).
+#[derive(Queryable)]
 struct ImageLine {
-    #[diesel(sql_type = Integer)]
     project_id: i32,
-    #[diesel(sql_type = Text)]
     id: String,
-    #[diesel(sql_type = Text)]
     original_filename: String,
-    #[diesel(sql_type = Text)]
     processing: String,
-    #[diesel(sql_type = Nullable<Double>)]
     quality_score: Option<f64>,
-    #[diesel(sql_type = Timestamp)]
     created_at: NaiveDateTime,
-    #[diesel(sql_type = Nullable<Text>)]
     job_id: Option<String>,
-    #[diesel(sql_type = Nullable<Integer>)]
     image_index: Option<i32>,
-    #[diesel(sql_type = Nullable<Integer>)]
     group_index: Option<i32>,
-    #[diesel(sql_type = Integer)]
     version: i32,
-    #[diesel(sql_type = Nullable<Text>)]
     input_description: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     download_filename: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     feedback: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     feedback_comment: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     review_status: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     review_annotations: Option<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     claimed_by: Option<String>,
-    #[diesel(sql_type = Nullable<Timestamp>)]
     claimed_at: Option<NaiveDateTime>,
-    #[diesel(sql_type = Integer)]
     has_thumb: i32,
-    #[diesel(sql_type = Bool)]
     has_inputs: bool,
-    #[diesel(sql_type = Nullable<BigInt>)]
     processing_ms: Option<i64>,
     /// Its rank in its project's order, from 1 (PostgreSQL; SQLite's are ordered in Rust).
-    #[diesel(sql_type = BigInt)]
     place: i64,
     /// Why it failed: its latest media job's error, looked up for failed images only.
-    #[diesel(sql_type = Nullable<Text>)]
     error: Option<String>,
 }
 
@@ -437,7 +443,12 @@ pub(super) fn board(
     // In no order: sorted here, which costs less than sorting in the statement.
     let images = for_backend(
         format!(
-            "SELECT top.*, c.name AS claimed_by, \
+            "SELECT top.project_id, top.id, top.original_filename, top.processing, \
+             top.quality_score, top.created_at, top.job_id, top.image_index, \
+             top.group_index, top.version, top.input_description, top.download_filename, \
+             top.feedback, top.feedback_comment, top.review_status, top.review_annotations, \
+             c.name AS claimed_by, top.claimed_at, top.has_thumb, top.has_inputs, \
+             top.processing_ms, top.place, \
              CASE WHEN top.processing = 'failed' THEN (SELECT j.error FROM media_jobs j \
                WHERE j.item_id = top.id ORDER BY j.updated_at DESC LIMIT 1) END AS error \
              FROM ({}) top LEFT JOIN users c ON c.id = top.claimer",
@@ -446,9 +457,10 @@ pub(super) fn board(
         pg,
     );
     // Expired images may be among the first: asked for as many more, then left out.
-    let mut images: Vec<ImageLine> = with_filters!(diesel::sql_query(images), filters)
+    let images = with_filters!(diesel::sql_query(images), filters)
         .bind::<BigInt, _>(query.max_images + expired.len() as i64)
-        .bind::<Text, _>(&ids)
+        .bind::<Text, _>(&ids);
+    let mut images: Vec<ImageLine> = typed::<ImageColumns, _>(images)
         .load(conn)
         .map_err(query_err)?;
     if !expired.is_empty() {
