@@ -2,32 +2,22 @@
 //! deletes it: listings of spec 1 and 2 (whatever way they are answered), collections,
 //! share links, ordered galleries (spec 3), the project board (spec 4) and near-duplicates.
 
-use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend};
 
 use crate::shares::share_path;
+use crate::upload_v1_fields::upload_file;
 
 database_tests!(an_expired_item_leaves_every_surface_before_the_sweep);
 
 /// A PNG with `title` and `tags` through `/api/1/upload`, expiring after `expiration`.
 async fn upload(app: &TestApp, key: &str, title: &str, expiration: &str) {
-    let form = Form::new()
-        .text("title", title.to_owned())
-        .text("tags", "sea,harbour")
-        .text("expiration", expiration.to_owned())
-        .part(
-            "source",
-            Part::bytes(fixtures::png(24, 16)).file_name("c.png"),
-        );
-    let sent = app
-        .client()
-        .post(app.url("/api/1/upload"))
-        .header("X-API-Key", key)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+    let fields = [
+        ("title", title.to_owned()),
+        ("tags", "sea,harbour".to_owned()),
+        ("expiration", expiration.to_owned()),
+    ];
+    let sent = upload_file(app, key, ("c.png", fixtures::png(24, 16)), &fields).await;
     assert_eq!(sent.status(), 200);
 }
 

@@ -19,7 +19,7 @@ async fn upload(app: &TestApp, key: &str, fields: &[(&str, String)]) -> reqwest:
 }
 
 /// `file` (name, bytes) through `/api/1/upload` with `fields`, sent before it.
-async fn upload_file(
+pub(crate) async fn upload_file(
     app: &TestApp,
     key: &str,
     file: (&str, Vec<u8>),
