@@ -18,6 +18,14 @@ fn tagged(counts: &[i64]) -> Counters {
     }
 }
 
+/// `counters` when some of the user's items have expired and await the sweeper.
+fn awaiting_sweep(counters: Counters) -> Counters {
+    Counters {
+        expired_pending: true,
+        ..counters
+    }
+}
+
 fn tags(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| (*k).to_owned()).collect()
 }
@@ -243,10 +251,7 @@ fn plan_table() -> Vec<(&'static str, ItemQuery, Counters, Plan, Plan)> {
         (
             "expired items await the sweeper: counters and side indexes do not know",
             active.clone(),
-            Counters {
-                expired_pending: true,
-                ..Counters::default()
-            },
+            awaiting_sweep(Counters::default()),
             rows,
             rows,
         ),
@@ -257,10 +262,7 @@ fn plan_table() -> Vec<(&'static str, ItemQuery, Counters, Plan, Plan)> {
                 kind: Some(MediaKind::Video),
                 ..active.clone()
             },
-            Counters {
-                expired_pending: true,
-                ..Counters::default()
-            },
+            awaiting_sweep(Counters::default()),
             rows,
             rows,
         ),
@@ -270,10 +272,7 @@ fn plan_table() -> Vec<(&'static str, ItemQuery, Counters, Plan, Plan)> {
                 search: words("harbour", SearchScope::Text),
                 ..active.clone()
             },
-            Counters {
-                expired_pending: true,
-                ..Counters::default()
-            },
+            awaiting_sweep(Counters::default()),
             rows,
             rows,
         ),
@@ -283,10 +282,7 @@ fn plan_table() -> Vec<(&'static str, ItemQuery, Counters, Plan, Plan)> {
                 tags: tags(&["a", "b"]),
                 ..active.clone()
             },
-            Counters {
-                expired_pending: true,
-                ..tagged(&[10, 20])
-            },
+            awaiting_sweep(tagged(&[10, 20])),
             rows,
             rows,
         ),
@@ -360,10 +356,7 @@ fn candidates_are_asked_for_only_when_tags_may_be_few() {
         (
             "two common tags while expired items await the sweeper",
             query(&["a", "b"], &[]),
-            Counters {
-                expired_pending: true,
-                ..tagged(&[50_000, 60_000])
-            },
+            awaiting_sweep(tagged(&[50_000, 60_000])),
             false,
         ),
     ];
