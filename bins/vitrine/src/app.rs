@@ -93,7 +93,8 @@ pub async fn state(parts: Parts) -> Result<AppState> {
         categories: Categories::new(db.clone(), clock.clone()),
         accounts: accounts(db, passwords, clock)
             .with_tokens(Arc::new(tokens.clone()))
-            .with_login_limits(attempts, parts.limits.logins.clone()),
+            .with_login_limits(attempts, parts.limits.logins.clone())
+            .with_checked_credentials(parts.limits.logins.credentials_trusted_for),
         health: db.clone(),
         library,
         signer,

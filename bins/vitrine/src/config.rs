@@ -74,6 +74,9 @@ pub struct Config {
     pub login_attempts_per_account: i64,
     pub login_attempts_per_client: i64,
     pub login_attempt_window_secs: u64,
+    /// How long a checked API key or token user is trusted without the database: the
+    /// longest a key revoked or a plan changed by another process goes unseen. 0: never.
+    pub credential_cache_secs: u64,
     /// Fields an upload form may hold (the file among them), and bytes of all its text.
     pub upload_max_fields: usize,
     pub upload_max_text_bytes: usize,
@@ -178,6 +181,7 @@ impl Default for Config {
             login_attempts_per_account: limits.logins.attempts_per_account,
             login_attempts_per_client: limits.logins.attempts_per_client,
             login_attempt_window_secs: limits.logins.window.num_seconds() as u64,
+            credential_cache_secs: limits.logins.credentials_trusted_for.as_secs(),
             upload_max_fields: limits.form.max_fields,
             upload_max_text_bytes: limits.form.max_text_bytes,
             upload_max_urlencoded_bytes: limits.form.max_urlencoded_bytes,
@@ -276,6 +280,7 @@ impl Config {
                 attempts_per_account: self.login_attempts_per_account,
                 attempts_per_client: self.login_attempts_per_client,
                 window: chrono::Duration::seconds(self.login_attempt_window_secs as i64),
+                credentials_trusted_for: Duration::from_secs(self.credential_cache_secs),
             },
         }
     }

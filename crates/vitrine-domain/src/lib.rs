@@ -5,6 +5,7 @@ pub mod archive;
 pub mod attempts;
 pub mod base64_source;
 pub mod categories;
+mod checked_credentials;
 pub mod clock;
 pub mod error;
 pub mod expiration;

@@ -51,12 +51,15 @@ impl Default for FormLimits {
 }
 
 /// Wrong passwords at `POST /api/v1/auth/token` allowed per window, per account and per
-/// client address; the next one answers 429 without a hash.
+/// client address; the next one answers 429 without a hash. And how long a checked API
+/// key or token user is trusted without asking the database: the bound on how long a
+/// key revoked or a plan changed by another process goes unseen (accounts module).
 #[derive(Debug, Clone)]
 pub struct LoginLimits {
     pub attempts_per_account: i64,
     pub attempts_per_client: i64,
     pub window: chrono::Duration,
+    pub credentials_trusted_for: std::time::Duration,
 }
 
 impl Default for LoginLimits {
@@ -65,6 +68,7 @@ impl Default for LoginLimits {
             attempts_per_account: 10,
             attempts_per_client: 10,
             window: chrono::Duration::minutes(15),
+            credentials_trusted_for: std::time::Duration::from_secs(5),
         }
     }
 }

@@ -1,5 +1,7 @@
 //! One connection type over both backends, chosen from the URL scheme by our own code.
 
+use std::time::{Duration, Instant};
+
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
@@ -93,23 +95,51 @@ impl Manager {
     }
 }
 
+/// A pooled connection and what the pool knows of its health.
+pub(crate) struct Pooled {
+    pub(crate) conn: AnyConnection,
+    /// When it was last given back, or made.
+    returned_at: Instant,
+    /// Its last work failed in a way a lost connection would explain.
+    pub(crate) suspect: bool,
+}
+
+/// A connection given back this recently and not suspect is handed out again without a
+/// `SELECT 1`, which on PostgreSQL is a round trip per request; one idle longer (a
+/// restarted server, a proxy's idle timeout) or whose last work failed is tested first.
+/// Under load connections come back within milliseconds, so the test is skipped there.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
 impl ManageConnection for Manager {
-    type Connection = AnyConnection;
+    type Connection = Pooled;
     type Error = StorageError;
 
-    fn connect(&self) -> Result<AnyConnection, StorageError> {
-        Manager::connect(self)
+    fn connect(&self) -> Result<Pooled, StorageError> {
+        Ok(Pooled {
+            conn: Manager::connect(self)?,
+            returned_at: Instant::now(),
+            suspect: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), StorageError> {
-        conn.batch_execute("SELECT 1").map_err(StorageError::Query)
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), StorageError> {
+        if !pooled.suspect && pooled.returned_at.elapsed() < TRUSTED_FOR {
+            return Ok(());
+        }
+        pooled
+            .conn
+            .batch_execute("SELECT 1")
+            .map_err(StorageError::Query)?;
+        pooled.suspect = false;
+        Ok(())
     }
 
     /// A connection given back mid-transaction (its work panicked) is closed, never
     /// handed out again with the half-done transaction still open.
-    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
         use diesel::connection::{AnsiTransactionManager, TransactionManager};
-        let depth = match conn {
+        pooled.returned_at = Instant::now();
+        let depth = match &mut pooled.conn {
             AnyConnection::Pg(c) => {
                 AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
             }

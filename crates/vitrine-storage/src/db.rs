@@ -56,10 +56,14 @@ impl Db {
     {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool
+            let mut pooled = pool
                 .get()
                 .map_err(|e| DomainError::from(StorageError::from(e)))?;
-            f(&mut conn)
+            let outcome = f(&mut pooled.conn);
+            // Refusals and absences are answers; anything else may be a lost connection,
+            // which the pool tests before handing this one out again.
+            pooled.suspect = matches!(outcome, Err(DomainError::Internal(_)));
+            outcome
         })
         .await
         .map_err(DomainError::internal)?

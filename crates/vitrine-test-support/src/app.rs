@@ -151,7 +151,7 @@ impl TestAppBuilder {
             orphan_grace: std::time::Duration::ZERO,
         };
 
-        let library = state.library.clone();
+        let (library, accounts) = (state.library.clone(), state.accounts.clone());
         // actix runs its own system; give it a thread so any test runtime can host it.
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
@@ -170,11 +170,8 @@ impl TestAppBuilder {
             base_url,
             client: Client::new(),
             handle,
-            accounts: vitrine::app::accounts(
-                &db,
-                vitrine::app::passwords(2),
-                &(clock.clone() as Arc<dyn Clock>),
-            ),
+            // The server's own: a key revoked through it is this instance's revocation.
+            accounts,
             library,
             db,
             store,
@@ -226,6 +223,12 @@ impl TestApp {
         }
     }
 
+    /// PostgreSQL: the server closes every connection this app holds, as a restart of the
+    /// database would; the number closed. `None` on SQLite.
+    pub fn close_database_connections(&self) -> Option<usize> {
+        self._schema.as_ref().map(PgSchema::close_connections)
+    }
+
     /// The database, for driving repositories directly.
     pub fn db(&self) -> Arc<Db> {
         self.db.clone()
@@ -260,6 +263,14 @@ impl TestApp {
             .authenticate(key)
             .await
             .unwrap_or_else(|err| panic!("authenticating: {err}"))
+    }
+
+    /// Revokes one of `name`'s keys through this instance.
+    pub async fn revoke_key(&self, name: &str, key: &str) {
+        self.accounts
+            .revoke_api_key(name, key)
+            .await
+            .unwrap_or_else(|err| panic!("revoking a key of {name}: {err}"));
     }
 
     pub fn data_dir(&self) -> &std::path::Path {

@@ -1,7 +1,7 @@
 //! Where a test's metadata lives, one isolated database per test.
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl};
 
 #[derive(Debug, Clone)]
 pub enum TestBackend {
@@ -82,7 +82,8 @@ impl PgSchema {
         }
     }
 
-    /// The server URL with this schema first on the search path.
+    /// The server URL with this schema first on the search path; its connections carry
+    /// the schema's name as their application name, so a test can find its own.
     pub fn url(&self) -> String {
         let separator = if self.server_url.contains('?') {
             '&'
@@ -90,9 +91,24 @@ impl PgSchema {
             '?'
         };
         format!(
-            "{}{separator}options=-csearch_path%3D{}",
-            self.server_url, self.name
+            "{}{separator}options=-csearch_path%3D{name}&application_name={name}",
+            self.server_url,
+            name = self.name
         )
+    }
+
+    /// Has the server close every connection made with this schema's URL, as a restart
+    /// would; the number closed.
+    pub fn close_connections(&self) -> usize {
+        let mut conn = PgConnection::establish(&self.server_url)
+            .unwrap_or_else(|err| panic!("{PG_VAR}={}: {err}", self.server_url));
+        diesel::sql_query(format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = '{}'",
+            self.name
+        ))
+        .execute(&mut conn)
+        .unwrap_or_else(|err| panic!("closing connections: {err}"))
     }
 }
 

@@ -6,6 +6,7 @@
 mod archives;
 mod auth;
 mod by_project;
+mod checked_credentials;
 mod cli;
 mod connections;
 mod downloads;
@@ -19,6 +20,7 @@ mod listing_totals;
 mod media_jobs;
 mod object_store;
 mod organise;
+mod pool_health;
 mod project_counts;
 mod project_races;
 mod projects;
