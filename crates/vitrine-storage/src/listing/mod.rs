@@ -20,11 +20,13 @@ use crate::items::{to_item, ItemRow, BLOB_COLUMNS};
 use crate::schema::{blobs, collection_items, item_counts, item_tags, items, tags};
 
 mod collection;
+mod expired_probe;
 mod plan;
 mod size_total;
 mod tag_plan;
 mod text_search;
 
+use expired_probe::has_expired_items;
 use plan::{Access, Counters, Plan, TagAccess, Total};
 use tag_plan::TagPlan;
 use text_search::OwnerRange;
@@ -459,18 +461,6 @@ impl Listing<'_> {
         }
         q
     }
-}
-
-/// Whether some of the owner's items have expired (spec 5) but are not swept yet: rare
-/// and short-lived, and found through the partial index of expiring items.
-fn has_expired_items(conn: &mut AnyConnection, owner: &str, now: NaiveDateTime) -> Result<bool> {
-    diesel::select(diesel::dsl::exists(
-        items::table
-            .filter(items::expires_at.le(now))
-            .filter(items::user_id.eq(owner)),
-    ))
-    .get_result(conn)
-    .map_err(query_err)
 }
 
 /// A correlated probe of the item's tags: with the `(item_id, tag_id)` primary key it is
