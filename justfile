@@ -88,3 +88,8 @@ bench-zip count="20" size="100":
 # seeding takes minutes per backend).
 bench-listing n="1000000":
     scripts/bench-listing.sh {{n}}
+
+# The read path under load (wrk -t2 -c64): /healthz, GET item, listings and a signed thumb
+# with N items for the caller, on SQLite and PostgreSQL, beside a bare actix-web route.
+bench-http n="100000" seconds="10":
+    scripts/bench-http.sh {{n}} {{seconds}}
