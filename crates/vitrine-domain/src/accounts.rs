@@ -187,7 +187,8 @@ impl Accounts {
         Ok(key)
     }
 
-    /// Revokes one of `user_name`'s keys; it stops working at once on every instance.
+    /// Revokes one of `user_name`'s keys: refused at once through this value, and by
+    /// other processes once they stop trusting what they checked (`with_checked_credentials`).
     #[tracing::instrument(skip_all)]
     pub async fn revoke_api_key(&self, user_name: &str, key: &str) -> Result<()> {
         let record = self

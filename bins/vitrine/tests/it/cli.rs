@@ -17,7 +17,9 @@ fn vitrine(data_dir: &std::path::Path) -> Vitrine {
 #[tokio::test]
 async fn scripted_setup_then_serve_upload_and_download() {
     let dir = tempfile::tempdir().unwrap();
-    let cli = vitrine(dir.path());
+    // Trusting no checked credential, the server sees the command line's revocation at
+    // once (with the default it does within credential_cache_secs: checked_credentials.rs).
+    let cli = vitrine(dir.path()).env("VITRINE_CREDENTIAL_CACHE_SECS", "0");
     cli.run(&["user", "add", "alice", "--password", "alice-secret"]);
     let duplicate = cli.output(&["user", "add", "alice", "--password", "alice-secret"]);
     assert!(!duplicate.status.success());
