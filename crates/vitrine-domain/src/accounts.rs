@@ -29,8 +29,8 @@ pub struct Accounts {
     logins: Option<(Attempts, LoginLimits)>,
     /// What keys are stamped with and tokens expire by.
     clock: Arc<dyn Clock>,
-    /// Credentials checked lately; without it every request asks the database.
-    checked: Option<CheckedCredentials>,
+    /// Credentials checked lately; by default none, and every request asks the database.
+    checked: CheckedCredentials,
 }
 
 impl Accounts {
@@ -45,7 +45,7 @@ impl Accounts {
             tokens: None,
             logins: None,
             clock,
-            checked: None,
+            checked: CheckedCredentials::new(std::time::Duration::ZERO),
         }
     }
 
@@ -53,7 +53,7 @@ impl Accounts {
     /// bound on how long a key revoked or a plan changed elsewhere goes unseen (changes
     /// made through this value are seen at once). Zero trusts nothing.
     pub fn with_checked_credentials(mut self, ttl: std::time::Duration) -> Self {
-        self.checked = (!ttl.is_zero()).then(|| CheckedCredentials::new(ttl));
+        self.checked = CheckedCredentials::new(ttl);
         self
     }
 
@@ -80,7 +80,11 @@ impl Accounts {
         let tokens = self.tokens.as_ref().ok_or(DomainError::Unauthorized)?;
         let now = self.clock.now().and_utc().timestamp();
         let (user_id, token_scopes) = tokens.verify(credential, now)?;
-        let user = self.user_of_token(&user_id).await?;
+        let user = self
+            .checked
+            .user(&user_id, self.users.user_by_id(&user_id))
+            .await?
+            .ok_or(DomainError::Unauthorized)?;
         let scopes = token_scopes.intersect(&Scopes::all_for(user.role));
         Ok(Principal { user, scopes })
     }
@@ -129,7 +133,7 @@ impl Accounts {
     #[tracing::instrument(skip_all)]
     pub async fn operator_set_plan(&self, name: &str, plan: Plan) -> Result<User> {
         let changed = self.users.set_plan(name, plan).await;
-        self.forget_checked();
+        self.checked.forget_all();
         changed
     }
 
@@ -200,61 +204,20 @@ impl Accounts {
             .users
             .revoke_api_key(&record.user.id, &api_key_hash(key), self.clock.now())
             .await;
-        self.forget_checked();
+        self.checked.forget_all();
         revoked
-    }
-
-    /// After a change to keys or users: nothing checked before it is trusted.
-    fn forget_checked(&self) {
-        if let Some(checked) = &self.checked {
-            checked.forget_all();
-        }
     }
 
     async fn authenticate_api_key(&self, key: &str) -> Result<Principal> {
         let hash = api_key_hash(key);
-        let cached = match &self.checked {
-            Some(checked) => checked.key(&hash).await,
-            None => None,
-        };
-        let (user, key_scopes) = match cached {
-            Some(found) => found,
-            None => {
-                let start = self.checked.as_ref().map(CheckedCredentials::read_start);
-                let found = self
-                    .users
-                    .user_by_api_key(&hash)
-                    .await?
-                    .ok_or(DomainError::Unauthorized)?;
-                if let (Some(checked), Some(start)) = (&self.checked, start) {
-                    checked.keep_key(start, hash, found.clone()).await;
-                }
-                found
-            }
-        };
+        let (user, key_scopes) = self
+            .checked
+            .key(&hash, self.users.user_by_api_key(&hash))
+            .await?
+            .ok_or(DomainError::Unauthorized)?;
         // A key made before a demotion keeps no more than the role now allows.
         let scopes = key_scopes.intersect(&Scopes::all_for(user.role));
         Ok(Principal { user, scopes })
-    }
-
-    /// The user a valid token names, as `authenticate_api_key` finds a key's.
-    async fn user_of_token(&self, id: &crate::UserId) -> Result<User> {
-        if let Some(user) = match &self.checked {
-            Some(checked) => checked.user(id).await,
-            None => None,
-        } {
-            return Ok(user);
-        }
-        let start = self.checked.as_ref().map(CheckedCredentials::read_start);
-        let user = self
-            .users
-            .user_by_id(id)
-            .await?
-            .ok_or(DomainError::Unauthorized)?;
-        if let (Some(checked), Some(start)) = (&self.checked, start) {
-            checked.keep_user(start, user.clone()).await;
-        }
-        Ok(user)
     }
 }
 

@@ -6,6 +6,7 @@
 //! instance, the command line) is seen within `ttl`. Changes are rare, so forgetting all
 //! is simpler than tracking whose entries they touch, and costs a lookup per credential.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,27 +14,30 @@ use std::time::Duration;
 use moka::future::Cache;
 
 use crate::user::{Scopes, User};
-use crate::UserId;
+use crate::{Result, UserId};
 
 /// Most credentials in use at once; beyond it the least used are read again.
 const CAPACITY: u64 = 10_000;
 
 #[derive(Clone)]
 pub(crate) struct CheckedCredentials {
-    keys: Cache<String, (User, Scopes)>,
-    users: Cache<String, User>,
+    /// None: nothing is trusted, every credential is read.
+    caches: Option<Caches>,
     /// Counts the changes made here: a read that began before one is not kept, so a
     /// lookup racing a revocation cannot put the revoked key back.
     changes: Arc<AtomicU64>,
 }
 
-/// When a read began, in changes seen.
-#[derive(Clone, Copy)]
-pub(crate) struct ReadStart(u64);
+#[derive(Clone)]
+struct Caches {
+    keys: Cache<String, (User, Scopes)>,
+    users: Cache<String, User>,
+}
 
 impl CheckedCredentials {
+    /// Trusts what it read for `ttl`; zero trusts nothing.
     pub(crate) fn new(ttl: Duration) -> Self {
-        Self {
+        let caches = (!ttl.is_zero()).then(|| Caches {
             keys: Cache::builder()
                 .max_capacity(CAPACITY)
                 .time_to_live(ttl)
@@ -42,49 +46,66 @@ impl CheckedCredentials {
                 .max_capacity(CAPACITY)
                 .time_to_live(ttl)
                 .build(),
+        });
+        Self {
+            caches,
             changes: Arc::new(AtomicU64::new(0)),
         }
     }
 
-    pub(crate) fn read_start(&self) -> ReadStart {
-        ReadStart(self.changes.load(Ordering::SeqCst))
-    }
-
-    pub(crate) async fn key(&self, hash: &str) -> Option<(User, Scopes)> {
-        self.keys.get(hash).await
-    }
-
-    /// Kept after the insert only if nothing changed since the read began: a change
-    /// between the two either comes before the check (and the entry goes) or after the
-    /// insert (and forgets it with the rest).
-    pub(crate) async fn keep_key(&self, start: ReadStart, hash: String, found: (User, Scopes)) {
-        self.keys.insert(hash.clone(), found).await;
-        if !self.unchanged_since(start) {
-            self.keys.invalidate(&hash).await;
+    /// The key with this hash, as checked lately or as `read` finds it.
+    pub(crate) async fn key(
+        &self,
+        hash: &str,
+        read: impl Future<Output = Result<Option<(User, Scopes)>>>,
+    ) -> Result<Option<(User, Scopes)>> {
+        match &self.caches {
+            Some(caches) => self.remembered(&caches.keys, hash, read).await,
+            None => read.await,
         }
     }
 
-    pub(crate) async fn user(&self, id: &UserId) -> Option<User> {
-        self.users.get(id.as_str()).await
-    }
-
-    /// As `keep_key`.
-    pub(crate) async fn keep_user(&self, start: ReadStart, user: User) {
-        let id = user.id.to_string();
-        self.users.insert(id.clone(), user).await;
-        if !self.unchanged_since(start) {
-            self.users.invalidate(&id).await;
+    /// The user with this id, as checked lately or as `read` finds them.
+    pub(crate) async fn user(
+        &self,
+        id: &UserId,
+        read: impl Future<Output = Result<Option<User>>>,
+    ) -> Result<Option<User>> {
+        match &self.caches {
+            Some(caches) => self.remembered(&caches.users, id.as_str(), read).await,
+            None => read.await,
         }
     }
 
     /// A key, user or plan changed here: nothing read before is trusted any more.
     pub(crate) fn forget_all(&self) {
         self.changes.fetch_add(1, Ordering::SeqCst);
-        self.keys.invalidate_all();
-        self.users.invalidate_all();
+        if let Some(caches) = &self.caches {
+            caches.keys.invalidate_all();
+            caches.users.invalidate_all();
+        }
     }
 
-    fn unchanged_since(&self, start: ReadStart) -> bool {
-        self.changes.load(Ordering::SeqCst) == start.0
+    /// What was read is kept only if nothing changed since the read began, checked after
+    /// the insert: a change between the two either comes before the check (and the entry
+    /// goes) or after the insert (and forgets it with the rest).
+    async fn remembered<V: Clone + Send + Sync + 'static>(
+        &self,
+        cache: &Cache<String, V>,
+        key: &str,
+        read: impl Future<Output = Result<Option<V>>>,
+    ) -> Result<Option<V>> {
+        if let Some(hit) = cache.get(key).await {
+            return Ok(Some(hit));
+        }
+        let start = self.changes.load(Ordering::SeqCst);
+        let found = read.await?;
+        if let Some(value) = &found {
+            cache.insert(key.to_owned(), value.clone()).await;
+            if self.changes.load(Ordering::SeqCst) != start {
+                cache.invalidate(key).await;
+            }
+        }
+        Ok(found)
     }
 }
