@@ -43,22 +43,18 @@ processing = "CASE WHEN n % 100 < 3 THEN 'failed' WHEN n % 100 < 5 THEN 'pending
 print(
     "INSERT INTO items (id, user_id, blob_id, kind, mime, size, width, height, original_filename, "
     "favorite, status, processing, created_at, updated_at, quality_score, project_id, feedback, "
-    "placeholder) "
+    "placeholder, job_id, image_index, version, has_inputs) "
     + seq(total) + f" SELECT {item('n')}, CASE WHEN n % 5 = 4 THEN {mate} ELSE {bench} END, "
     + "'blb_pbench', 'image', 'image/jpeg', 1000000 + n, 4000, 3000, "
     + "'IMG_' || " + pad(f"(n * 7919) % {per}", 5) + " || '.jpg', "
     + ("FALSE" if dialect == "postgres" else "0")
     + f", CASE WHEN n % 50 = 7 THEN 'trash' ELSE 'active' END, {processing}, {at('n')}, {at('n')}, "
-    + f"((n * 104729) % 1000) / 10.0, n / {per} + 1, {feedback}, 'mzgGB4CHd3eIiIeIiHiIiHdvj4UA' FROM seq;"
+    + f"((n * 104729) % 1000) / 10.0, n / {per} + 1, {feedback}, 'mzgGB4CHd3eIiIeIiHiIiHdvj4UA', "
+    + f"'job-' || (n / 8), n % 8, 1 + n % 3, n % 5 = 1 FROM seq;"
 )
 print(
     "INSERT INTO item_variants (item_id, variant, blob_id, mime, width, height, size) "
     + seq(total) + f" SELECT {item('n')}, 'thumb', 'blb_pbench', 'image/jpeg', 256, 192, 1 FROM seq;"
-)
-print(
-    "INSERT INTO project_items (item_id, project_id, job_id, image_index, version, feedback) "
-    + seq(total) + f" SELECT {item('n')}, n / {per} + 1, 'job-' || (n / 8), n % 8, 1 + n % 3, "
-    + f"{feedback} FROM seq;"
 )
 print(
     "INSERT INTO media_jobs (id, item_id, kind, priority, status, attempts, error, duration_ms, "

@@ -200,6 +200,18 @@ diesel::table! {
         link_code -> Nullable<Text>,
         link_views -> Int8,
         delete_token_hash -> Nullable<Text>,
+        job_id -> Nullable<Text>,
+        image_index -> Nullable<Int4>,
+        group_index -> Nullable<Int4>,
+        version -> Int4,
+        input_description -> Nullable<Text>,
+        download_filename -> Nullable<Text>,
+        feedback_comment -> Nullable<Text>,
+        review_status -> Nullable<Text>,
+        review_annotations -> Nullable<Text>,
+        claimed_by -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        has_inputs -> Bool,
     }
 }
 
@@ -233,26 +245,6 @@ diesel::table! {
         project_id -> Int4,
         processing -> Text,
         n -> Int8,
-    }
-}
-
-diesel::table! {
-    project_items (item_id) {
-        item_id -> Text,
-        project_id -> Int4,
-        job_id -> Nullable<Text>,
-        image_index -> Nullable<Int4>,
-        group_index -> Nullable<Int4>,
-        version -> Int4,
-        input_description -> Nullable<Text>,
-        download_filename -> Nullable<Text>,
-        feedback -> Nullable<Text>,
-        feedback_comment -> Nullable<Text>,
-        review_status -> Nullable<Text>,
-        review_annotations -> Nullable<Text>,
-        claimed_by -> Nullable<Text>,
-        claimed_at -> Nullable<Timestamp>,
-        has_inputs -> Bool,
     }
 }
 
@@ -357,12 +349,8 @@ diesel::joinable!(items -> blobs (blob_id));
 diesel::joinable!(items -> categories (category_id));
 diesel::joinable!(items -> folders (folder_id));
 diesel::joinable!(items -> projects (project_id));
-diesel::joinable!(items -> users (user_id));
 diesel::joinable!(media_jobs -> items (item_id));
 diesel::joinable!(project_counts -> projects (project_id));
-diesel::joinable!(project_items -> items (item_id));
-diesel::joinable!(project_items -> projects (project_id));
-diesel::joinable!(project_items -> users (claimed_by));
 diesel::joinable!(projects -> user_groups (group_id));
 diesel::joinable!(projects -> users (user_id));
 diesel::joinable!(shares -> collections (collection_id));
@@ -392,7 +380,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     languages,
     media_jobs,
     project_counts,
-    project_items,
     projects,
     settings,
     share_failures,

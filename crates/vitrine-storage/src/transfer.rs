@@ -27,7 +27,7 @@ use crate::projects::{GroupRow, ProjectRow};
 use crate::schema::{
     api_keys, blobs, collection_items, collections, folders, galleries, gallery_media,
     gallery_translations, group_members, item_inputs, item_tags, item_variants, items, languages,
-    project_items, projects, settings, shares, tags, user_groups, users,
+    projects, settings, shares, tags, user_groups, users,
 };
 use crate::shares::ShareRow;
 use crate::users::UserRow;
@@ -98,18 +98,19 @@ struct MemberRow {
     added_at: chrono::NaiveDateTime,
 }
 
-#[derive(Queryable, Selectable, Insertable)]
-#[diesel(table_name = project_items)]
-struct PlacementRow {
-    item_id: String,
-    project_id: i32,
+/// An item's place in its project and its review (columns of `items` that `ItemRow`, read
+/// on every item's way out, leaves aside).
+#[derive(Queryable, Selectable, AsChangeset)]
+#[diesel(table_name = items, treat_none_as_null = true)]
+struct PlaceRow {
+    #[diesel(skip_update)]
+    id: String,
     job_id: Option<String>,
     image_index: Option<i32>,
     group_index: Option<i32>,
     version: i32,
     input_description: Option<String>,
     download_filename: Option<String>,
-    feedback: Option<String>,
     feedback_comment: Option<String>,
     review_status: Option<String>,
     review_annotations: Option<String>,
@@ -258,13 +259,7 @@ impl Transfer<'_> {
                 MediaRow,
                 (gallery_media::gallery_id, gallery_media::item_id)
             ),
-            copy_table!(
-                self,
-                progress,
-                project_items,
-                PlacementRow,
-                project_items::item_id
-            ),
+            self.copy_places(progress).await?,
             copy_table!(
                 self,
                 progress,
@@ -332,6 +327,54 @@ impl Transfer<'_> {
             .await?;
         progress.advance(total as u64);
         Ok(("folders", total))
+    }
+
+    /// The places of the items in a project or with inputs, onto the items copied.
+    async fn copy_places(&self, progress: &dyn Progress) -> Result<(&'static str, i64)> {
+        let placed = || {
+            items::table.filter(
+                items::project_id
+                    .is_not_null()
+                    .or(items::has_inputs.eq(true)),
+            )
+        };
+        let total: i64 = self
+            .from_db
+            .run(move |conn| placed().count().get_result(conn).map_err(query_err))
+            .await?;
+        progress.phase("item places", total as u64);
+        let mut after = String::new();
+        loop {
+            let from = after.clone();
+            let rows: Vec<PlaceRow> = self
+                .from_db
+                .run(move |conn| {
+                    placed()
+                        .filter(items::id.gt(&from))
+                        .order(items::id)
+                        .limit(PAGE)
+                        .select(PlaceRow::as_select())
+                        .load(conn)
+                        .map_err(query_err)
+                })
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id.clone();
+            let count = rows.len() as u64;
+            self.to_db
+                .write(move |conn| {
+                    for row in &rows {
+                        diesel::update(items::table.find(&row.id))
+                            .set(row)
+                            .execute(conn)
+                            .map_err(query_err)?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            progress.advance(count);
+        }
+        Ok(("item places", total))
     }
 
     async fn copy_objects(

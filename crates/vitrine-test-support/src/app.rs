@@ -420,6 +420,11 @@ impl TestApp {
 
     /// Rows in a table, counted straight in the database.
     pub async fn count_rows(&self, table: &'static str) -> i64 {
+        self.count_rows_where(table, "TRUE").await
+    }
+
+    /// Rows in a table that meet an SQL condition, counted straight in the database.
+    pub async fn count_rows_where(&self, table: &'static str, condition: &'static str) -> i64 {
         #[derive(QueryableByName)]
         struct Count {
             #[diesel(sql_type = BigInt)]
@@ -427,10 +432,12 @@ impl TestApp {
         }
         self.db
             .run(move |conn| {
-                diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-                    .get_result::<Count>(conn)
-                    .map(|c| c.n)
-                    .map_err(vitrine_domain::DomainError::internal)
+                diesel::sql_query(format!(
+                    "SELECT COUNT(*) AS n FROM {table} WHERE {condition}"
+                ))
+                .get_result::<Count>(conn)
+                .map(|c| c.n)
+                .map_err(vitrine_domain::DomainError::internal)
             })
             .await
             .unwrap_or_else(|err| panic!("counting {table}: {err}"))

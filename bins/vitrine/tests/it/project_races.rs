@@ -53,7 +53,8 @@ async fn uploads_into_a_project_deleted_meanwhile_are_whole_or_refused(backend: 
         }
     }
     assert_eq!(
-        app.count_rows("project_items").await,
+        app.count_rows_where("items", "project_id IS NOT NULL OR job_id IS NOT NULL")
+            .await,
         0,
         "no place outlives its project"
     );

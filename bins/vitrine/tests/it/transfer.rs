@@ -138,11 +138,20 @@ async fn populated_source() -> (TestApp, String, Vec<(String, Vec<u8>)>, String)
         .client()
         .put(app.url(&format!("/api/v1/gallery/{}/feedback", uploads[0].0)))
         .bearer_auth(&alice.key)
-        .json(&serde_json::json!({"feedback": "like"}))
+        .json(&serde_json::json!({"feedback": "like", "comment": "Sharp"}))
         .send()
         .await
         .unwrap();
     assert_eq!(liked.status(), 204);
+    let reviewed = app
+        .client()
+        .put(app.url(&format!("/api/v1/gallery/{}/review", uploads[0].0)))
+        .bearer_auth(&alice.key)
+        .json(&serde_json::json!({"status": "approved", "annotations": {"crop": [1, 2]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reviewed.status(), 204);
     let share_path = shared["shareUrl"]
         .as_str()
         .unwrap()
@@ -202,6 +211,18 @@ async fn check_target(
         (&serde_json::json!("job-1"), &serde_json::json!("like"))
     );
     assert_eq!(image["inputs"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            &image["feedback_comment"],
+            &image["review_status"],
+            &image["review_annotations"]
+        ),
+        (
+            &serde_json::json!("Sharp"),
+            &serde_json::json!("approved"),
+            &serde_json::json!({"crop": [1, 2]})
+        )
+    );
     let groups: Value = get_json(server.url("/api/v1/groups"), key).await;
     assert_eq!(groups[0]["members"], serde_json::json!(["alice"]));
     let created = client

@@ -204,7 +204,7 @@ impl ItemRepository for Db {
                 is_360: item.facts.is_360,
                 alt_text: None,
                 quality_score: item.quality_score,
-                // Set with its project_items row, below.
+                // Set with its place, below.
                 project_id: None,
                 feedback: None,
                 processing_ms: item.processing_ms,
@@ -223,9 +223,8 @@ impl ItemRepository for Db {
             if let Some(change) = &item.project {
                 crate::projects::placement::place(conn, &row.id, change)?;
             }
-            crate::projects::placement::set_inputs(conn, &row.id, &item.inputs)?;
-            if item.project.is_some() {
-                crate::projects::placement::mark_inputs(conn, &row.id)?;
+            if !item.inputs.is_empty() {
+                crate::projects::placement::set_inputs(conn, &row.id, &item.inputs)?;
             }
             if item.processing == vitrine_domain::item::Processing::Pending {
                 crate::jobs::insert_job(
@@ -353,9 +352,6 @@ impl ItemRepository for Db {
             }
             if let Some(inputs) = &patch.inputs {
                 crate::projects::placement::set_inputs(conn, &id, inputs)?;
-            }
-            if patch.project.is_some() || patch.inputs.is_some() {
-                crate::projects::placement::mark_inputs(conn, &id)?;
             }
             load_item(conn, Some(&owner), &id)
         })

@@ -15,7 +15,7 @@ use vitrine_domain::{DomainError, ItemId, Result, UserId};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::{group_members, items, project_items, projects, user_groups, users};
+use crate::schema::{group_members, items, projects, user_groups, users};
 use crate::tx::lock_named;
 use crate::Db;
 
@@ -51,6 +51,20 @@ fn to_project((row, owner_name): (ProjectRow, String)) -> Project {
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
+}
+
+/// The item, while it is in a project: feedback, review and claims are written on its
+/// place only (one that left meanwhile keeps nothing).
+#[allow(clippy::type_complexity)]
+fn placed(
+    item: &str,
+) -> diesel::dsl::Filter<
+    diesel::dsl::Find<items::table, &str>,
+    diesel::dsl::IsNotNull<items::project_id>,
+> {
+    items::table
+        .find(item)
+        .filter(items::project_id.is_not_null())
 }
 
 const KEY_TAKEN: &str = "Project key already exists";
@@ -318,23 +332,33 @@ impl ProjectRepository for Db {
     async fn delete_project(&self, owner: &UserId, id: ProjectId) -> Result<()> {
         let owner = owner.to_string();
         self.write(move |conn| {
-            // The items' places go with it (ON DELETE CASCADE, and project_id is set to
-            // NULL); the items stay, without their copy of the feedback.
+            // Taken first, the project's row waits for uploads joining it to commit and
+            // makes later ones fail (their foreign key check needs a share of it), so the
+            // clearing below sees every item placed in it. SQLite writes one at a time.
+            if let AnyConnection::Pg(pg) = conn {
+                diesel::sql_query("SELECT id FROM projects WHERE id = $1 FOR UPDATE")
+                    .bind::<diesel::sql_types::Integer, _>(id)
+                    .execute(pg)
+                    .map_err(query_err)?;
+            }
+            let owned: i64 = projects::table
+                .filter(projects::id.eq(id))
+                .filter(projects::user_id.eq(&owner))
+                .count()
+                .get_result(conn)
+                .map_err(query_err)?;
+            if owned == 0 {
+                return Err(DomainError::NotFound("Project"));
+            }
+            // Its items stay, out of any project.
             diesel::update(items::table.filter(items::project_id.eq(id)))
-                .set(items::feedback.eq(None::<String>))
+                .set(placement::left_project())
                 .execute(conn)
                 .map_err(query_err)?;
-            let deleted = diesel::delete(
-                projects::table
-                    .filter(projects::id.eq(id))
-                    .filter(projects::user_id.eq(&owner)),
-            )
-            .execute(conn)
-            .map_err(query_err)?;
-            match deleted {
-                0 => Err(DomainError::NotFound("Project")),
-                _ => Ok(()),
-            }
+            diesel::delete(projects::table.find(id))
+                .execute(conn)
+                .map_err(query_err)
+                .map(drop)
         })
         .await
     }
@@ -342,9 +366,9 @@ impl ProjectRepository for Db {
     async fn project_of(&self, item: &ItemId) -> Result<Option<Project>> {
         let item = item.to_string();
         self.run(move |conn| {
-            let row: Option<(ProjectRow, String)> = project_items::table
+            let row: Option<(ProjectRow, String)> = items::table
                 .inner_join(projects::table.inner_join(users::table))
-                .filter(project_items::item_id.eq(&item))
+                .filter(items::id.eq(&item))
                 .select((ProjectRow::as_select(), users::name))
                 .first(conn)
                 .optional()
@@ -363,16 +387,11 @@ impl ProjectRepository for Db {
         let item = item.to_string();
         self.write(move |conn| {
             let feedback = feedback.map(Feedback::as_str);
-            diesel::update(project_items::table.find(&item))
+            diesel::update(placed(&item))
                 .set((
-                    project_items::feedback.eq(feedback),
-                    project_items::feedback_comment.eq(comment),
+                    items::feedback.eq(feedback),
+                    items::feedback_comment.eq(comment),
                 ))
-                .execute(conn)
-                .map_err(query_err)?;
-            // The item's copy, which the page's index filters on.
-            diesel::update(items::table.find(&item))
-                .set(items::feedback.eq(feedback))
                 .execute(conn)
                 .map_err(query_err)
                 .map(drop)
@@ -384,14 +403,14 @@ impl ProjectRepository for Db {
         let item = item.to_string();
         self.write(move |conn| {
             if let Some(status) = review.status {
-                diesel::update(project_items::table.find(&item))
-                    .set(project_items::review_status.eq(status.map(|s| s.as_str())))
+                diesel::update(placed(&item))
+                    .set(items::review_status.eq(status.map(|s| s.as_str())))
                     .execute(conn)
                     .map_err(query_err)?;
             }
             if let Some(annotations) = review.annotations {
-                diesel::update(project_items::table.find(&item))
-                    .set(project_items::review_annotations.eq(annotations))
+                diesel::update(placed(&item))
+                    .set(items::review_annotations.eq(annotations))
                     .execute(conn)
                     .map_err(query_err)?;
             }
@@ -405,16 +424,9 @@ impl ProjectRepository for Db {
         self.write(move |conn| {
             // One statement: of two members claiming at once, one finds it taken.
             let taken = diesel::update(
-                project_items::table.find(&item).filter(
-                    project_items::claimed_by
-                        .is_null()
-                        .or(project_items::claimed_by.eq(&user)),
-                ),
+                placed(&item).filter(items::claimed_by.is_null().or(items::claimed_by.eq(&user))),
             )
-            .set((
-                project_items::claimed_by.eq(&user),
-                project_items::claimed_at.eq(at),
-            ))
+            .set((items::claimed_by.eq(&user), items::claimed_at.eq(at)))
             .execute(conn)
             .map_err(query_err)?;
             match taken {
@@ -430,20 +442,16 @@ impl ProjectRepository for Db {
     async fn release(&self, item: &ItemId, user: &UserId, anyone: bool) -> Result<()> {
         let (item, user) = (item.to_string(), user.to_string());
         self.write(move |conn| {
-            let target = project_items::table.find(&item);
+            let target = placed(&item);
             let clear = (
-                project_items::claimed_by.eq(None::<String>),
-                project_items::claimed_at.eq(None::<NaiveDateTime>),
+                items::claimed_by.eq(None::<String>),
+                items::claimed_at.eq(None::<NaiveDateTime>),
             );
             let released = if anyone {
                 diesel::update(target).set(clear).execute(conn)
             } else {
                 diesel::update(
-                    target.filter(
-                        project_items::claimed_by
-                            .is_null()
-                            .or(project_items::claimed_by.eq(&user)),
-                    ),
+                    target.filter(items::claimed_by.is_null().or(items::claimed_by.eq(&user))),
                 )
                 .set(clear)
                 .execute(conn)

@@ -1,17 +1,19 @@
 //! An item's place in a project and its inputs, written in the item's own transaction
-//! (upload or PATCH), so an item never half joins a project.
+//! (upload or PATCH), so an item never half joins a project. The place is columns of the
+//! item (migration 000020): set while `project_id` is, cleared when it leaves.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::projects::{Placement, ProjectChange};
 use vitrine_domain::{DomainError, ItemId, Result};
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
-use crate::schema::{item_inputs, items, project_items};
+use crate::schema::{item_inputs, items};
 
 /// The fields given; absent ones stay (diesel skips `None`).
 #[derive(AsChangeset, Default)]
-#[diesel(table_name = project_items)]
+#[diesel(table_name = items)]
 struct PlacementChanges {
     project_id: Option<i32>,
     job_id: Option<Option<String>>,
@@ -47,42 +49,29 @@ fn gone(err: DomainError) -> DomainError {
 pub(crate) fn place(conn: &mut AnyConnection, item: &str, change: &ProjectChange) -> Result<()> {
     match change {
         ProjectChange::Leave => {
-            diesel::delete(project_items::table.find(item))
+            diesel::update(items::table.find(item))
+                .set(left_project())
                 .execute(conn)
                 .map_err(query_err)?;
-            set_project(conn, item, None)?;
         }
         ProjectChange::Join(project, placement) => {
-            // Into the project, or moved to it with its review kept: one statement.
-            let values = (
-                project_items::item_id.eq(item),
-                project_items::project_id.eq(*project),
-                project_items::job_id.eq(placement.job_id.clone().flatten()),
-                project_items::image_index.eq(placement.image_index.flatten()),
-                project_items::group_index.eq(placement.group_index.flatten()),
-                project_items::version.eq(placement.version.unwrap_or(1)),
-                project_items::input_description.eq(placement.input_description.clone().flatten()),
-                project_items::download_filename.eq(placement.download_filename.clone().flatten()),
-            );
-            let changes = PlacementChanges::new(Some(*project), placement);
-            let upsert = diesel::insert_into(project_items::table)
-                .values(values)
-                .on_conflict(project_items::item_id)
-                .do_update()
-                .set(changes);
-            match conn {
-                AnyConnection::Pg(c) => upsert.execute(c),
-                AnyConnection::Sqlite(c) => upsert.execute(c),
-            }
-            .map_err(query_err)
-            .map_err(gone)?;
-            set_project(conn, item, Some(*project))?;
+            // Into the project (an item in none has its place cleared, so the fields not
+            // given keep their defaults), or moved to it with its review kept.
+            diesel::update(items::table.find(item))
+                .set(PlacementChanges::new(Some(*project), placement))
+                .execute(conn)
+                .map_err(query_err)
+                .map_err(gone)?;
         }
         ProjectChange::Edit(placement) => {
-            let changed = diesel::update(project_items::table.find(item))
-                .set(PlacementChanges::new(None, placement))
-                .execute(conn)
-                .map_err(query_err)?;
+            let changed = diesel::update(
+                items::table
+                    .find(item)
+                    .filter(items::project_id.is_not_null()),
+            )
+            .set(PlacementChanges::new(None, placement))
+            .execute(conn)
+            .map_err(query_err)?;
             if changed == 0 {
                 return Err(DomainError::invalid_field(
                     "project_id",
@@ -94,25 +83,42 @@ pub(crate) fn place(conn: &mut AnyConnection, item: &str, change: &ProjectChange
     Ok(())
 }
 
-/// The item's own copy of its project (for the indexes spec 4's page walks); out of a
-/// project, its copy of the feedback goes with the review.
-fn set_project(conn: &mut AnyConnection, item: &str, project: Option<i32>) -> Result<()> {
-    let target = diesel::update(items::table.find(item));
-    match project {
-        Some(_) => target.set(items::project_id.eq(project)).execute(conn),
-        None => target
-            .set((
-                items::project_id.eq(None::<i32>),
-                items::feedback.eq(None::<String>),
-            ))
-            .execute(conn),
-    }
-    .map_err(query_err)
-    .map_err(gone)
-    .map(drop)
+/// An item out of any project: no place, no review, no claim (its inputs stay its own).
+#[allow(clippy::type_complexity)]
+pub(crate) fn left_project() -> (
+    diesel::dsl::Eq<items::project_id, Option<i32>>,
+    diesel::dsl::Eq<items::job_id, Option<String>>,
+    diesel::dsl::Eq<items::image_index, Option<i32>>,
+    diesel::dsl::Eq<items::group_index, Option<i32>>,
+    diesel::dsl::Eq<items::version, i32>,
+    diesel::dsl::Eq<items::input_description, Option<String>>,
+    diesel::dsl::Eq<items::download_filename, Option<String>>,
+    diesel::dsl::Eq<items::feedback, Option<String>>,
+    diesel::dsl::Eq<items::feedback_comment, Option<String>>,
+    diesel::dsl::Eq<items::review_status, Option<String>>,
+    diesel::dsl::Eq<items::review_annotations, Option<String>>,
+    diesel::dsl::Eq<items::claimed_by, Option<String>>,
+    diesel::dsl::Eq<items::claimed_at, Option<NaiveDateTime>>,
+) {
+    (
+        items::project_id.eq(None),
+        items::job_id.eq(None),
+        items::image_index.eq(None),
+        items::group_index.eq(None),
+        items::version.eq(1),
+        items::input_description.eq(None),
+        items::download_filename.eq(None),
+        items::feedback.eq(None),
+        items::feedback_comment.eq(None),
+        items::review_status.eq(None),
+        items::review_annotations.eq(None),
+        items::claimed_by.eq(None),
+        items::claimed_at.eq(None),
+    )
 }
 
-/// Replaces the item's inputs with `inputs`, in that order.
+/// Replaces the item's inputs with `inputs`, in that order, and records on the item
+/// whether it has some (spec 4's page looks up the inputs of those images only).
 pub(crate) fn set_inputs(conn: &mut AnyConnection, item: &str, inputs: &[ItemId]) -> Result<()> {
     diesel::delete(item_inputs::table.filter(item_inputs::item_id.eq(item)))
         .execute(conn)
@@ -129,15 +135,8 @@ pub(crate) fn set_inputs(conn: &mut AnyConnection, item: &str, inputs: &[ItemId]
             .execute(conn)
             .map_err(query_err)?;
     }
-    Ok(())
-}
-
-/// Records on the item's place whether it has inputs (spec 4's page looks up the inputs of
-/// those images only); called after its place or inputs were written.
-pub(crate) fn mark_inputs(conn: &mut AnyConnection, item: &str) -> Result<()> {
-    let has_inputs = diesel::dsl::exists(item_inputs::table.filter(item_inputs::item_id.eq(item)));
-    diesel::update(project_items::table.find(item))
-        .set(project_items::has_inputs.eq(has_inputs))
+    diesel::update(items::table.find(item))
+        .set(items::has_inputs.eq(!inputs.is_empty()))
         .execute(conn)
         .map_err(query_err)
         .map(drop)
