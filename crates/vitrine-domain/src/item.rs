@@ -112,6 +112,21 @@ pub struct NewLink {
     pub delete_token_hash: String,
 }
 
+/// One stored file of an item as a signed URL serves it, the original or a variant, with
+/// what decides whether it may still be served: read in one lookup, not the whole item.
+#[derive(Debug, Clone)]
+pub struct MediaFile {
+    pub status: ItemStatus,
+    pub expires_at: Option<NaiveDateTime>,
+    pub original_filename: String,
+    /// The variant's name; `None` for the original.
+    pub variant: Option<String>,
+    pub blob_key: String,
+    pub sha256: String,
+    pub mime: String,
+    pub size: i64,
+}
+
 impl Item {
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)

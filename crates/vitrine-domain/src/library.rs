@@ -18,7 +18,9 @@ use std::sync::Arc;
 use futures::StreamExt;
 
 use crate::clock::Clock;
-use crate::item::{unexpired, Item, ItemPatch, ItemQuery, NewItem, Page, Processing, StoredBlob};
+use crate::item::{
+    unexpired, Item, ItemPatch, ItemQuery, MediaFile, NewItem, Page, Processing, StoredBlob,
+};
 use crate::limits::Limits;
 use crate::organise::check_bulk;
 use crate::ports::{BlobStore, ByteStream, ItemRepository, JobRepository, MediaProber, Probe};
@@ -449,15 +451,18 @@ impl Library {
         Ok(bytes)
     }
 
-    /// Serves a signed URL: the caller has already checked the signature. A trashed item
-    /// is gone for its links too, whatever their expiry.
+    /// Serves a signed URL of `variant` (`original` or a variant's name): the caller has
+    /// already checked the signature. A trashed or expired item is gone for its links
+    /// too, whatever their expiry.
     #[tracing::instrument(skip_all)]
-    pub async fn item_signed(&self, id: &ItemId) -> Result<Item> {
-        let item = self.items.item_unscoped(id).await?;
-        if item.status == crate::item::ItemStatus::Trash || item.expired_at(self.now()) {
+    pub async fn media_signed(&self, id: &ItemId, variant: &str) -> Result<MediaFile> {
+        let variant = (variant != "original").then_some(variant);
+        let file = self.items.media_file(id, variant).await?;
+        let expired = file.expires_at.is_some_and(|at| at <= self.now());
+        if file.status == crate::item::ItemStatus::Trash || expired {
             return Err(DomainError::NotFound("item"));
         }
-        Ok(item)
+        Ok(file)
     }
 
     /// Serves a public link (spec 5): the item whose code it carries while it is public,

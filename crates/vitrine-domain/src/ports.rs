@@ -10,8 +10,8 @@ use chrono::NaiveDateTime;
 
 use crate::galleries::{Gallery, GalleryStatus, GalleryView, Language, Translation};
 use crate::item::{
-    Inserted, Item, ItemPatch, ItemQuery, MediaJob, MediaKind, NewItem, Page, ProcessedMedia,
-    StoredBlob,
+    Inserted, Item, ItemPatch, ItemQuery, MediaFile, MediaJob, MediaKind, NewItem, Page,
+    ProcessedMedia, StoredBlob,
 };
 use crate::limits::ImageLimits;
 use crate::organise::{Collection, Folder};
@@ -238,8 +238,11 @@ pub trait ItemRepository: Send + Sync {
         quota: Option<i64>,
     ) -> Result<Inserted>;
     async fn item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
-    /// For signed URLs: the signature already proves who may see it.
+    /// Any user's item, for the media pipeline.
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item>;
+    /// For signed URLs (the signature already proves who may see it): the item's original
+    /// (`variant` `None`) or the named variant, in one lookup.
+    async fn media_file(&self, id: &ItemId, variant: Option<&str>) -> Result<MediaFile>;
     /// The item whose public-link code is `code`, if any.
     async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>>;
     /// One more view of the viewer page of the item with code `code`.

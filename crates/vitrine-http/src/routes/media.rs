@@ -37,14 +37,15 @@ async fn signed_media(
             "this media link is invalid or has expired".into(),
         )));
     }
-    let item = state.library.item_signed(&ItemId::from(id)).await?;
-    let served = match variant.as_str() {
-        "original" => Served::original(&item),
-        name => Served::variant(
-            &item,
-            item.variant(name)
-                .ok_or(ApiError::Domain(DomainError::NotFound("variant")))?,
-        ),
-    };
-    serve(&req, &state.library, &served, Disposition::Inline).await
+    let file = state
+        .library
+        .media_signed(&ItemId::from(id), &variant)
+        .await?;
+    serve(
+        &req,
+        &state.library,
+        &Served::file(&file),
+        Disposition::Inline,
+    )
+    .await
 }

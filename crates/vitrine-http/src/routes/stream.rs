@@ -7,7 +7,7 @@ use actix_web::http::{header, Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
 use futures::StreamExt;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use vitrine_domain::item::{Item, Variant};
+use vitrine_domain::item::{Item, MediaFile, Variant};
 use vitrine_domain::library::Library;
 
 use crate::error::{ApiError, ApiResult};
@@ -78,23 +78,35 @@ impl<'a> Served<'a> {
 
     /// A variant named after `name` (`name-thumb.jpg`) instead of its original's name.
     pub(crate) fn variant_named(variant: &'a Variant, name: &str) -> Self {
-        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
         Served {
             key: &variant.blob_key,
             mime: &variant.mime,
             size: variant.size,
             sha256: &variant.sha256,
-            filename: format!(
-                "{stem}-{}.{}",
-                variant.name,
-                if variant.mime == "image/webp" {
-                    "webp"
-                } else {
-                    "jpg"
-                }
-            ),
+            filename: variant_filename(name, &variant.name, &variant.mime),
         }
     }
+
+    /// The file a signed URL names.
+    pub(crate) fn file(file: &'a MediaFile) -> Self {
+        Served {
+            key: &file.blob_key,
+            mime: &file.mime,
+            size: file.size,
+            sha256: &file.sha256,
+            filename: match &file.variant {
+                Some(variant) => variant_filename(&file.original_filename, variant, &file.mime),
+                None => file.original_filename.clone(),
+            },
+        }
+    }
+}
+
+/// `cat-thumb.jpg` for the JPEG `thumb` of `cat.png`.
+fn variant_filename(original: &str, variant: &str, mime: &str) -> String {
+    let stem = original.rsplit_once('.').map_or(original, |(stem, _)| stem);
+    let extension = if mime == "image/webp" { "webp" } else { "jpg" };
+    format!("{stem}-{variant}.{extension}")
 }
 
 /// Stored bytes as `req` asks for them. Blobs are content-addressed, so the SHA-256 is a

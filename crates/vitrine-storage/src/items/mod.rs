@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::item::{
-    Inserted, Item, ItemPatch, ItemQuery, ItemStatus, NewItem, Page, StoredBlob,
+    Inserted, Item, ItemPatch, ItemQuery, ItemStatus, MediaFile, NewItem, Page, StoredBlob,
 };
 use vitrine_domain::ports::ItemRepository;
 use vitrine_domain::{DomainError, FolderId, ItemId, Result, UserId};
@@ -13,13 +13,15 @@ use crate::blob_refs::{reference_blob, referenced_object_keys, release_blob};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::item_tags::{attach_tags, set_tags};
-use crate::listing::DbBackend;
-use crate::schema::{blobs, folders, items, users};
+use crate::schema::{folders, items, users};
 use crate::Db;
 
 mod links;
+mod media_file;
+mod one;
 mod row;
 
+use one::load_item;
 pub(crate) use row::{to_item, ItemRow, BLOB_COLUMNS};
 
 #[derive(AsChangeset)]
@@ -32,33 +34,6 @@ struct ItemChanges {
     favorite: Option<bool>,
     folder_id: Option<Option<String>>,
     updated_at: NaiveDateTime,
-}
-
-/// Loads one item; `owner` limits it to that user's items (another's answers 404).
-fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<Item> {
-    let mut query = items::table
-        .inner_join(blobs::table)
-        .filter(items::id.eq(id))
-        .select((ItemRow::as_select(), BLOB_COLUMNS))
-        .into_boxed::<DbBackend>();
-    if let Some(owner) = owner {
-        query = query.filter(items::user_id.eq(owner));
-    }
-    let (row, blob) = query
-        .first::<(ItemRow, (String, String, String))>(conn)
-        .optional()
-        .map_err(query_err)?
-        .ok_or(DomainError::NotFound("item"))?;
-    let tags = crate::listing::tags_by_item(conn, &[id])?.remove(id);
-    let collections = crate::listing::collections_by_item(conn, &[id])?.remove(id);
-    let variants = crate::variants::variants_by_item(conn, &[id])?.remove(id);
-    to_item(
-        row,
-        blob,
-        tags.unwrap_or_default(),
-        collections.unwrap_or_default(),
-        variants.unwrap_or_default(),
-    )
 }
 
 /// Fails with `Missing`, naming them, unless every ID is one of the owner's items.
@@ -258,6 +233,12 @@ impl ItemRepository for Db {
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item> {
         let id = id.to_string();
         self.run(move |conn| load_item(conn, None, &id)).await
+    }
+
+    async fn media_file(&self, id: &ItemId, variant: Option<&str>) -> Result<MediaFile> {
+        let (id, variant) = (id.to_string(), variant.map(str::to_owned));
+        self.run(move |conn| media_file::media_file(conn, &id, variant.as_deref()))
+            .await
     }
 
     async fn item_by_link(&self, code: &str) -> Result<Option<ItemId>> {
