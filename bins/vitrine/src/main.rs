@@ -136,7 +136,8 @@ enum KeyCommand {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    // Kept to the end of main: dropping it writes out the lines still queued.
+    let _logs = init_logging(cli.log_format);
     let listen = match &cli.command {
         Command::Serve { listen } => listen.clone(),
         _ => None,
@@ -205,17 +206,28 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
-/// Logs to stderr at `RUST_LOG`'s levels (default: info).
-fn init_logging(format: LogFormat) {
+/// Logs to stderr at `RUST_LOG`'s levels (default: info). A request only queues its lines
+/// (the access log is one per request): a thread of their own writes them, as many as
+/// are waiting in one write, so serving never waits on stderr. None are dropped: when
+/// the queue is full (128k lines), requests wait. Lines still queued are written when the
+/// returned guard is dropped; a process killed outright loses those.
+fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("vitrine-log")
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
-        .with_writer(std::io::stderr);
+        // Colours only for a person at a terminal, not for files and log collectors.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(writer);
     match format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().with_current_span(true).init(),
     }
+    guard
 }
 
 /// Connects and migrates off the async runtime: both may block on I/O.

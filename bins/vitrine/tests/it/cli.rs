@@ -234,7 +234,7 @@ async fn json_logs_carry_the_request_id() {
         .log_to(&log);
     cli.run(&["user", "add", "alice", "--password", "alice-secret"]);
     let key = cli.run(&["key", "create", "--user", "alice"]);
-    let server = cli.serve().await;
+    let mut server = cli.serve().await;
     let response = reqwest::Client::new()
         .get(server.url("/api/v1/gallery/gal_nothing_here"))
         .bearer_auth(&key)
@@ -249,14 +249,17 @@ async fn json_logs_carry_the_request_id() {
 
     // The access line is written as the response goes out; give it a moment.
     let deadline = Instant::now() + Duration::from_secs(10);
-    let text = loop {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if text.contains(&id) || Instant::now() > deadline {
-            break text;
-        }
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains(&id)
+        && Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(50)).await;
-    };
-    drop(server);
+    }
+    // Lines are queued and written by a thread of their own: those still queued at a
+    // clean exit are written before the process ends.
+    assert!(server.terminate().success(), "a clean exit on SIGTERM");
+    let text = std::fs::read_to_string(&log).unwrap();
     let lines: Vec<Value> = text
         .lines()
         .filter(|line| !line.trim().is_empty())
@@ -271,6 +274,11 @@ async fn json_logs_carry_the_request_id() {
     assert!(
         lines.iter().any(|l| l.to_string().contains(&id)),
         "no line names request {id}: {text}"
+    );
+    assert_eq!(
+        lines.last().map(|l| l["fields"]["message"].clone()),
+        Some(Value::from("vitrine stopped")),
+        "{text}"
     );
 }
 
