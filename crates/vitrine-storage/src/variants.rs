@@ -87,18 +87,26 @@ pub(crate) fn variants_in_gallery(
 
 fn by_item(rows: Vec<(VariantRow, (String, String))>) -> HashMap<String, Vec<Variant>> {
     let mut by_item: HashMap<String, Vec<Variant>> = HashMap::new();
-    for (row, (blob_key, sha256)) in rows {
-        by_item.entry(row.item_id).or_default().push(Variant {
-            name: row.variant,
-            blob_key,
-            sha256,
-            mime: row.mime,
-            size: row.size,
-            width: row.width,
-            height: row.height,
-        });
+    for (row, blob) in rows {
+        by_item
+            .entry(row.item_id.clone())
+            .or_default()
+            .push(to_variant((row, blob)));
     }
     by_item
+}
+
+/// A variant row with its blob's object key and SHA-256, as the domain sees it.
+pub(crate) fn to_variant((row, (blob_key, sha256)): (VariantRow, (String, String))) -> Variant {
+    Variant {
+        name: row.variant,
+        blob_key,
+        sha256,
+        mime: row.mime,
+        size: row.size,
+        width: row.width,
+        height: row.height,
+    }
 }
 
 /// Deletes an item's variant rows and releases their blobs. Returns the bytes they

@@ -11,12 +11,24 @@ use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::schema::{blobs, item_variants, items};
 
+/// What both files share: the item's state and name, and the blob's key and hash.
+type Common = (
+    items::status,
+    items::expires_at,
+    items::original_filename,
+    blobs::object_key,
+    blobs::sha256,
+);
+const COMMON: Common = (
+    items::status,
+    items::expires_at,
+    items::original_filename,
+    blobs::object_key,
+    blobs::sha256,
+);
+
 type Line = (
-    String,
-    Option<NaiveDateTime>,
-    String,
-    String,
-    String,
+    (String, Option<NaiveDateTime>, String, String, String),
     String,
     i64,
 );
@@ -31,35 +43,19 @@ pub(super) fn media_file(
         None => items::table
             .inner_join(blobs::table)
             .filter(items::id.eq(id))
-            .select((
-                items::status,
-                items::expires_at,
-                items::original_filename,
-                blobs::object_key,
-                blobs::sha256,
-                items::mime,
-                items::size,
-            ))
+            .select((COMMON, items::mime, items::size))
             .first(conn),
         Some(name) => item_variants::table
             .inner_join(blobs::table)
             .inner_join(items::table)
             .filter(item_variants::item_id.eq(id))
             .filter(item_variants::variant.eq(name))
-            .select((
-                items::status,
-                items::expires_at,
-                items::original_filename,
-                blobs::object_key,
-                blobs::sha256,
-                item_variants::mime,
-                item_variants::size,
-            ))
+            .select((COMMON, item_variants::mime, item_variants::size))
             .first(conn),
     }
     .optional()
     .map_err(query_err)?;
-    let Some((status, expires_at, original_filename, blob_key, sha256, mime, size)) = line else {
+    let Some(((status, expires_at, original_filename, blob_key, sha256), mime, size)) = line else {
         return Err(DomainError::NotFound(if variant.is_some() {
             "variant"
         } else {

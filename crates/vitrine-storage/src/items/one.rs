@@ -4,14 +4,14 @@
 //! item is the hottest path there is.
 
 use diesel::prelude::*;
-use vitrine_domain::item::{Item, Variant};
+use vitrine_domain::item::Item;
 use vitrine_domain::{DomainError, Result};
 
 use super::row::{to_item, ItemRow, BLOB_COLUMNS};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::schema::{blobs, collection_items, item_tags, item_variants, items, tags};
-use crate::variants::VariantRow;
+use crate::variants::{to_variant, VariantRow};
 
 /// Loads one item; `owner` limits it to that user's items (another's answers 404).
 pub(crate) fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<Item> {
@@ -49,15 +49,7 @@ pub(crate) fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str)
         .load::<(VariantRow, (String, String))>(conn)
         .map_err(query_err)?
         .into_iter()
-        .map(|(row, (blob_key, sha256))| Variant {
-            name: row.variant,
-            blob_key,
-            sha256,
-            mime: row.mime,
-            size: row.size,
-            width: row.width,
-            height: row.height,
-        })
+        .map(to_variant)
         .collect();
     to_item(row, blob, tags, collections, variants)
 }
