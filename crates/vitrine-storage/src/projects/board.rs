@@ -146,10 +146,11 @@ fn image_columns() -> String {
 /// The first `?8` matching images of each project in `?9`: per project, a walk of its
 /// index on `items` that stops at `?8`, reading just those rows (an image's place and
 /// review are columns of its row: looked up in a table of their own, they were half the
-/// statement's time). PostgreSQL: a LATERAL walk numbered in order (`place`). SQLite: a subquery correlated with the project, which it runs once per project,
-/// reaching rows by rowid (one search instead of two through the text key); the rows come
-/// unnumbered and are ordered in Rust, as SQLite's text order is bytes: a window numbering
-/// them sorted every row with all its columns (5 of 7.5 ms of the statement).
+/// statement's time). PostgreSQL: a LATERAL walk numbered in order (`place`). SQLite: a
+/// subquery correlated with the project, which it runs once per project, reaching rows
+/// by rowid (one search instead of two through the text key); the rows come unnumbered
+/// and are ordered in Rust, as SQLite's text order is bytes: a window numbering them
+/// sorted every row with all its columns (5 of 7.5 ms of the statement).
 fn first_images(pg: bool, order: &str) -> String {
     let (matches, columns) = (image_matches(pg), image_columns());
     if pg {
