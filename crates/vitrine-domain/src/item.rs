@@ -135,8 +135,20 @@ impl Item {
     /// Whether its expiry (spec 5) has passed at `now`: then it is gone for everyone, on
     /// every surface, even before the sweeper deletes it.
     pub fn expired_at(&self, now: NaiveDateTime) -> bool {
-        self.expires_at.is_some_and(|at| at <= now)
+        expired(self.expires_at, now)
     }
+}
+
+impl MediaFile {
+    /// Whether its item's expiry has passed at `now` (as `Item::expired_at`).
+    pub fn expired_at(&self, now: NaiveDateTime) -> bool {
+        expired(self.expires_at, now)
+    }
+}
+
+/// The one expiry rule: gone from the instant it names.
+fn expired(expires_at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    expires_at.is_some_and(|at| at <= now)
 }
 
 /// `item` unless it has expired at `now`, which reads as not found, whoever asks.

@@ -458,8 +458,7 @@ impl Library {
     pub async fn media_signed(&self, id: &ItemId, variant: &str) -> Result<MediaFile> {
         let variant = (variant != "original").then_some(variant);
         let file = self.items.media_file(id, variant).await?;
-        let expired = file.expires_at.is_some_and(|at| at <= self.now());
-        if file.status == crate::item::ItemStatus::Trash || expired {
+        if file.status == crate::item::ItemStatus::Trash || file.expired_at(self.now()) {
             return Err(DomainError::NotFound("item"));
         }
         Ok(file)

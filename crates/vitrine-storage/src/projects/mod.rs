@@ -55,7 +55,6 @@ fn to_project((row, owner_name): (ProjectRow, String)) -> Project {
 
 /// The item, while it is in a project: feedback, review and claims are written on its
 /// place only (one that left meanwhile keeps nothing).
-#[allow(clippy::type_complexity)]
 fn placed(
     item: &str,
 ) -> diesel::dsl::Filter<
