@@ -26,6 +26,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` or `sqlite://PATH`; default `sqlite://DATA_DIR/vitrine.db`.
     pub database_url: Option<String>,
+    /// Database connections this process holds at most; default by backend and cores
+    /// (docs/OPERATIONS.md, "Database connections").
+    pub database_connections: Option<u32>,
     /// `s3://bucket/prefix`, `file://PATH` or a path; default `DATA_DIR/blobs`.
     pub store: Option<String>,
     /// Base of the absolute URLs in responses; default `http://LISTEN`.
@@ -150,6 +153,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".to_owned(),
             data_dir: PathBuf::from("./vitrine-data"),
             database_url: None,
+            database_connections: None,
             store: None,
             public_url: None,
             signed_url_ttl_secs: 24 * 3600,

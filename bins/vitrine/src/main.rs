@@ -15,7 +15,7 @@ use vitrine::background::Background;
 use vitrine::clock::SystemClock;
 use vitrine_domain::clock::Clock;
 use vitrine_domain::user::{Plan, Role, Scopes};
-use vitrine_storage::{open_store, Db, S3Settings, StoreUrl};
+use vitrine_storage::{open_store, Db, DbOptions, S3Settings, StoreUrl};
 
 use crate::config::{Config, FlagOverrides};
 
@@ -233,7 +233,10 @@ fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuar
 /// Connects and migrates off the async runtime: both may block on I/O.
 async fn connect(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url();
-    tokio::task::spawn_blocking(move || Db::connect(&url))
+    let options = DbOptions {
+        max_connections: config.database_connections,
+    };
+    tokio::task::spawn_blocking(move || Db::connect_with(&url, options))
         .await?
         .context("opening the database")
 }

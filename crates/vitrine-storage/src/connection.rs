@@ -24,6 +24,21 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Runs the same diesel code on the backend's own connection. Through `AnyConnection` a
+/// query is wrapped for whichever backend runs it, and the wrapper has no type to find
+/// its prepared statement by: diesel writes the query's whole SQL text on every call to
+/// look it up (a third of a GET item's CPU). On the concrete connection the statement is
+/// found by the query's type. For the hottest reads; the body is compiled once per backend.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::connection::AnyConnection::Pg($c) => $body,
+            $crate::connection::AnyConnection::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Postgres,
@@ -153,6 +168,22 @@ impl ManageConnection for Manager {
 
 pub(crate) type Pool = r2d2::Pool<Manager>;
 
+/// Whether the linked SQLite plans a statement once, whatever is bound to it: built with
+/// SQLITE_ENABLE_QPSG, as this workspace builds it (`.cargo/config.toml`). Without it a
+/// statement with a `LIMIT ?` is parsed and planned again on every call.
+pub(crate) fn sqlite_plans_once(conn: &mut AnyConnection) -> bool {
+    #[derive(QueryableByName)]
+    struct Found {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(
+        "SELECT count(*) AS n FROM pragma_compile_options WHERE compile_options = 'ENABLE_QPSG'",
+    )
+    .get_result::<Found>(conn)
+    .is_ok_and(|found| found.n == 1)
+}
+
 /// Brings the schema up to date; on PostgreSQL under an advisory lock so several
 /// instances starting at once do not race each other.
 pub(crate) fn migrate(conn: &mut AnyConnection) -> Result<(), StorageError> {
@@ -189,6 +220,15 @@ mod tests {
         );
         assert_eq!(Backend::from_url("data/x.db").unwrap().0, Backend::Sqlite);
         assert!(Backend::from_url("mysql://h/db").is_err());
+    }
+
+    /// The flag in `.cargo/config.toml` reaches the bundled SQLite; without it every
+    /// `.first()` is parsed again on each call (docs/BENCHMARKS.md).
+    #[test]
+    fn the_bundled_sqlite_plans_each_statement_once() {
+        let manager = Manager::new(Backend::Sqlite, ":memory:".to_owned());
+        let mut conn = Manager::connect(&manager).unwrap_or_else(|err| panic!("{err}"));
+        assert!(sqlite_plans_once(&mut conn));
     }
 
     #[test]

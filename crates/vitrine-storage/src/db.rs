@@ -1,22 +1,54 @@
 //! The database handle: a pool, and the two ways to use it off the async runtime.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
 use vitrine_domain::{DomainError, Result};
 
-use crate::connection::{migrate, AnyConnection, Backend, Manager, Pool};
+use crate::connection::{migrate, sqlite_plans_once, AnyConnection, Backend, Manager, Pool};
 use crate::error::StorageError;
 
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// One permit per pooled connection: a request waits for one here, as a future,
+    /// before it takes a blocking thread. Without it every waiting request held a
+    /// blocking thread parked on the pool's condition variable, and the threads' wake-ups
+    /// cost more than the queries (docs/BENCHMARKS.md, "One permit per connection").
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+/// How a `Db` sizes its pool.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DbOptions {
+    /// Connections held at most; default `Backend::default_pool_size`.
+    pub max_connections: Option<u32>,
+}
+
+impl Backend {
+    /// SQLite answers a read in microseconds from the calling thread, so a few
+    /// connections keep both cores busy; PostgreSQL's are mostly waiting on the socket,
+    /// so more of them are needed to keep its server busy, but not so many that its
+    /// processes fight over the cores (docs/OPERATIONS.md, "Database connections").
+    pub fn default_pool_size(self, cores: usize) -> u32 {
+        let cores = u32::try_from(cores).unwrap_or(u32::MAX);
+        match self {
+            Backend::Sqlite => cores.saturating_mul(2).max(4),
+            Backend::Postgres => cores.saturating_mul(4).max(8),
+        }
+    }
 }
 
 impl Db {
     /// Connects (once, directly, to report the real error fast), migrates, builds the pool.
     pub fn connect(url: &str) -> Result<Db, StorageError> {
+        Db::connect_with(url, DbOptions::default())
+    }
+
+    /// `connect`, with the pool sized by `options`.
+    pub fn connect_with(url: &str, options: DbOptions) -> Result<Db, StorageError> {
         let (backend, url) = Backend::from_url(url)?;
         if backend == Backend::Sqlite {
             if let Some(dir) = std::path::Path::new(&url).parent() {
@@ -30,17 +62,38 @@ impl Db {
         let manager = Manager::new(backend, url);
         let mut first = manager.connect()?;
         migrate(&mut first)?;
+        if backend == Backend::Sqlite && !sqlite_plans_once(&mut first) {
+            tracing::warn!(
+                "SQLite was built without SQLITE_ENABLE_QPSG: statements with a LIMIT are \
+                 planned again on every call (build with LIBSQLITE3_FLAGS=-DSQLITE_ENABLE_QPSG)"
+            );
+        }
         drop(first);
         // Connections are opened as they are needed, not 16 at once on r2d2's background
         // threads: a short command (`key create`) would otherwise exit while those threads
         // were still inside libpq, and its exit handlers crashed the process (SIGSEGV) in
         // about one run of five.
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+        let size = options
+            .max_connections
+            .unwrap_or_else(|| backend.default_pool_size(cores))
+            .max(1);
         let pool = Pool::builder()
-            .max_size(16)
+            .max_size(size)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .build_unchecked(manager);
-        Ok(Db { pool, backend })
+        let permits = Arc::new(tokio::sync::Semaphore::new(size as usize));
+        Ok(Db {
+            pool,
+            backend,
+            permits,
+        })
+    }
+
+    /// Connections the pool holds at most.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.max_size()
     }
 
     pub fn backend(&self) -> Backend {
@@ -54,8 +107,15 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
     {
+        let permit = self
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(DomainError::internal)?;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut pooled = pool
                 .get()
                 .map_err(|e| DomainError::from(StorageError::from(e)))?;

@@ -28,7 +28,7 @@ mod variants;
 
 pub use blob_store::{open_store, ObjectBlobStore, S3Settings, StoreUrl};
 pub use connection::{AnyConnection, Backend};
-pub use db::Db;
+pub use db::{Db, DbOptions};
 pub use error::StorageError;
 pub use transfer::{Progress, Transfer, TransferReport};
 pub use unfinished::UnfinishedWrite;
