@@ -7,6 +7,7 @@ backend_tests!(
     folders_nest_move_and_refuse_cycles,
     deleting_a_folder_needs_it_empty_or_moves_its_contents_up,
     collections_hold_items_all_or_nothing,
+    an_item_lists_its_collections_in_the_order_it_joined_them,
     bulk_tag_and_move_change_all_or_nothing,
     another_users_folders_collections_and_tags_are_invisible,
     a_refused_request_names_every_bad_field_at_once,
@@ -238,6 +239,30 @@ async fn collections_hold_items_all_or_nothing(app: TestApp) {
         .post(key, "/api/v1/gallery/collections", json!({"name": ""}))
         .await;
     assert_eq!(empty.status(), 400);
+}
+
+/// `collectionIds` follows when the item was added, not the collections' ids or names;
+/// the two collections are joined against the order of their ids.
+async fn an_item_lists_its_collections_in_the_order_it_joined_them(app: TestApp) {
+    let alice = app.user("alice").await;
+    let key = &alice.key;
+    let a = item(&app, key, "a.png", 20).await;
+    let mut ids = Vec::new();
+    for name in ["One", "Two"] {
+        let created = app
+            .post(key, "/api/v1/gallery/collections", json!({"name": name}))
+            .await;
+        ids.push(body(created, 201).await["id"].as_str().unwrap().to_owned());
+    }
+    ids.sort();
+    ids.reverse();
+    for id in &ids {
+        let path = format!("/api/v1/gallery/collections/{id}/items");
+        body(app.post(key, &path, json!({"itemIds": [a]})).await, 200).await;
+        app.advance_clock(chrono::Duration::seconds(1));
+    }
+    let shown = app.get_ok(key, &format!("/api/v1/gallery/{a}")).await;
+    assert_eq!(shown["collectionIds"], json!(ids));
 }
 
 async fn bulk_tag_and_move_change_all_or_nothing(app: TestApp) {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use vitrine_domain::item::MediaFile;
 use vitrine_domain::{DomainError, Result};
 
-use crate::connection::AnyConnection;
+use crate::connection::{on_backend, AnyConnection};
 use crate::error::query_err;
 use crate::schema::{blobs, item_variants, items};
 
@@ -39,7 +39,7 @@ pub(super) fn media_file(
     id: &str,
     variant: Option<&str>,
 ) -> Result<MediaFile> {
-    let line: Option<Line> = match variant {
+    let line: Option<Line> = on_backend!(conn, |conn| match variant {
         None => items::table
             .inner_join(blobs::table)
             .filter(items::id.eq(id))
@@ -53,7 +53,7 @@ pub(super) fn media_file(
             .select((COMMON, item_variants::mime, item_variants::size))
             .first(conn),
     }
-    .optional()
+    .optional())
     .map_err(query_err)?;
     let Some(((status, expires_at, original_filename, blob_key, sha256), mime, size)) = line else {
         return Err(DomainError::NotFound(if variant.is_some() {
