@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod access_log;
 mod auth;
 mod connections;
 mod error;
@@ -69,10 +70,6 @@ pub fn serve(
             .wrap(actix_web::middleware::from_fn(connections::guard))
             .wrap(actix_web::middleware::from_fn(json_errors::as_json))
             .wrap(actix_web::middleware::from_fn(request_id::tag))
-            .wrap(
-                actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms %{x-request-id}o")
-                    .log_target("vitrine::access"),
-            )
             .configure(configure(state.clone()))
     })
     .on_connect(move |connection, data| registry.admit(connection, data, per_client))

@@ -1,7 +1,7 @@
 //! A request id on every request: in the `X-Request-Id` response header, on every log line
-//! written while the request runs (a `request` span), and in the body of a 500, so a
-//! client's report leads straight to the log. A proxy's own `X-Request-Id` is kept when it
-//! is short and plain.
+//! written while the request runs (a `request` span), on its access line, and in the body
+//! of a 500, so a client's report leads straight to the log. A proxy's own `X-Request-Id`
+//! is kept when it is short and plain.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -11,6 +11,8 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use tracing::Instrument;
+
+use crate::access_log;
 
 const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -43,19 +45,21 @@ fn incoming(req: &ServiceRequest) -> Option<String> {
     (!value.is_empty() && value.len() <= 64 && value.chars().all(plain)).then(|| value.to_owned())
 }
 
-/// The middleware (`actix_web::middleware::from_fn`).
+/// The middleware (`actix_web::middleware::from_fn`); the request's access line is
+/// written as its response ends (`access_log`).
 pub async fn tag(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<access_log::Logged>, actix_web::Error> {
     let id = incoming(&req).unwrap_or_else(fresh);
+    let access = access_log::Request::of(&req);
     let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
     let served = REQUEST_ID.scope(id.clone(), next.call(req).instrument(span));
-    let mut response = served.await?;
+    let mut response = served.await?.map_into_boxed_body();
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);
     }
-    Ok(response)
+    Ok(access.logged(response, id))
 }
 
 #[cfg(test)]

@@ -246,6 +246,7 @@ async fn json_logs_carry_the_request_id() {
         .to_str()
         .unwrap()
         .to_owned();
+    let body_bytes = response.bytes().await.unwrap().len();
 
     // The access line is written as the response goes out; give it a moment.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -275,6 +276,17 @@ async fn json_logs_carry_the_request_id() {
         lines.iter().any(|l| l.to_string().contains(&id)),
         "no line names request {id}: {text}"
     );
+    // The access line: address, request line, status, bytes sent, time, request id.
+    let access = lines
+        .iter()
+        .filter(|l| l["target"] == "vitrine::access")
+        .filter_map(|l| l["fields"]["message"].as_str())
+        .find(|message| message.contains(&id))
+        .unwrap_or_else(|| panic!("no access line: {text}"));
+    let head =
+        format!("127.0.0.1 \"GET /api/v1/gallery/gal_nothing_here HTTP/1.1\" 404 {body_bytes} ");
+    assert!(access.starts_with(&head), "{access}");
+    assert!(access.ends_with(&format!("ms {id}")), "{access}");
     assert_eq!(
         lines.last().map(|l| l["fields"]["message"].clone()),
         Some(Value::from("vitrine stopped")),

@@ -1,0 +1,116 @@
+//! One access line per request, written when the response's body has gone out (or the
+//! client left): `ADDRESS "METHOD PATH?QUERY VERSION" STATUS BYTES MILLISms REQUEST_ID`,
+//! with target `vitrine::access`. The bytes are those of the body actually sent and the
+//! milliseconds run to its end, so a long download logs its whole time. Written straight
+//! as a `tracing` event: actix's `Logger` went through the `log` crate and a bridge, a
+//! tenth of the CPU of a small request (docs/BENCHMARKS.md).
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::web::Bytes;
+
+/// What the line says of the request, taken before the handler has it.
+pub(crate) struct Request {
+    address: Option<std::net::IpAddr>,
+    line: String,
+    started: Instant,
+}
+
+impl Request {
+    pub(crate) fn of(req: &ServiceRequest) -> Request {
+        let line = match req.query_string() {
+            "" => format!("{} {} {:?}", req.method(), req.path(), req.version()),
+            query => format!(
+                "{} {}?{query} {:?}",
+                req.method(),
+                req.path(),
+                req.version()
+            ),
+        };
+        Request {
+            address: req.peer_addr().map(|peer| peer.ip()),
+            line,
+            started: Instant::now(),
+        }
+    }
+
+    /// The response's body, counted and logged as it ends.
+    pub(crate) fn logged(
+        self,
+        response: ServiceResponse<BoxBody>,
+        id: String,
+    ) -> ServiceResponse<Logged> {
+        let status = response.status();
+        response.map_body(|_, body| Logged {
+            body,
+            sent: 0,
+            line: Some(Line {
+                request: self,
+                status,
+                id,
+            }),
+        })
+    }
+}
+
+struct Line {
+    request: Request,
+    status: StatusCode,
+    id: String,
+}
+
+/// A response body that writes the access line when it is dropped: after its last chunk,
+/// or when the client went away mid-way.
+pub struct Logged {
+    body: BoxBody,
+    sent: u64,
+    line: Option<Line>,
+}
+
+impl MessageBody for Logged {
+    type Error = <BoxBody as MessageBody>::Error;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_next(cx);
+        if let Poll::Ready(Some(Ok(chunk))) = &polled {
+            self.sent += chunk.len() as u64;
+        }
+        polled
+    }
+}
+
+impl Drop for Logged {
+    fn drop(&mut self) {
+        let Some(Line {
+            request,
+            status,
+            id,
+        }) = self.line.take()
+        else {
+            return;
+        };
+        let millis = request.started.elapsed().as_secs_f64() * 1000.0;
+        let address = request
+            .address
+            .map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+        tracing::info!(
+            target: "vitrine::access",
+            "{address} \"{}\" {} {} {millis:.6}ms {id}",
+            request.line,
+            status.as_u16(),
+            self.sent,
+        );
+    }
+}
