@@ -22,7 +22,8 @@ mod one;
 mod row;
 
 use one::load_item;
-pub(crate) use row::{to_item, ItemRow, BLOB_COLUMNS};
+pub(crate) use one::{whole_item, ItemArrays};
+pub(crate) use row::{ItemRow, BLOB_COLUMNS};
 
 #[derive(AsChangeset)]
 #[diesel(table_name = items)]

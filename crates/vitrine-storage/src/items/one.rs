@@ -26,7 +26,7 @@ use crate::schema::{blobs, items};
 /// like Rust's. A type of its own rather than `diesel::dsl::sql`, because diesel keeps a
 /// statement prepared only when it can tell it by its type.
 #[derive(Debug, Clone, Copy, QueryId)]
-struct ItemArrays;
+pub(crate) struct ItemArrays;
 
 impl Expression for ItemArrays {
     type SqlType = Text;
@@ -91,7 +91,7 @@ type Arrays = (
 
 /// Loads one item; `owner` limits it to that user's items (another's answers 404).
 pub(crate) fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str) -> Result<Item> {
-    let unordered = matches!(conn, AnyConnection::Sqlite(_));
+    let ordered = matches!(conn, AnyConnection::Pg(_));
     let found = on_backend!(conn, |conn| {
         let query = items::table
             .inner_join(blobs::table)
@@ -110,9 +110,20 @@ pub(crate) fn load_item(conn: &mut AnyConnection, owner: Option<&str>, id: &str)
     .map_err(query_err)?
     .ok_or(DomainError::NotFound("item"))?;
     let (row, blob, arrays) = found;
+    whole_item(row, blob, &arrays, ordered)
+}
+
+/// An item from its row, its blob's columns and its `ItemArrays`; `ordered` says the
+/// backend ordered the arrays (PostgreSQL), else they are sorted here.
+pub(crate) fn whole_item(
+    row: ItemRow,
+    blob: (String, String, String),
+    arrays: &str,
+    ordered: bool,
+) -> Result<Item> {
     let (mut tags, mut collections, mut variants): Arrays =
-        serde_json::from_str(&arrays).map_err(DomainError::internal)?;
-    if unordered {
+        serde_json::from_str(arrays).map_err(DomainError::internal)?;
+    if !ordered {
         tags.sort_unstable();
         collections.sort_unstable();
         variants.sort_unstable_by(|a, b| a.0.cmp(&b.0));

@@ -14,10 +14,10 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use vitrine_domain::item::{FolderFilter, Item, ItemQuery, KindFilter, MimeFilter, Page};
 use vitrine_domain::Result;
 
-use crate::connection::AnyConnection;
+use crate::connection::{on_backend, AnyConnection};
 use crate::error::query_err;
-use crate::items::{to_item, ItemRow, BLOB_COLUMNS};
-use crate::schema::{blobs, collection_items, item_counts, item_tags, items, tags};
+use crate::items::{whole_item, ItemArrays, ItemRow, BLOB_COLUMNS};
+use crate::schema::{blobs, collection_items, item_counts, item_tags, items};
 
 mod collection;
 mod expired_probe;
@@ -222,43 +222,29 @@ impl<'a> Listing<'a> {
     }
 }
 
-/// The items with these IDs, in their order, with tags and collections; IDs that name
-/// no item are skipped. Callers have already decided which IDs the caller may see.
+/// The items with these IDs, in their order, with tags, collections and variants (one
+/// statement per 500, as `load_item` reads one); IDs that name no item are skipped.
+/// Callers have already decided which IDs the caller may see.
 pub(crate) fn items_by_ids(conn: &mut AnyConnection, ids: &[String]) -> Result<Vec<Item>> {
-    let mut rows: Vec<(ItemRow, (String, String, String))> = Vec::with_capacity(ids.len());
+    let ordered = matches!(conn, AnyConnection::Pg(_));
+    let mut rows: Vec<(ItemRow, (String, String, String), String)> = Vec::with_capacity(ids.len());
     // In slices: SQLite and PostgreSQL both cap the bound parameters of one statement.
     for slice in ids.chunks(500) {
-        rows.extend(
-            items::table
-                .inner_join(blobs::table)
-                .filter(items::id.eq_any(slice))
-                .select((ItemRow::as_select(), BLOB_COLUMNS))
-                .load::<(ItemRow, (String, String, String))>(conn)
-                .map_err(query_err)?,
-        );
+        let found = on_backend!(&mut *conn, |conn| items::table
+            .inner_join(blobs::table)
+            .filter(items::id.eq_any(slice))
+            .select((ItemRow::as_select(), BLOB_COLUMNS, ItemArrays))
+            .load::<(ItemRow, (String, String, String), String)>(conn));
+        rows.extend(found.map_err(query_err)?);
     }
     let position: HashMap<&str, usize> = ids
         .iter()
         .enumerate()
         .map(|(i, id)| (id.as_str(), i))
         .collect();
-    rows.sort_by_key(|(row, _)| position.get(row.id.as_str()).copied());
-    let mut tags = HashMap::new();
-    let mut collections = HashMap::new();
-    let mut variants = HashMap::new();
-    for slice in rows.chunks(500) {
-        let ids: Vec<&str> = slice.iter().map(|(row, _)| row.id.as_str()).collect();
-        tags.extend(tags_by_item(conn, &ids)?);
-        collections.extend(collections_by_item(conn, &ids)?);
-        variants.extend(crate::variants::variants_by_item(conn, &ids)?);
-    }
+    rows.sort_by_key(|(row, _, _)| position.get(row.id.as_str()).copied());
     rows.into_iter()
-        .map(|(row, blob)| {
-            let item_tags = tags.remove(&row.id).unwrap_or_default();
-            let item_collections = collections.remove(&row.id).unwrap_or_default();
-            let item_variants = variants.remove(&row.id).unwrap_or_default();
-            to_item(row, blob, item_tags, item_collections, item_variants)
-        })
+        .map(|(row, blob, arrays)| whole_item(row, blob, &arrays, ordered))
         .collect()
 }
 
@@ -287,47 +273,6 @@ pub(crate) fn with_custom_plans<T>(
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     conn.batch_execute(end).map_err(query_err)?;
     result
-}
-
-/// The page's tags in one query, not one per item: on PostgreSQL each round trip costs
-/// more than the query itself.
-pub(crate) fn tags_by_item(
-    conn: &mut AnyConnection,
-    ids: &[&str],
-) -> Result<HashMap<String, Vec<String>>> {
-    let pairs: Vec<(String, String)> = item_tags::table
-        .inner_join(tags::table)
-        .filter(item_tags::item_id.eq_any(ids))
-        .order((item_tags::item_id, tags::name_key))
-        .select((item_tags::item_id, tags::name))
-        .load(conn)
-        .map_err(query_err)?;
-    Ok(group(pairs))
-}
-
-pub(crate) fn collections_by_item(
-    conn: &mut AnyConnection,
-    ids: &[&str],
-) -> Result<HashMap<String, Vec<String>>> {
-    let pairs: Vec<(String, String)> = collection_items::table
-        .filter(collection_items::item_id.eq_any(ids))
-        .order((
-            collection_items::item_id,
-            collection_items::added_at,
-            collection_items::collection_id,
-        ))
-        .select((collection_items::item_id, collection_items::collection_id))
-        .load(conn)
-        .map_err(query_err)?;
-    Ok(group(pairs))
-}
-
-fn group(pairs: Vec<(String, String)>) -> HashMap<String, Vec<String>> {
-    let mut grouped: HashMap<String, Vec<String>> = HashMap::new();
-    for (key, value) in pairs {
-        grouped.entry(key).or_default().push(value);
-    }
-    grouped
 }
 
 /// The total from `item_counts`, for a query `countable_from_counters` accepts.
