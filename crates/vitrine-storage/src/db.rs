@@ -14,9 +14,9 @@ pub struct Db {
     pool: Pool,
     backend: Backend,
     /// One permit per pooled connection: a request waits for one here, as a future,
-    /// before it takes a blocking thread. Without it every waiting request held a
-    /// blocking thread parked on the pool's condition variable, and the threads' wake-ups
-    /// cost more than the queries (docs/BENCHMARKS.md, "One permit per connection").
+    /// before it takes a blocking thread, so no more threads wait on the database than it
+    /// has connections (before, every waiting request parked a blocking thread on the
+    /// pool's condition variable).
     permits: Arc<tokio::sync::Semaphore>,
 }
 
@@ -89,11 +89,6 @@ impl Db {
             backend,
             permits,
         })
-    }
-
-    /// Connections the pool holds at most.
-    pub fn max_connections(&self) -> u32 {
-        self.pool.max_size()
     }
 
     pub fn backend(&self) -> Backend {
