@@ -46,18 +46,24 @@ impl Drop for Slot {
     }
 }
 
+/// The `on_connect` hook's other half: a streamed body goes out as the head, then its
+/// chunks. With Nagle's algorithm on, a chunk smaller than a segment waited for the client
+/// to acknowledge the head, which a client delays up to 40 ms: every signed thumb took
+/// 44 ms.
+pub(crate) fn send_without_delay(connection: &dyn Any) {
+    if let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(error = %err, "TCP_NODELAY refused");
+        }
+    }
+}
+
 impl Registry {
     /// The `on_connect` hook: counts the connection against its address.
     pub(crate) fn admit(&self, connection: &dyn Any, data: &mut Extensions, cap: usize) {
         let Some(stream) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() else {
             return;
         };
-        // A streamed body goes out as the head, then its chunks. With Nagle's algorithm on,
-        // a chunk smaller than a segment waited for the client to acknowledge the head,
-        // which a client delays up to 40 ms: every signed thumb took 44 ms.
-        if let Err(err) = stream.set_nodelay(true) {
-            tracing::debug!(error = %err, "TCP_NODELAY refused");
-        }
         let Ok(peer) = stream.peer_addr() else {
             return;
         };
@@ -133,7 +139,7 @@ fn idle_timeout(payload: Payload, idle: Duration) -> Payload {
 
 #[cfg(test)]
 mod tests {
-    use super::Registry;
+    use super::send_without_delay;
 
     /// A streamed body's chunks must not wait for the client's delayed acknowledgement
     /// of the head (Nagle's algorithm): every connection the server takes has it off.
@@ -147,8 +153,7 @@ mod tests {
             !accepted.nodelay().unwrap(),
             "the kernel's default is Nagle on"
         );
-        let mut data = actix_web::dev::Extensions::new();
-        Registry::default().admit(&accepted, &mut data, 10);
+        send_without_delay(&accepted);
         assert!(accepted.nodelay().unwrap());
     }
 }

@@ -72,7 +72,10 @@ pub fn serve(
             .wrap(actix_web::middleware::from_fn(request_id::tag))
             .configure(configure(state.clone()))
     })
-    .on_connect(move |connection, data| registry.admit(connection, data, per_client))
+    .on_connect(move |connection, data| {
+        connections::send_without_delay(connection);
+        registry.admit(connection, data, per_client);
+    })
     .client_request_timeout(limits.request_head_timeout)
     .keep_alive(limits.keep_alive)
     .shutdown_timeout(limits.shutdown_grace.as_secs())

@@ -59,6 +59,18 @@ impl Backend {
         }
         Ok((Backend::Sqlite, url.to_owned()))
     }
+
+    /// SQLite answers a read in microseconds from the calling thread, so a few
+    /// connections keep both cores busy; PostgreSQL's are mostly waiting on the socket,
+    /// so more of them are needed to keep its server busy, but not so many that its
+    /// processes fight over the cores (docs/OPERATIONS.md, "Database connections").
+    pub fn default_pool_size(self, cores: usize) -> u32 {
+        let cores = u32::try_from(cores).unwrap_or(u32::MAX);
+        match self {
+            Backend::Sqlite => cores.saturating_mul(2).max(4),
+            Backend::Postgres => cores.saturating_mul(4).max(8),
+        }
+    }
 }
 
 /// libpq waits for the kernel's TCP timeout by default; a service should fail fast instead.

@@ -27,20 +27,6 @@ pub struct DbOptions {
     pub max_connections: Option<u32>,
 }
 
-impl Backend {
-    /// SQLite answers a read in microseconds from the calling thread, so a few
-    /// connections keep both cores busy; PostgreSQL's are mostly waiting on the socket,
-    /// so more of them are needed to keep its server busy, but not so many that its
-    /// processes fight over the cores (docs/OPERATIONS.md, "Database connections").
-    pub fn default_pool_size(self, cores: usize) -> u32 {
-        let cores = u32::try_from(cores).unwrap_or(u32::MAX);
-        match self {
-            Backend::Sqlite => cores.saturating_mul(2).max(4),
-            Backend::Postgres => cores.saturating_mul(4).max(8),
-        }
-    }
-}
-
 impl Db {
     /// Connects (once, directly, to report the real error fast), migrates, builds the pool.
     pub fn connect(url: &str) -> Result<Db, StorageError> {
