@@ -11,30 +11,26 @@ use std::time::Instant;
 
 use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode, Uri, Version};
 use actix_web::web::Bytes;
 
-/// What the line says of the request, taken before the handler has it.
+/// What the line says of the request, taken before the handler has it. Only kept, not
+/// formatted: the line is written once, at the end.
 pub(crate) struct Request {
     address: Option<std::net::IpAddr>,
-    line: String,
+    method: Method,
+    uri: Uri,
+    version: Version,
     started: Instant,
 }
 
 impl Request {
     pub(crate) fn of(req: &ServiceRequest) -> Request {
-        let line = match req.query_string() {
-            "" => format!("{} {} {:?}", req.method(), req.path(), req.version()),
-            query => format!(
-                "{} {}?{query} {:?}",
-                req.method(),
-                req.path(),
-                req.version()
-            ),
-        };
         Request {
             address: req.peer_addr().map(|peer| peer.ip()),
-            line,
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            version: req.version(),
             started: Instant::now(),
         }
     }
@@ -102,13 +98,16 @@ impl Drop for Logged {
             return;
         };
         let millis = request.started.elapsed().as_secs_f64() * 1000.0;
-        let address = request
-            .address
-            .map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+        let address: &dyn std::fmt::Display = match &request.address {
+            Some(ip) => ip,
+            None => &"-",
+        };
+        let target = request.uri.path_and_query().map_or("/", |p| p.as_str());
         tracing::info!(
             target: "vitrine::access",
-            "{address} \"{}\" {} {} {millis:.6}ms {id}",
-            request.line,
+            "{address} \"{} {target} {:?}\" {} {} {millis:.6}ms {id}",
+            request.method,
+            request.version,
             status.as_u16(),
             self.sent,
         );

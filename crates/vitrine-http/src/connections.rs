@@ -11,11 +11,9 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Extensions, Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Extensions, Payload, ServiceRequest};
 use actix_web::error::PayloadError;
 use actix_web::http::header;
-use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse};
 use futures::StreamExt;
 
@@ -84,29 +82,29 @@ impl Registry {
     }
 }
 
-/// The middleware (`actix_web::middleware::from_fn`): refuses requests on connections
-/// past their address's cap, and gives every request body an idle timeout.
-pub(crate) async fn guard(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let over = req.conn_data::<Slot>().is_some_and(|slot| slot.over);
-    if over {
-        let response = HttpResponse::TooManyRequests()
-            .insert_header((header::CONNECTION, "close"))
-            .json(serde_json::json!({
-                "error": "Too many connections from this address",
-                "statusCode": 429,
-                "detail": [],
-            }));
-        return Ok(req.into_response(response).map_into_right_body());
-    }
+/// The request came on a connection that made its address pass the cap.
+pub(crate) fn over_cap(req: &ServiceRequest) -> bool {
+    req.conn_data::<Slot>().is_some_and(|slot| slot.over)
+}
+
+/// The answer to such a request; the connection is closed after it.
+pub(crate) fn too_many() -> HttpResponse {
+    HttpResponse::TooManyRequests()
+        .insert_header((header::CONNECTION, "close"))
+        .json(serde_json::json!({
+            "error": "Too many connections from this address",
+            "statusCode": 429,
+            "detail": [],
+        }))
+}
+
+/// Gives the request's body its idle timeout.
+pub(crate) fn bound_body(req: &mut ServiceRequest) {
     let idle = req
         .app_data::<BodyIdleTimeout>()
         .map_or(Duration::from_secs(30), |t| t.0);
     let payload = req.take_payload();
     req.set_payload(idle_timeout(payload, idle));
-    Ok(next.call(req).await?.map_into_left_body())
 }
 
 /// How long a request body may send nothing (app data).

@@ -2,10 +2,9 @@
 //! the JSON shape every error under the API has (`error.rs`). The handlers' own errors are
 //! JSON already and pass untouched.
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::body::BoxBody;
+use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
-use actix_web::middleware::Next;
 use actix_web::HttpResponse;
 
 /// The paths whose errors are JSON; share pages answer HTML.
@@ -14,21 +13,20 @@ const API_PREFIXES: [&str; 3] = ["/api/", "/images", "/gallery"];
 /// Spec 5 answers errors in its own shape, as plain text with `format=txt`.
 const OWN_SHAPE: &str = "/api/1/";
 
-/// The middleware (`actix_web::middleware::from_fn`).
-pub async fn as_json(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let path = req.path();
-    let api = API_PREFIXES.iter().any(|p| path.starts_with(p)) && !path.starts_with(OWN_SHAPE);
-    let response = next.call(req).await?.map_into_boxed_body();
+/// Whether errors under this path are JSON.
+pub(crate) fn is_api(path: &str) -> bool {
+    API_PREFIXES.iter().any(|p| path.starts_with(p)) && !path.starts_with(OWN_SHAPE)
+}
+
+/// The response, as JSON when it is an error in another shape.
+pub(crate) fn as_json(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = response.status();
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
-        return Ok(response);
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
     }
     let error = match status.as_u16() {
         413 => "The request body is over the size limit".to_owned(),
@@ -47,5 +45,5 @@ pub async fn as_json(
         "statusCode": status.as_u16(),
         "detail": [],
     });
-    Ok(ServiceResponse::new(request, json.json(body)).map_into_boxed_body())
+    ServiceResponse::new(request, json.json(body)).map_into_boxed_body()
 }

@@ -4,6 +4,7 @@ mod access_log;
 mod auth;
 mod connections;
 mod error;
+mod every_request;
 mod format;
 #[doc(hidden)]
 pub mod fuzzing;
@@ -67,9 +68,7 @@ pub fn serve(
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
             .app_data(idle)
-            .wrap(actix_web::middleware::from_fn(connections::guard))
-            .wrap(actix_web::middleware::from_fn(json_errors::as_json))
-            .wrap(actix_web::middleware::from_fn(request_id::tag))
+            .wrap(every_request::EveryRequest)
             .configure(configure(state.clone()))
     })
     .on_connect(move |connection, data| {

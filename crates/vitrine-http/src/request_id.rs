@@ -3,16 +3,12 @@
 //! of a 500, so a client's report leads straight to the log. A proxy's own `X-Request-Id`
 //! is kept when it is short and plain.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
-use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::Next;
-use tracing::Instrument;
-
-use crate::access_log;
 
 const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -45,21 +41,28 @@ fn incoming(req: &ServiceRequest) -> Option<String> {
     (!value.is_empty() && value.len() <= 64 && value.chars().all(plain)).then(|| value.to_owned())
 }
 
-/// The middleware (`actix_web::middleware::from_fn`); the request's access line is
-/// written as its response ends (`access_log`).
-pub async fn tag(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<access_log::Logged>, actix_web::Error> {
-    let id = incoming(&req).unwrap_or_else(fresh);
-    let access = access_log::Request::of(&req);
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
-    let served = REQUEST_ID.scope(id.clone(), next.call(req).instrument(span));
-    let mut response = served.await?.map_into_boxed_body();
-    if let Ok(value) = HeaderValue::from_str(&id) {
+/// The request's id: the proxy's, or a fresh one.
+pub(crate) fn of(req: &ServiceRequest) -> String {
+    incoming(req).unwrap_or_else(fresh)
+}
+
+/// The span every line logged while the request runs is written in. Only the id: the
+/// access line has the method and path, and each field is formatted as the span opens.
+pub(crate) fn span(id: &str) -> tracing::Span {
+    tracing::info_span!("request", request_id = id)
+}
+
+/// Runs `serving` with `id` as the current request's (`current`).
+pub(crate) fn scope<F: Future>(id: String, serving: F) -> impl Future<Output = F::Output> {
+    REQUEST_ID.scope(id, serving)
+}
+
+/// The response with its `X-Request-Id` header.
+pub(crate) fn tagged<B>(mut response: ServiceResponse<B>, id: &str) -> ServiceResponse<B> {
+    if let Ok(value) = HeaderValue::from_str(id) {
         response.headers_mut().insert(HEADER, value);
     }
-    Ok(access.logged(response, id))
+    response
 }
 
 #[cfg(test)]
