@@ -8,6 +8,7 @@ use vitrine_domain::Result;
 
 use crate::connection::AnyConnection;
 use crate::error::query_err;
+use crate::typed_sql::prepared;
 
 /// Through the partial index of expiring items. SQLite weighs the owner's index (every
 /// item they have) above a partial index it has no statistics for, and read all 100,000
@@ -33,12 +34,15 @@ pub(super) fn has_expired_items(
         AnyConnection::Sqlite(_) => SQLITE,
         AnyConnection::Pg(_) => POSTGRES,
     };
-    diesel::sql_query(probe)
-        .bind::<Timestamp, _>(now)
-        .bind::<Text, _>(owner)
-        .get_result::<Found>(conn)
-        .map(|row| row.found)
-        .map_err(query_err)
+    // Prepared once per connection: it runs before every listing.
+    prepared(
+        diesel::sql_query(probe)
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(owner),
+    )
+    .get_result::<Found>(conn)
+    .map(|row| row.found)
+    .map_err(query_err)
 }
 
 #[cfg(test)]
