@@ -110,6 +110,34 @@ impl Db {
         .map_err(DomainError::internal)?
     }
 
+    /// A read of one row or a few by key (an item, a media file's blob). On SQLite it runs
+    /// in place, on the calling task's thread: such a read takes tens of microseconds and
+    /// a reader in WAL mode never waits for a writer, while the hand-off to a blocking
+    /// thread and back cost more than the read itself (docs/ARCHITECTURE.md, "Point reads
+    /// in place"). On PostgreSQL it is `run`: a network round trip must not hold an async
+    /// worker. Never for scans, whose time grows with the library.
+    pub async fn look_up<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
+    {
+        if self.backend != Backend::Sqlite {
+            return self.run(f).await;
+        }
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(DomainError::internal)?;
+        let mut pooled = self
+            .pool
+            .get()
+            .map_err(|e| DomainError::from(StorageError::from(e)))?;
+        let outcome = f(&mut pooled.conn);
+        pooled.suspect = matches!(outcome, Err(DomainError::Internal(_)));
+        outcome
+    }
+
     /// Like `run`, inside a write transaction. SQLite's deferred transactions fail with
     /// "database is locked" when a reader upgrades to a writer under contention; starting
     /// with `BEGIN IMMEDIATE` makes writers queue on the busy timeout instead.

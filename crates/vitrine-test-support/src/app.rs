@@ -229,6 +229,22 @@ impl TestApp {
         self._schema.as_ref().map(PgSchema::close_connections)
     }
 
+    /// SQLite: another connection to the app's database holding its write lock (`BEGIN
+    /// IMMEDIATE`) until it is dropped, as a long write elsewhere would. `None` on
+    /// PostgreSQL.
+    pub fn hold_sqlite_write_lock(&self) -> Option<diesel::SqliteConnection> {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        self._schema.is_none().then(|| {
+            let path = self.dir.path().join("vitrine.db");
+            let mut conn = diesel::SqliteConnection::establish(&path.display().to_string())
+                .unwrap_or_else(|err| panic!("opening the database: {err}"));
+            conn.batch_execute("BEGIN IMMEDIATE")
+                .unwrap_or_else(|err| panic!("taking the write lock: {err}"));
+            conn
+        })
+    }
+
     /// The database, for driving repositories directly.
     pub fn db(&self) -> Arc<Db> {
         self.db.clone()

@@ -227,7 +227,7 @@ impl ItemRepository for Db {
 
     async fn item(&self, owner: &UserId, id: &ItemId) -> Result<Item> {
         let (owner, id) = (owner.to_string(), id.to_string());
-        self.run(move |conn| load_item(conn, Some(&owner), &id))
+        self.look_up(move |conn| load_item(conn, Some(&owner), &id))
             .await
     }
 
@@ -238,7 +238,7 @@ impl ItemRepository for Db {
 
     async fn media_file(&self, id: &ItemId, variant: Option<&str>) -> Result<MediaFile> {
         let (id, variant) = (id.to_string(), variant.map(str::to_owned));
-        self.run(move |conn| media_file::media_file(conn, &id, variant.as_deref()))
+        self.look_up(move |conn| media_file::media_file(conn, &id, variant.as_deref()))
             .await
     }
 
