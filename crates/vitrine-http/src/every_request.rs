@@ -3,8 +3,7 @@
 //! its idle timeout (`connections`), an error actix wrote as plain text becomes JSON under
 //! the API (`json_errors`), and the access line is written as the response ends
 //! (`access_log`). One layer, not three: each `from_fn` layer boxed its own future and
-//! called the next through a boxed service, a fifth of the CPU of `/healthz`
-//! (docs/BENCHMARKS.md).
+//! called the next through a boxed service, on every request (docs/BENCHMARKS.md).
 
 use std::future::{ready, Ready};
 use std::rc::Rc;
