@@ -1,4 +1,5 @@
-//! The database handle: a pool, and the two ways to use it off the async runtime.
+//! The database handle: a pool, and the ways to use it: off the async runtime (`run`,
+//! `write`), or in place for a point read on SQLite (`look_up`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,14 +98,7 @@ impl Db {
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let mut pooled = pool
-                .get()
-                .map_err(|e| DomainError::from(StorageError::from(e)))?;
-            let outcome = f(&mut pooled.conn);
-            // Refusals and absences are answers; anything else may be a lost connection,
-            // which the pool tests before handing this one out again.
-            pooled.suspect = matches!(outcome, Err(DomainError::Internal(_)));
-            outcome
+            with_pooled(&pool, f)
         })
         .await
         .map_err(DomainError::internal)?
@@ -129,13 +123,7 @@ impl Db {
             .acquire()
             .await
             .map_err(DomainError::internal)?;
-        let mut pooled = self
-            .pool
-            .get()
-            .map_err(|e| DomainError::from(StorageError::from(e)))?;
-        let outcome = f(&mut pooled.conn);
-        pooled.suspect = matches!(outcome, Err(DomainError::Internal(_)));
-        outcome
+        with_pooled(&self.pool, f)
     }
 
     /// Like `run`, inside a write transaction. SQLite's deferred transactions fail with
@@ -186,4 +174,16 @@ fn write_transaction<T>(
             Err(err)
         }
     }
+}
+
+/// Runs `f` on a connection from the pool, where a permit says one is free. Refusals and
+/// absences are answers; anything else may be a lost connection, which the pool tests
+/// before handing this one out again.
+fn with_pooled<T>(pool: &Pool, f: impl FnOnce(&mut AnyConnection) -> Result<T>) -> Result<T> {
+    let mut pooled = pool
+        .get()
+        .map_err(|e| DomainError::from(StorageError::from(e)))?;
+    let outcome = f(&mut pooled.conn);
+    pooled.suspect = matches!(outcome, Err(DomainError::Internal(_)));
+    outcome
 }
