@@ -11,3 +11,4 @@ if ! python3 -c 'import playwright' 2> /dev/null; then
     python3 -m pip install -q playwright
 fi
 python3 scripts/browser/gallery_page.py "$@"
+python3 scripts/browser/dashboard.py "$@"

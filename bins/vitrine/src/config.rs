@@ -35,6 +35,8 @@ pub struct Config {
     pub public_url: Option<String>,
     pub signed_url_ttl_secs: u64,
     pub token_ttl_secs: u64,
+    /// How long a dashboard sign-in lasts.
+    pub session_ttl_secs: u64,
     /// Shared secrets; when unset they are generated once and kept in the database.
     pub url_signing_secret: Option<String>,
     pub jwt_secret: Option<String>,
@@ -158,6 +160,7 @@ impl Default for Config {
             public_url: None,
             signed_url_ttl_secs: 24 * 3600,
             token_ttl_secs: 3600,
+            session_ttl_secs: 7 * 24 * 3600,
             url_signing_secret: None,
             jwt_secret: None,
             max_upload_bytes: limits.max_upload_bytes,
@@ -338,6 +341,7 @@ impl Config {
                 .unwrap_or_else(|| format!("http://{}", self.listen)),
             signed_url_ttl: Duration::from_secs(self.signed_url_ttl_secs),
             token_ttl: Duration::from_secs(self.token_ttl_secs),
+            session_ttl: Duration::from_secs(self.session_ttl_secs.max(60)),
             url_signing_secret: self.url_signing_secret.clone(),
             jwt_secret: self.jwt_secret.clone(),
             limits: ConnectionLimits {

@@ -415,6 +415,14 @@ impl Library {
         self.purge_owned(&who.user.id, id, false).await
     }
 
+    /// Deletes an item in the trash for good (the dashboard's "Delete for good"); an item
+    /// that is not in the trash is not found here.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn purge_from_trash(&self, who: &Principal, id: &ItemId) -> Result<()> {
+        who.require(Scope::MediaDelete)?;
+        self.purge_owned(&who.user.id, id, true).await
+    }
+
     /// Stored bytes (an original or a variant), whole or the `range` of them. The caller
     /// has already decided that whoever asks may see them.
     #[tracing::instrument(skip_all)]

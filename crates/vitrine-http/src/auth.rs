@@ -1,5 +1,6 @@
 //! The `Principal` extractor: who is calling, with which scopes.
-//! Reads `Authorization: Bearer <api key | JWT>` or `X-API-Key: <api key>`; checking it
+//! Reads `Authorization: Bearer <api key | JWT>` or `X-API-Key: <api key>`, else the
+//! dashboard's session cookie (with its CSRF token for writes, `session.rs`); checking it
 //! is the domain's `Accounts::authenticate`.
 
 use std::future::Future;
@@ -39,11 +40,15 @@ impl FromRequest for Auth {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let credential = credential(req);
+        let credential = match (credential(req), &state) {
+            (Some(header), _) => Ok(Some(header)),
+            (None, Some(state)) => crate::session::session_credential(req, state),
+            (None, None) => Ok(None),
+        };
         Box::pin(async move {
             let state =
                 state.ok_or_else(|| ApiError::Domain(DomainError::internal("no app state")))?;
-            let credential = credential.ok_or(ApiError::Domain(DomainError::Unauthorized))?;
+            let credential = credential?.ok_or(ApiError::Domain(DomainError::Unauthorized))?;
             state
                 .accounts
                 .authenticate(&credential)

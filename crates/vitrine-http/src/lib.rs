@@ -3,6 +3,7 @@
 mod access_log;
 mod auth;
 mod connections;
+mod dashboard;
 mod error;
 mod every_request;
 mod format;
@@ -11,6 +12,7 @@ pub mod fuzzing;
 mod json_errors;
 mod request_id;
 mod routes;
+mod session;
 mod signing;
 mod state;
 mod tokens;
@@ -51,6 +53,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::published::configure)
             .configure(routes::share::configure)
             .configure(routes::upload_v1::configure)
+            .configure(dashboard::configure)
             .default_service(web::to(routes::not_found));
     }
 }

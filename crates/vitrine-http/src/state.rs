@@ -25,6 +25,8 @@ pub struct HttpSettings {
     pub signed_url_ttl: Duration,
     /// How long access tokens from `/api/v1/auth/token` stay valid.
     pub token_ttl: Duration,
+    /// How long a dashboard sign-in lasts.
+    pub session_ttl: Duration,
     /// Secrets from configuration; when absent, generated once and kept in the database
     /// so every instance on it signs and verifies alike.
     pub url_signing_secret: Option<String>,
@@ -70,6 +72,7 @@ impl Default for HttpSettings {
             public_url: "http://127.0.0.1:8080".to_owned(),
             signed_url_ttl: Duration::from_secs(24 * 3600),
             token_ttl: Duration::from_secs(3600),
+            session_ttl: Duration::from_secs(7 * 24 * 3600),
             url_signing_secret: None,
             jwt_secret: None,
             limits: ConnectionLimits::default(),

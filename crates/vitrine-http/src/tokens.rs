@@ -1,7 +1,10 @@
-//! JWT access tokens: HS256 with a secret every instance shares.
+//! JWT access tokens: HS256 with a secret every instance shares. The dashboard's
+//! sign-in sessions are the same tokens with a longer life, kept in a cookie, and each
+//! session's CSRF token is derived from it with the same secret (`csrf_token`).
 
 use std::time::Duration;
 
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use vitrine_domain::ports::TokenVerifier;
@@ -20,6 +23,9 @@ struct Claims {
 pub struct TokenIssuer {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Keys the CSRF tokens with the same secret, so every instance derives the same token
+    /// (HMAC takes a key of any length: never `None` in practice).
+    csrf_keyed: Option<Hmac<sha2::Sha256>>,
     ttl: Duration,
 }
 
@@ -28,6 +34,7 @@ impl TokenIssuer {
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
+            csrf_keyed: Hmac::new_from_slice(secret).ok(),
             ttl,
         }
     }
@@ -37,14 +44,49 @@ impl TokenIssuer {
     }
 
     pub fn issue(&self, user: &UserId, scopes: &Scopes, now: i64) -> Result<String> {
+        self.issue_for(user, scopes, now, self.ttl)
+    }
+
+    /// A token living `ttl` instead of the access tokens' life: a dashboard session.
+    pub fn issue_for(
+        &self,
+        user: &UserId,
+        scopes: &Scopes,
+        now: i64,
+        ttl: Duration,
+    ) -> Result<String> {
         let claims = Claims {
             sub: user.to_string(),
             scope: scopes.to_string(),
             iat: now,
-            exp: now + self.ttl.as_secs() as i64,
+            exp: now + ttl.as_secs() as i64,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(DomainError::internal)
+    }
+
+    /// The CSRF token of a session (or of a sign-in form's nonce): an HMAC of it, so a
+    /// page can be given it while the session itself stays in an `HttpOnly` cookie, and a
+    /// site that cannot read our pages cannot produce it.
+    pub fn csrf_token(&self, session: &str) -> String {
+        self.csrf_mac(session)
+            .map(|mac| hex::encode(mac.finalize().into_bytes()))
+            .unwrap_or_default()
+    }
+
+    /// Whether `offered` is the CSRF token of `session`, compared in constant time.
+    pub fn csrf_matches(&self, session: &str, offered: &str) -> bool {
+        match (self.csrf_mac(session), hex::decode(offered)) {
+            (Some(mac), Ok(bytes)) => mac.verify_slice(&bytes).is_ok(),
+            _ => false,
+        }
+    }
+
+    fn csrf_mac(&self, session: &str) -> Option<Hmac<sha2::Sha256>> {
+        let mut mac = self.csrf_keyed.clone()?;
+        mac.update(b"vitrine csrf\0");
+        mac.update(session.as_bytes());
+        Some(mac)
     }
 }
 
@@ -93,5 +135,17 @@ mod tests {
             "valid through its last second"
         );
         assert!(issuer.verify(&token, 1_061).is_err());
+    }
+
+    #[test]
+    fn a_csrf_token_belongs_to_one_session_and_one_secret() {
+        let issuer = TokenIssuer::new(b"secret", Duration::from_secs(60));
+        let token = issuer.csrf_token("session one");
+        assert!(issuer.csrf_matches("session one", &token));
+        assert!(!issuer.csrf_matches("session two", &token));
+        assert!(!issuer.csrf_matches("session one", "not hex"));
+        assert!(!issuer.csrf_matches("session one", ""));
+        let other = TokenIssuer::new(b"other secret", Duration::from_secs(60));
+        assert!(!other.csrf_matches("session one", &token));
     }
 }

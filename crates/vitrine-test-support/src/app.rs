@@ -126,7 +126,10 @@ impl TestAppBuilder {
             .unwrap_or_else(|err| panic!("addr: {err}"));
         let base_url = format!("http://{addr}");
         let mut http = self.http;
-        http.public_url = base_url.clone();
+        // The served address, unless the test named another (a proxy's https URL, say).
+        if http.public_url == HttpSettings::default().public_url {
+            http.public_url = base_url.clone();
+        }
         let clock = Arc::new(ShiftedClock::default());
         let state = vitrine::app::state(Parts {
             db: db.clone(),

@@ -9,6 +9,7 @@ mod by_project;
 mod checked_credentials;
 mod cli;
 mod connections;
+mod dashboard;
 mod downloads;
 mod expiry_everywhere;
 mod galleries;

@@ -11,7 +11,72 @@ backend_tests!(
     trash_restore_and_purge_keep_shared_bytes,
     bulk_delete_is_all_or_nothing,
     the_retention_purges_only_old_trash,
+    one_trashed_item_is_deleted_for_good,
 );
+
+async fn one_trashed_item_is_deleted_for_good(app: TestApp) {
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let kept = app
+        .upload_ok(&alice.key, "a.png", fixtures::png(40, 40))
+        .await;
+    let gone = app
+        .upload_ok(&alice.key, "b.png", fixtures::png(41, 41))
+        .await;
+    let (kept, gone) = (kept["id"].as_str().unwrap(), gone["id"].as_str().unwrap());
+    let blobs = app.blob_objects().await;
+    let purge = |id: &str| format!("/api/v1/gallery/{id}?permanent=true");
+
+    let active = app.delete(&alice.key, &purge(gone)).await;
+    assert_eq!(
+        active.status(),
+        404,
+        "only an item in the trash is deleted for good"
+    );
+    assert_eq!(
+        app.get(&alice.key, &format!("/api/v1/gallery/{gone}"))
+            .await
+            .status(),
+        200
+    );
+    app.delete(&alice.key, &format!("/api/v1/gallery/{gone}"))
+        .await;
+    assert_eq!(
+        app.delete(&bob.key, &purge(gone)).await.status(),
+        404,
+        "not bob's"
+    );
+
+    let purged = app.delete(&alice.key, &purge(gone)).await;
+    assert_eq!(purged.status(), 200);
+    let body: Value = purged.json().await.unwrap();
+    assert_eq!(body, json!({"success": true, "id": gone}));
+    assert_eq!(
+        app.get(&alice.key, &format!("/api/v1/gallery/{gone}"))
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(app.count_rows("items").await, 1);
+    assert_eq!(
+        app.blob_objects().await,
+        blobs - 2,
+        "its original and thumb are gone"
+    );
+    assert_eq!(
+        app.get(&alice.key, &format!("/api/v1/gallery/{kept}"))
+            .await
+            .status(),
+        200
+    );
+    let wrong = app
+        .delete(
+            &alice.key,
+            &format!("/api/v1/gallery/{kept}?permanent=maybe"),
+        )
+        .await;
+    assert_eq!(wrong.status(), 400);
+}
 
 async fn trash_restore_and_purge_keep_shared_bytes(app: TestApp) {
     let alice = app.user("alice").await;

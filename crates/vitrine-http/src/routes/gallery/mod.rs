@@ -102,15 +102,27 @@ async fn patch(
 }
 
 /// Moves the item to the trash; it answers with the trashed item so clients can undo.
+#[derive(serde::Deserialize)]
+struct DeleteParams {
+    /// `true`: delete an item in the trash for good, instead of moving it there.
+    #[serde(default)]
+    permanent: bool,
+}
+
 async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
+    params: web::Query<DeleteParams>,
 ) -> ApiResult<HttpResponse> {
-    let item = state
-        .library
-        .trash(&who, &ItemId::from(id.into_inner()))
-        .await?;
+    let id = ItemId::from(id.into_inner());
+    if params.permanent {
+        state.library.purge_from_trash(&who, &id).await?;
+        return Ok(
+            HttpResponse::Ok().json(serde_json::json!({ "success": true, "id": id.as_str() }))
+        );
+    }
+    let item = state.library.trash(&who, &id).await?;
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 

@@ -143,17 +143,11 @@ fn base(token: &str) -> String {
 
 fn has_pass(req: &HttpRequest, state: &AppState, share: &Share) -> bool {
     let now = state.now_secs();
-    req.headers()
-        .get_all(header::COOKIE)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == PASS_COOKIE)
-        .any(|(_, value)| {
-            state
-                .signer
-                .verify_share_pass(share.id.as_str(), value, now)
-        })
+    crate::session::cookie_values(req, PASS_COOKIE).any(|value| {
+        state
+            .signer
+            .verify_share_pass(share.id.as_str(), value, now)
+    })
 }
 
 /// The live share behind `token`, once its password (if any) has been given.
@@ -239,16 +233,11 @@ async fn unlock(
     }
     let expires = state.now_secs() + PASS_SECS;
     let pass = state.signer.share_pass(share.id.as_str(), expires);
-    let secure = if state.settings.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
     Ok(respond(StatusCode::SEE_OTHER)
         .insert_header((header::LOCATION, base.clone()))
         .insert_header((
             header::SET_COOKIE,
-            format!("{PASS_COOKIE}={pass}; Path={base}; Max-Age={PASS_SECS}; HttpOnly; SameSite=Lax{secure}"),
+            crate::session::set_cookie(&state, PASS_COOKIE, &pass, &base, PASS_SECS),
         ))
         .finish())
 }

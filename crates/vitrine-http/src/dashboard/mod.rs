@@ -1,0 +1,167 @@
+//! The web dashboard: server-rendered pages (askama, checked at compile time) that a few
+//! ES modules bring to life by calling the JSON API with the sign-in session
+//! (`session.rs`). The pages hold no business rule: every action is an API call, so the
+//! dashboard and the API cannot disagree. docs/ARCHITECTURE.md, "The dashboard".
+
+pub(crate) mod assets;
+mod sign_in;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use vitrine_domain::user::{Principal, Role};
+
+use crate::session;
+use crate::state::AppState;
+
+/// The dashboard's sections: each is a page of its own, with its path and its name in the
+/// navigation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    Library,
+    Trash,
+    Collections,
+    Folders,
+    Account,
+}
+
+impl Section {
+    const ALL: [Section; 5] = [
+        Section::Library,
+        Section::Trash,
+        Section::Collections,
+        Section::Folders,
+        Section::Account,
+    ];
+
+    fn path(self) -> &'static str {
+        match self {
+            Section::Library => "/",
+            Section::Trash => "/trash",
+            Section::Collections => "/collections",
+            Section::Folders => "/folders",
+            Section::Account => "/account",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Section::Library => "Library",
+            Section::Trash => "Trash",
+            Section::Collections => "Collections",
+            Section::Folders => "Folders",
+            Section::Account => "Account",
+        }
+    }
+
+    /// The name the scripts know the section by (`<body data-section>`).
+    fn key(self) -> &'static str {
+        match self {
+            Section::Library => "library",
+            Section::Trash => "trash",
+            Section::Collections => "collections",
+            Section::Folders => "folders",
+            Section::Account => "account",
+        }
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    for section in Section::ALL {
+        cfg.route(
+            section.path(),
+            web::get()
+                .to(move |req: HttpRequest, state: web::Data<AppState>| page(req, state, section)),
+        );
+    }
+    cfg.route("/sign-in", web::get().to(sign_in::form))
+        .route("/sign-in", web::post().to(sign_in::submit))
+        .route("/sign-out", web::post().to(sign_in::sign_out))
+        .route(
+            "/assets/{version}/{file:.+}",
+            crate::routes::get_or_head().to(assets::serve),
+        );
+}
+
+struct NavLink {
+    href: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/shell.html")]
+struct Shell<'a> {
+    title: &'static str,
+    section: &'static str,
+    nav: Vec<NavLink>,
+    user: &'a str,
+    admin: bool,
+    csrf: String,
+    css: String,
+    script: String,
+    icon: String,
+}
+
+/// A section's page for whoever the session belongs to; signed out, `/` is the sign-in form
+/// and every other section sends there and back.
+async fn page(req: HttpRequest, state: web::Data<AppState>, section: Section) -> HttpResponse {
+    let Some(who) = signed_in(&req, &state).await else {
+        return sign_in::signed_out(&req, &state, section.path());
+    };
+    let session = session::session_token(&req).unwrap_or_default();
+    let shell = Shell {
+        title: section.label(),
+        section: section.key(),
+        nav: Section::ALL
+            .iter()
+            .map(|s| NavLink {
+                href: s.path(),
+                label: s.label(),
+                current: *s == section,
+            })
+            .collect(),
+        user: &who.user.name,
+        admin: who.user.role == Role::Admin,
+        csrf: state.tokens.csrf_token(&session),
+        css: assets::url("dashboard.css"),
+        script: assets::url("dashboard.js"),
+        icon: assets::url("icon.svg"),
+    };
+    html(StatusCode::OK, &state, shell.render())
+}
+
+/// The principal behind the request's session cookie, if it is still good.
+async fn signed_in(req: &HttpRequest, state: &AppState) -> Option<Principal> {
+    let session = session::session_token(req)?;
+    state.accounts.authenticate(&session).await.ok()
+}
+
+/// A page of ours: never cached, never framed, scripts and styles only from ourselves.
+fn html(status: StatusCode, state: &AppState, rendered: askama::Result<String>) -> HttpResponse {
+    let body = match rendered {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(%err, "a dashboard template failed");
+            return HttpResponse::InternalServerError().finish();
+        }
+    };
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header(("x-content-type-options", "nosniff"))
+        .insert_header(("referrer-policy", "same-origin"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy(state)))
+        .body(body)
+}
+
+/// Media may come from the public URL's origin (signed URLs are absolute) as well as from
+/// the address the page was loaded from.
+fn policy(state: &AppState) -> String {
+    let media = &state.settings.public_url;
+    format!(
+        "default-src 'self'; img-src 'self' {media} data: blob:; media-src 'self' {media} blob:; \
+         connect-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; \
+         base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
+}

@@ -1,0 +1,224 @@
+"""The dashboard in a real browser (headless Chromium), as a person uses it: sign in,
+upload several files with progress (and see why one is refused), filter with the state in
+the URL, tag a selection, edit and walk items with the keyboard, share with a password and
+open the link in a fresh browser, trash and restore, download a selection as a ZIP; a
+second user sees none of it. With --screenshots DIR it saves the main pages.
+
+Usage: dashboard.py VITRINE_BINARY [--screenshots DIR]
+"""
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+import zipfile
+
+from playwright.sync_api import expect, sync_playwright
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gallery_page import CHROMIUM, Server, png  # noqa: E402
+
+FILES = [("ridge.png", 900, 600, 0.02), ("lake.png", 640, 480, 0.45), ("camp.png", 800, 800, 0.70)]
+
+
+def sign_in(page, base, name, password):
+    page.goto(base)
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Library")).to_be_visible()
+
+
+def count(page, text):
+    expect(page.locator("#count")).to_have_text(text, timeout=20000)
+
+
+def tiles(page):
+    return page.locator("#grid .tile[data-id]:not([data-id=''])")
+
+
+def wait_until(page, expression, seconds=20):
+    """Polls `expression` with evaluate: the pages' CSP forbids the eval that Playwright's
+    wait_for_function needs, and the test keeps the policy on."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {seconds} s: {expression}"
+        time.sleep(0.05)
+
+
+def all_thumbnails_loaded(page):
+    wait_until(page, "[...document.querySelectorAll('#grid img')].every(i => i.complete && i.naturalWidth > 0)")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binary")
+    parser.add_argument("--screenshots")
+    args = parser.parse_args()
+    shots = args.screenshots
+    with tempfile.TemporaryDirectory() as data_dir, tempfile.TemporaryDirectory() as files:
+        server = Server(os.path.abspath(args.binary), data_dir)
+        server.cli("user", "add", "ana", "--password", "ana-password")
+        server.cli("user", "add", "bob", "--password", "bob-password")
+        paths = []
+        for name, width, height, hue in FILES:
+            path = os.path.join(files, name)
+            with open(path, "wb") as out:
+                out.write(png(width, height, hue))
+            paths.append(path)
+        broken = os.path.join(files, "notes.png")
+        with open(broken, "wb") as out:
+            out.write(b"these are notes, not a picture")
+        server.start()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM)
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+                page = context.new_page()
+                page.on("dialog", lambda dialog: dialog.accept())
+
+                # Signed out, / is the form; a wrong password says so.
+                page.goto(server.base)
+                page.get_by_label("Name").fill("ana")
+                page.get_by_label("Password").fill("wrong password")
+                page.get_by_role("button", name="Sign in").click()
+                expect(page.get_by_role("alert")).to_contain_text("do not match")
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-sign-in.png"))
+                sign_in(page, server.base, "ana", "ana-password")
+                count(page, "0 items")
+
+                # Upload several: a progress bar per file, the refused one says why.
+                page.locator("#files").set_input_files(paths + [broken])
+                rows = page.locator("#uploads li")
+                expect(rows).to_have_count(4)
+                for name, *_ in FILES:
+                    row = rows.filter(has_text=name)
+                    expect(row.locator(".done")).to_have_text("Done", timeout=30000)
+                    done = row.locator("progress").evaluate("p => p.value === p.max && p.max > 0")
+                    assert done, f"{name}: the bar is full when done"
+                expect(rows.filter(has_text="notes.png").locator(".error")).not_to_be_empty(timeout=30000)
+                refusal = rows.filter(has_text="notes.png").locator(".error").inner_text()
+                assert "Done" not in refusal, refusal
+                count(page, "3 items")
+                expect(tiles(page)).to_have_count(3)
+                all_thumbnails_loaded(page)
+                srcset = tiles(page).first.locator("img").get_attribute("srcset")
+                assert srcset and "256w" in srcset, srcset
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-library.png"))
+
+                # Filter: the URL holds it, reload keeps it, back undoes it.
+                page.locator("#filters").get_by_label("Search").fill("ridge")
+                count(page, "1 item")
+                assert "search=ridge" in page.url, page.url
+                page.reload()
+                count(page, "1 item")
+                expect(page.locator("#filters").get_by_label("Search")).to_have_value("ridge")
+                page.go_back()
+                count(page, "3 items")
+                expect(page.locator("#filters").get_by_label("Search")).to_have_value("")
+
+                # Select two (click, then shift-click) and tag them.
+                boxes = page.locator("#grid .pick")
+                boxes.nth(0).click()
+                boxes.nth(1).click(modifiers=["Shift"])
+                expect(page.locator("#selected-count")).to_have_text("2 selected")
+                page.locator("#selection").get_by_role("button", name="Tag").click()
+                page.locator("#prompt input").fill("hills, dusk")
+                page.locator("#prompt").get_by_role("button", name="OK").click()
+                expect(page.locator("#selection")).to_be_hidden()
+                page.locator("#filters").get_by_label("Tags").fill("hills")
+                count(page, "2 items")
+                page.get_by_role("button", name="Clear").click()
+                count(page, "3 items")
+
+                # The item view: edit, favorite, keyboard walk.
+                tiles(page).nth(0).locator("a").click()
+                viewer = page.locator("#viewer")
+                expect(viewer).to_be_visible()
+                assert "item=" in page.url, page.url
+                viewer.get_by_label("Title").fill("Evening on the ridge")
+                viewer.get_by_role("button", name="Save").click()
+                expect(viewer.locator("h2")).to_have_text("Evening on the ridge")
+                viewer.get_by_role("button", name="☆ Favorite").click()
+                expect(viewer.get_by_role("button", name="★ Favorite")).to_have_attribute("aria-pressed", "true")
+                expect(viewer.locator("dl")).to_contain_text("Dimensions")
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-item.png"))
+                first = viewer.locator("h2").inner_text()
+                page.keyboard.press("ArrowRight")
+                expect(viewer.locator("h2")).not_to_have_text(first)
+                page.keyboard.press("ArrowLeft")
+                expect(viewer.locator("h2")).to_have_text(first)
+
+                # Share with a password; a fresh browser needs the password to see it.
+                viewer.get_by_role("button", name="Share").click()
+                viewer.get_by_label("Password (optional)").fill("open sesame")
+                viewer.get_by_label("Allow download").check()
+                viewer.get_by_role("button", name="Create link").click()
+                link = viewer.locator("#share-url")
+                expect(link).to_be_visible()
+                share_url = link.input_value()
+                assert share_url.startswith(f"{server.base}/share/"), share_url
+                stranger = browser.new_context().new_page()
+                stranger.goto(share_url)
+                stranger.get_by_label("Password").fill("not it")
+                stranger.get_by_role("button").click()
+                expect(stranger.locator(".error")).to_be_visible()
+                stranger.get_by_label("Password").fill("open sesame")
+                stranger.get_by_role("button").click()
+                expect(stranger.locator("h1")).to_have_text("Evening on the ridge")
+                wait_until(stranger, "document.querySelector('img.media')?.naturalWidth > 0")
+                stranger.context.close()
+
+                # Trash and restore.
+                viewer.get_by_role("button", name="Delete").click()
+                expect(viewer).to_be_hidden()
+                count(page, "2 items")
+                page.get_by_role("link", name="Trash").click()
+                count(page, "1 item")
+                tiles(page).first.locator("a").click()
+                expect(page.locator("#viewer h2")).to_have_text("Evening on the ridge")
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-trash.png"))
+                page.locator("#viewer").get_by_role("button", name="Restore").click()
+                count(page, "0 items")
+                page.get_by_role("link", name="Library").click()
+                count(page, "3 items")
+
+                # Select every shown item and download them as one ZIP.
+                page.locator("#grid .pick").first.click()
+                page.get_by_role("button", name="Select all shown").click()
+                expect(page.locator("#selected-count")).to_have_text("3 selected")
+                with page.expect_download() as download:
+                    page.get_by_role("button", name="Download ZIP").click()
+                archive = zipfile.ZipFile(io.BytesIO(open(download.value.path(), "rb").read()))
+                assert archive.testzip() is None
+                names = sorted(archive.namelist())
+                assert names == sorted(n for n, *_ in FILES), names
+                assert archive.read("lake.png") == open(paths[1], "rb").read()
+
+                # Another user sees none of it, in the grid or by asking for an item.
+                ana_item = tiles(page).first.get_attribute("data-id")
+                other = browser.new_context().new_page()
+                sign_in(other, server.base, "bob", "bob-password")
+                count(other, "0 items")
+                assert other.request.get(f"{server.base}/api/v1/gallery/{ana_item}").status == 404
+                other.goto(f"{server.base}/?item={ana_item}")
+                count(other, "0 items")
+                expect(other.locator("#viewer")).to_be_hidden()
+
+                # Signing out ends the session.
+                page.get_by_role("button", name="Sign out").click()
+                expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+                assert page.request.get(f"{server.base}/api/v1/gallery").status == 401
+                browser.close()
+        finally:
+            server.stop()
+    print("dashboard: sign-in, uploads, filters, tags, item view, share, trash, ZIP and privacy work in Chromium")
+
+
+if __name__ == "__main__":
+    main()
