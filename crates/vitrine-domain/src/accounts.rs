@@ -12,8 +12,8 @@ use crate::checked_credentials::CheckedCredentials;
 use crate::clock::Clock;
 use crate::limits::LoginLimits;
 use crate::ports::{NewUser, Passwords, TokenVerifier, UserRepository};
-use crate::user::{Plan, Principal, Role, Scope, Scopes, User};
-use crate::{DomainError, Result};
+use crate::user::{ApiKeyInfo, Plan, Principal, Role, Scope, Scopes, User, API_KEY_ID_LEN};
+use crate::{DomainError, Result, UserId};
 
 /// Every API key starts with this, so a leaked one is easy to spot in logs and scanners.
 pub const API_KEY_PREFIX: &str = "vtr_";
@@ -129,6 +129,41 @@ impl Accounts {
         self.operator_set_plan(name, plan).await
     }
 
+    /// An admin makes someone an admin or takes it back; not their own role, so the last
+    /// admin cannot lock everyone out by mistake.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn set_role(&self, who: &Principal, name: &str, role: Role) -> Result<User> {
+        who.require(Scope::Admin)?;
+        if name.trim() == who.user.name {
+            return Err(DomainError::Conflict(
+                "an admin cannot change their own role".into(),
+            ));
+        }
+        let changed = self.users.set_role(name.trim(), role).await;
+        self.checked.forget_all();
+        changed
+    }
+
+    /// Every user, by name (an admin's list; at most `MAX_USERS_LISTED`).
+    pub async fn users(&self, who: &Principal) -> Result<Vec<User>> {
+        who.require(Scope::Admin)?;
+        self.users.users(MAX_USERS_LISTED).await
+    }
+
+    /// An admin adds a user (the dashboard's Admin page); the same rules as the command line.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn admin_add_user(
+        &self,
+        who: &Principal,
+        name: &str,
+        password: &str,
+        role: Role,
+        plan: Plan,
+    ) -> Result<User> {
+        who.require(Scope::Admin)?;
+        self.add_user(name, password, role, plan).await
+    }
+
     /// The operator (the command line on the server) moves a user to another plan.
     #[tracing::instrument(skip_all)]
     pub async fn operator_set_plan(&self, name: &str, plan: Plan) -> Result<User> {
@@ -177,18 +212,57 @@ impl Accounts {
             .ok_or(DomainError::NotFound("user"))?;
         let allowed = Scopes::all_for(record.user.role);
         let scopes = scopes.map_or(allowed.clone(), |asked| asked.intersect(&allowed));
+        Ok(self.mint_key(&record.user.id, &scopes).await?.0)
+    }
+
+    /// A key for the caller (the dashboard's Account page), with no more than the caller's
+    /// own scopes: a narrowed credential cannot make a wider one.
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn create_own_key(
+        &self,
+        who: &Principal,
+        scopes: Option<Scopes>,
+    ) -> Result<(String, ApiKeyInfo)> {
+        let scopes = scopes.map_or(who.scopes.clone(), |asked| asked.intersect(&who.scopes));
+        if scopes.iter().next().is_none() {
+            return Err(DomainError::invalid(
+                "a key needs at least one scope the caller has",
+            ));
+        }
+        self.mint_key(&who.user.id, &scopes).await
+    }
+
+    /// The caller's keys that still work, newest first; never the keys themselves.
+    pub async fn own_keys(&self, who: &Principal) -> Result<Vec<ApiKeyInfo>> {
+        self.users.api_keys(&who.user.id).await
+    }
+
+    /// Revokes one of the caller's keys by its id (`ApiKeyInfo::id`).
+    #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    pub async fn revoke_own_key(&self, who: &Principal, id: &str) -> Result<()> {
+        let revoked = self
+            .users
+            .revoke_api_key_by_id(&who.user.id, id, self.clock.now())
+            .await;
+        self.checked.forget_all();
+        revoked
+    }
+
+    async fn mint_key(&self, owner: &UserId, scopes: &Scopes) -> Result<(String, ApiKeyInfo)> {
         let mut secret = [0u8; 32];
         OsRng.fill_bytes(&mut secret);
         let key = format!("{API_KEY_PREFIX}{}", hex::encode(secret));
+        let hash = api_key_hash(&key);
+        let created_at = self.clock.now();
         self.users
-            .insert_api_key(
-                &record.user.id,
-                &api_key_hash(&key),
-                &scopes,
-                self.clock.now(),
-            )
+            .insert_api_key(owner, &hash, scopes, created_at)
             .await?;
-        Ok(key)
+        let info = ApiKeyInfo {
+            id: hash[..API_KEY_ID_LEN].to_owned(),
+            scopes: scopes.clone(),
+            created_at,
+        };
+        Ok((key, info))
     }
 
     /// Revokes one of `user_name`'s keys: refused at once through this value, and by
@@ -220,6 +294,9 @@ impl Accounts {
         Ok(Principal { user, scopes })
     }
 }
+
+/// Users one admin list shows at most: a self-hosted server has a handful to hundreds.
+pub const MAX_USERS_LISTED: i64 = 1000;
 
 /// A hash no password matches in practice, with the same cost as real ones: what an unknown
 /// name is checked against, so it answers as slowly as a wrong password.

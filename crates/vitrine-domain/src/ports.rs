@@ -200,6 +200,9 @@ pub trait UserRepository: Send + Sync {
     async fn user_by_name(&self, name: &str) -> Result<Option<UserRecord>>;
     async fn user_by_id(&self, id: &UserId) -> Result<Option<User>>;
     async fn set_plan(&self, name: &str, plan: Plan) -> Result<User>;
+    async fn set_role(&self, name: &str, role: Role) -> Result<User>;
+    /// Every user by name, at most `limit`.
+    async fn users(&self, limit: i64) -> Result<Vec<User>>;
     async fn insert_api_key(
         &self,
         owner: &UserId,
@@ -210,6 +213,11 @@ pub trait UserRepository: Send + Sync {
     /// The user and scopes of a key that is not revoked.
     async fn user_by_api_key(&self, key_hash: &str) -> Result<Option<(User, Scopes)>>;
     async fn revoke_api_key(&self, owner: &UserId, key_hash: &str, at: NaiveDateTime)
+        -> Result<()>;
+    /// The owner's keys that are not revoked, newest first.
+    async fn api_keys(&self, owner: &UserId) -> Result<Vec<crate::user::ApiKeyInfo>>;
+    /// Revokes the owner's key whose hash starts with `id` (`ApiKeyInfo::id`).
+    async fn revoke_api_key_by_id(&self, owner: &UserId, id: &str, at: NaiveDateTime)
         -> Result<()>;
 }
 
@@ -356,6 +364,8 @@ pub trait ShareRepository: Send + Sync {
         target: &ShareTarget,
         at: NaiveDateTime,
     ) -> Result<usize>;
+    /// The owner's links that neither are revoked nor expired at `now`, newest first.
+    async fn live_shares(&self, owner: &UserId, now: NaiveDateTime) -> Result<Vec<Share>>;
 }
 
 /// Password attempts per bucket in fixed windows (see `attempts.rs`), shared by every

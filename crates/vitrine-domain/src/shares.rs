@@ -219,6 +219,12 @@ impl Shares {
         }
     }
 
+    /// The caller's links that still open, newest first (the dashboard lists them).
+    pub async fn live(&self, who: &Principal) -> Result<Vec<Share>> {
+        who.require(Scope::SharesWrite)?;
+        self.repo.live_shares(&who.user.id, self.now()).await
+    }
+
     async fn require_target(&self, who: &Principal, target: &ShareTarget) -> Result<()> {
         match target {
             ShareTarget::Item(id) => {

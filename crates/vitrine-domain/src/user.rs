@@ -172,6 +172,18 @@ pub struct UserRecord {
     pub password_hash: String,
 }
 
+/// An API key as its owner sees it later: never the key itself, only a short public id
+/// (the start of its hash), what it may do, and when it was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKeyInfo {
+    pub id: String,
+    pub scopes: Scopes,
+    pub created_at: NaiveDateTime,
+}
+
+/// How many hex digits of a key's hash name it: enough to tell a user's keys apart.
+pub const API_KEY_ID_LEN: usize = 16;
+
 /// The caller of a request: who, and with which scopes.
 #[derive(Debug, Clone)]
 pub struct Principal {

@@ -43,6 +43,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .configure(routes::health::configure)
             .configure(routes::admin::configure)
             .configure(routes::auth::configure)
+            .configure(routes::keys::configure)
             .configure(routes::gallery::configure)
             .configure(routes::galleries::configure)
             .configure(routes::projects::configure)

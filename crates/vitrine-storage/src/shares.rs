@@ -147,7 +147,30 @@ impl ShareRepository for Db {
         self.write(move |conn| revoke(conn, &owner, &target, at))
             .await
     }
+
+    async fn live_shares(&self, owner: &UserId, now: NaiveDateTime) -> Result<Vec<Share>> {
+        let owner = owner.to_string();
+        self.run(move |conn| {
+            shares::table
+                .filter(shares::user_id.eq(owner))
+                .filter(shares::revoked_at.is_null())
+                .filter(shares::expires_at.is_null().or(shares::expires_at.gt(now)))
+                .order((shares::created_at.desc(), shares::id))
+                .limit(LIVE_SHARES_LISTED)
+                .select(ShareRow::as_select())
+                .load(conn)
+                .map_err(query_err)?
+                .into_iter()
+                .map(to_share)
+                .collect()
+        })
+        .await
+    }
 }
+
+/// A user's live links listed at most: one per item or collection, so a bound that no
+/// real library reaches, yet keeps one answer small.
+const LIVE_SHARES_LISTED: i64 = 1000;
 
 #[async_trait]
 impl AttemptRepository for Db {

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use vitrine_domain::ports::{NewUser, UserRepository};
-use vitrine_domain::user::{Plan, Scopes, User, UserRecord};
+use vitrine_domain::user::{ApiKeyInfo, Plan, Role, Scopes, User, UserRecord, API_KEY_ID_LEN};
 use vitrine_domain::{DomainError, Result, UserId};
 
 use crate::error::query_err;
@@ -123,6 +123,40 @@ impl UserRepository for Db {
         .await
     }
 
+    async fn set_role(&self, name: &str, role: Role) -> Result<User> {
+        let name = name.to_owned();
+        self.write(move |conn| {
+            diesel::update(users::table.filter(users::name.eq(&name)))
+                .set(users::role.eq(role.as_str()))
+                .execute(conn)
+                .map_err(query_err)?;
+            users::table
+                .filter(users::name.eq(&name))
+                .select(UserRow::as_select())
+                .first(conn)
+                .optional()
+                .map_err(query_err)?
+                .ok_or(DomainError::NotFound("user"))
+                .and_then(to_user)
+        })
+        .await
+    }
+
+    async fn users(&self, limit: i64) -> Result<Vec<User>> {
+        self.run(move |conn| {
+            users::table
+                .order(users::name)
+                .limit(limit)
+                .select(UserRow::as_select())
+                .load(conn)
+                .map_err(query_err)?
+                .into_iter()
+                .map(to_user)
+                .collect()
+        })
+        .await
+    }
+
     async fn insert_api_key(
         &self,
         owner: &UserId,
@@ -176,6 +210,58 @@ impl UserRepository for Db {
                 api_keys::table
                     .filter(api_keys::key_hash.eq(key_hash))
                     .filter(api_keys::user_id.eq(owner)),
+            )
+            .set(api_keys::revoked_at.eq(Some(at)))
+            .execute(conn)
+            .map_err(query_err)?;
+            if changed == 0 {
+                return Err(DomainError::NotFound("API key"));
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn api_keys(&self, owner: &UserId) -> Result<Vec<ApiKeyInfo>> {
+        let owner = owner.to_string();
+        self.run(move |conn| {
+            let rows: Vec<(String, String, NaiveDateTime)> = api_keys::table
+                .filter(api_keys::user_id.eq(owner))
+                .filter(api_keys::revoked_at.is_null())
+                .order((api_keys::created_at.desc(), api_keys::key_hash))
+                .select((api_keys::key_hash, api_keys::scopes, api_keys::created_at))
+                .load(conn)
+                .map_err(query_err)?;
+            rows.into_iter()
+                .map(|(hash, scopes, created_at)| {
+                    Ok(ApiKeyInfo {
+                        id: hash.chars().take(API_KEY_ID_LEN).collect(),
+                        scopes: Scopes::parse_list(&scopes)?,
+                        created_at,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    async fn revoke_api_key_by_id(
+        &self,
+        owner: &UserId,
+        id: &str,
+        at: NaiveDateTime,
+    ) -> Result<()> {
+        // Ids are hex digits only, so the pattern holds no wildcard of the caller's.
+        if id.len() != API_KEY_ID_LEN || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(DomainError::NotFound("API key"));
+        }
+        let (owner, pattern) = (owner.to_string(), format!("{}%", id.to_ascii_lowercase()));
+        self.write(move |conn| {
+            let changed = diesel::update(
+                api_keys::table
+                    .filter(api_keys::key_hash.like(pattern))
+                    .filter(api_keys::user_id.eq(owner))
+                    .filter(api_keys::revoked_at.is_null()),
             )
             .set(api_keys::revoked_at.eq(Some(at)))
             .execute(conn)

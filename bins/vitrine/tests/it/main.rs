@@ -3,6 +3,7 @@
 // In tests a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod account_api;
 mod archives;
 mod auth;
 mod by_project;

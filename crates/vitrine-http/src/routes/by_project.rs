@@ -219,6 +219,8 @@ struct Claimed {
 
 #[derive(Serialize)]
 struct ImageResponse {
+    /// The item's own id (beyond spec 4): what feedback, review and claims are sent to.
+    id: String,
     job_id: Option<String>,
     image_index: Option<i32>,
     group_index: Option<i32>,
@@ -249,6 +251,7 @@ impl ImageResponse {
     fn new(i: BoardImage, signer: &UrlSigner, now: i64) -> Self {
         Self {
             output: Urls::new(&i.id, i.has_thumb, signer, now),
+            id: i.id.to_string(),
             inputs: i
                 .inputs
                 .iter()

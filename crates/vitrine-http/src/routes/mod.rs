@@ -10,6 +10,7 @@ pub mod galleries;
 pub mod gallery;
 pub mod health;
 pub mod images;
+pub mod keys;
 pub mod media;
 pub mod projects;
 pub mod published;

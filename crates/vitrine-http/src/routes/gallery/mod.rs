@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/storage", web::get().to(storage))
             .configure(collections::configure)
             .configure(shares::configure_collections)
+            .route("/shares", web::get().to(shares::list))
             .configure(folders::configure)
             .route("/bulk/download", web::post().to(bulk::download))
             .route("/bulk/delete", web::post().to(bulk::delete))
@@ -101,7 +102,6 @@ async fn patch(
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
-/// Moves the item to the trash; it answers with the trashed item so clients can undo.
 #[derive(serde::Deserialize)]
 struct DeleteParams {
     /// `true`: delete an item in the trash for good, instead of moving it there.
@@ -109,6 +109,8 @@ struct DeleteParams {
     permanent: bool,
 }
 
+/// Moves the item to the trash; it answers with the trashed item so clients can undo.
+/// With `permanent=true`, deletes an item already in the trash for good.
 async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,

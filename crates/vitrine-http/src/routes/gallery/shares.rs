@@ -4,7 +4,7 @@
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use validator::Validate;
-use vitrine_domain::shares::{CreatedShare, ExpiresIn, ShareOptions, ShareTarget};
+use vitrine_domain::shares::{CreatedShare, ExpiresIn, Share, ShareOptions, ShareTarget};
 use vitrine_domain::{CollectionId, ItemId};
 
 use crate::auth::Auth;
@@ -120,4 +120,51 @@ async fn revoke_collection(
     let target = ShareTarget::Collection(CollectionId::from(id.into_inner()));
     state.shares.revoke(&who, target).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true })))
+}
+
+/// A live link as its owner sees it later: what it opens and how, never its token (only its
+/// hash is kept), so the URL itself is shown once, when it is made.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LiveShare {
+    id: String,
+    /// `item` or `collection`.
+    target_type: &'static str,
+    target_id: String,
+    created_at: String,
+    expires_at: Option<String>,
+    allow_download: bool,
+    password_protected: bool,
+    hide_metadata: bool,
+}
+
+impl From<Share> for LiveShare {
+    fn from(share: Share) -> Self {
+        let (target_type, target_id) = match share.target {
+            ShareTarget::Item(id) => ("item", id.to_string()),
+            ShareTarget::Collection(id) => ("collection", id.to_string()),
+        };
+        Self {
+            id: share.id.to_string(),
+            target_type,
+            target_id,
+            created_at: iso8601(share.created_at),
+            expires_at: share.expires_at.map(iso8601),
+            allow_download: share.allow_download,
+            password_protected: share.password_hash.is_some(),
+            hide_metadata: share.hide_metadata,
+        }
+    }
+}
+
+/// `GET /api/v1/gallery/shares`: the caller's links that still open, newest first.
+pub async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+    let shares: Vec<LiveShare> = state
+        .shares
+        .live(&who)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "shares": shares })))
 }
