@@ -200,11 +200,86 @@ def main():
                 assert names == sorted(n for n, *_ in FILES), names
                 assert archive.read("lake.png") == open(paths[1], "rb").read()
 
+                # A gallery: made from the library, reordered by dragging, published.
+                page.get_by_role("link", name="Galleries").click()
+                page.get_by_label("New gallery, its address").fill("three-evenings")
+                page.get_by_role("button", name="Create").click()
+                editor = page.locator("#gallery-editor")
+                expect(editor.get_by_role("heading", name="Gallery three-evenings")).to_be_visible()
+                for _ in range(3):
+                    before = editor.locator(".pick-item").count()
+                    editor.locator(".pick-item").first.click()
+                    expect(editor.locator(".pick-item")).to_have_count(before - 1)
+                rows = editor.locator("#gallery-media li")
+                expect(rows).to_have_count(3)
+                order = rows.evaluate_all("rows => rows.map(r => r.dataset.id)")
+                rows.nth(2).drag_to(rows.nth(0), target_position={"x": 20, "y": 5})
+                expect(page.locator(".toast").filter(has_text="Order saved")).to_be_visible()
+                wanted = [order[2], order[0], order[1]]
+                assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == wanted
+                editor.get_by_label("Status").select_option("published")
+                editor.get_by_role("button", name="Save", exact=True).click()
+                expect(editor.get_by_role("link", name="Open the public page")).to_be_visible()
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-gallery.png"), full_page=True)
+                public = browser.new_context().new_page()
+                assert public.goto(f"{server.base}/g/three-evenings").status == 200
+                shown = public.locator("main figure img").evaluate_all("imgs => imgs.map(i => i.src.split('/')[6])")
+                assert shown == wanted, f"the public page keeps the dragged order: {shown} != {wanted}"
+                public.context.close()
+
+                # Projects: a like with a comment, seen again after a reload.
+                key = server.cli("key", "create", "--user", "ana")
+                project = server.call(key, "POST", "/api/v1/projects", {"name": "Portraits"})["id"]
+                for item in order[:2]:
+                    server.call(key, "PATCH", f"/api/v1/gallery/{item}", {"project_id": project})
+                page.get_by_role("link", name="Projects").click()
+                board = page.locator("#projects")
+                expect(board.get_by_role("heading", name="Portraits")).to_be_visible()
+                expect(board.locator(".project-image")).to_have_count(2)
+                first_card = board.locator(".project-image").first
+                first_card.get_by_placeholder("Comment").fill("Sharp and warm")
+                first_card.locator("button[data-value=like]").click()
+                expect(first_card.locator("button[aria-pressed=true]")).to_have_count(1)
+                page.reload()
+                first_card = page.locator("#projects .project-image").first
+                expect(first_card.locator("button[aria-pressed=true]")).to_have_text("Like")
+                expect(first_card.get_by_placeholder("Comment")).to_have_value("Sharp and warm")
+                page.locator("#project-filters").get_by_label("Feedback").select_option("like")
+                expect(page.locator("#projects .project-image")).to_have_count(1)
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-projects.png"))
+
+                # Account: storage, and an API key shown once that works.
+                page.get_by_role("link", name="Account").click()
+                expect(page.locator("#storage-text")).to_contain_text("used")
+                page.get_by_label("media:delete").uncheck()
+                page.get_by_role("button", name="Create key").click()
+                new_key = page.locator("#new-key-value").input_value()
+                assert new_key.startswith("vtr_"), new_key
+                assert len(server.call(new_key, "GET", "/api/v1/gallery")["items"]) == 3
+                expect(page.locator("#keys li")).to_have_count(2)
+                if shots:
+                    page.screenshot(path=os.path.join(shots, "dashboard-account.png"))
+                page.reload()
+                assert new_key not in page.content(), "a key is shown once"
+
+                # Shared links: the one made above is listed and can be revoked.
+                page.get_by_role("link", name="Shared links").click()
+                expect(page.locator("#shares li")).to_have_count(1)
+                page.locator("#shares").get_by_role("button", name="Revoke").click()
+                expect(page.locator("#shares li")).to_have_text("No live links.")
+                assert browser.new_context().new_page().goto(share_url).status == 410
+
                 # Another user sees none of it, in the grid or by asking for an item.
-                ana_item = tiles(page).first.get_attribute("data-id")
+                ana_item = order[0]
                 other = browser.new_context().new_page()
                 sign_in(other, server.base, "bob", "bob-password")
                 count(other, "0 items")
+                for section, empty in [("Galleries", "No galleries yet."), ("Projects", "No projects match."),
+                                       ("Shared links", "No live links.")]:
+                    other.get_by_role("link", name=section).click()
+                    expect(other.locator("main")).to_contain_text(empty)
                 assert other.request.get(f"{server.base}/api/v1/gallery/{ana_item}").status == 404
                 other.goto(f"{server.base}/?item={ana_item}")
                 count(other, "0 items")

@@ -23,8 +23,8 @@ async function failure(response) {
   return new ApiError(response.status, message);
 }
 
-function request(method, path, body) {
-  const headers = { "X-CSRF-Token": csrf };
+function request(method, path, body, extra = {}) {
+  const headers = { "X-CSRF-Token": csrf, ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   return fetch(path, {
     method,
@@ -42,9 +42,10 @@ export async function api(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-/** POSTs `body` and saves the answer (a ZIP) under the name the server gives. */
-export async function saveDownload(path, body, fallbackName) {
-  const response = await request("POST", path, body);
+/** POSTs `body` (or sends `method` with `headers`) and saves the answer (a ZIP, a
+ * ShareX file) under the name the server gives. */
+export async function saveDownload(path, body, fallbackName, { method = "POST", headers = {} } = {}) {
+  const response = await request(method, path, body, headers);
   if (!response.ok) throw await failure(response);
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
@@ -84,6 +85,7 @@ export function upload(file, progress) {
 export function toast(message) {
   const note = Object.assign(document.createElement("div"), { className: "toast", textContent: message });
   note.setAttribute("role", "status");
+  for (const older of document.querySelectorAll(".toast")) older.remove();
   // Inside an open dialog, or it would sit under the dialog's backdrop.
   (document.querySelector("dialog[open]") ?? document.body).append(note);
   setTimeout(() => note.remove(), 3500);

@@ -5,7 +5,10 @@ import { api, ask, saveDownload, toast } from "./api.js";
 import { Grid } from "./grid.js";
 import { Viewer } from "./item.js";
 import { uploader } from "./upload.js";
-import { account, collectionsPage, folderPaths, foldersPage } from "./sections.js";
+import { account, adminPage, sharesPage } from "./account.js";
+import { galleriesPage } from "./galleries.js";
+import { projectsPage } from "./projects.js";
+import { collectionsPage, folderPaths, foldersPage } from "./sections.js";
 
 const FILTERS = ["search", "type", "tags", "collection", "folderId", "from", "to", "favorite"];
 
@@ -169,6 +172,10 @@ const sections = {
   trash: () => library(true),
   collections: collectionsPage,
   folders: foldersPage,
+  galleries: galleriesPage,
+  projects: projectsPage,
+  shares: sharesPage,
   account,
+  admin: adminPage,
 };
 sections[document.body.dataset.section]?.();

@@ -14,7 +14,7 @@ export function folderPaths(folders) {
   return folders.map((f) => ({ ...f, path: path(f) })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-async function attempt(call, message) {
+export async function attempt(call, message) {
   try {
     await call();
     if (message) toast(message);
@@ -104,18 +104,4 @@ export async function foldersPage() {
     }
   });
   load().catch((error) => toast(error.message));
-}
-
-export async function account() {
-  try {
-    const storage = await api("GET", "/api/v1/gallery/storage");
-    const bar = document.getElementById("storage-bar");
-    bar.max = storage.limit ?? Math.max(storage.used, 1);
-    bar.value = storage.used;
-    document.getElementById("storage-text").textContent = storage.limit
-      ? `${storage.usedFormatted} of ${storage.limitFormatted} used`
-      : `${storage.usedFormatted} used (no limit)`;
-  } catch (error) {
-    toast(error.message);
-  }
 }

@@ -36,6 +36,9 @@ const ASSETS: &[Asset] = &[
     asset!("item.js", "text/javascript; charset=utf-8"),
     asset!("upload.js", "text/javascript; charset=utf-8"),
     asset!("sections.js", "text/javascript; charset=utf-8"),
+    asset!("account.js", "text/javascript; charset=utf-8"),
+    asset!("galleries.js", "text/javascript; charset=utf-8"),
+    asset!("projects.js", "text/javascript; charset=utf-8"),
     asset!("vendor/thumbhash.js", "text/javascript; charset=utf-8"),
     asset!("icon.svg", "image/svg+xml"),
 ];

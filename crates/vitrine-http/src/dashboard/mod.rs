@@ -22,25 +22,39 @@ pub(crate) enum Section {
     Trash,
     Collections,
     Folders,
+    Galleries,
+    Projects,
+    Shares,
     Account,
+    Admin,
 }
 
 impl Section {
-    const ALL: [Section; 5] = [
+    const ALL: [Section; 9] = [
         Section::Library,
         Section::Trash,
         Section::Collections,
         Section::Folders,
+        Section::Galleries,
+        Section::Projects,
+        Section::Shares,
         Section::Account,
+        Section::Admin,
     ];
 
-    fn path(self) -> &'static str {
+    /// The name the scripts know the section by (`<body data-section>`), its label, and
+    /// its path.
+    fn key(self) -> &'static str {
         match self {
-            Section::Library => "/",
-            Section::Trash => "/trash",
-            Section::Collections => "/collections",
-            Section::Folders => "/folders",
-            Section::Account => "/account",
+            Section::Library => "library",
+            Section::Trash => "trash",
+            Section::Collections => "collections",
+            Section::Folders => "folders",
+            Section::Galleries => "galleries",
+            Section::Projects => "projects",
+            Section::Shares => "shares",
+            Section::Account => "account",
+            Section::Admin => "admin",
         }
     }
 
@@ -50,18 +64,25 @@ impl Section {
             Section::Trash => "Trash",
             Section::Collections => "Collections",
             Section::Folders => "Folders",
+            Section::Galleries => "Galleries",
+            Section::Projects => "Projects",
+            Section::Shares => "Shared links",
             Section::Account => "Account",
+            Section::Admin => "Admin",
         }
     }
 
-    /// The name the scripts know the section by (`<body data-section>`).
-    fn key(self) -> &'static str {
+    fn path(self) -> &'static str {
         match self {
-            Section::Library => "library",
-            Section::Trash => "trash",
-            Section::Collections => "collections",
-            Section::Folders => "folders",
-            Section::Account => "account",
+            Section::Library => "/",
+            Section::Trash => "/trash",
+            Section::Collections => "/collections",
+            Section::Folders => "/folders",
+            Section::Galleries => "/galleries",
+            Section::Projects => "/projects",
+            Section::Shares => "/shares",
+            Section::Account => "/account",
+            Section::Admin => "/admin",
         }
     }
 }
@@ -110,11 +131,19 @@ async fn page(req: HttpRequest, state: web::Data<AppState>, section: Section) ->
         return sign_in::signed_out(&req, &state, section.path());
     };
     let session = session::session_token(&req).unwrap_or_default();
+    let admin = who.user.role == Role::Admin;
+    // The admin page is for admins; others are told so (the API refuses them anyway).
+    let status = if section == Section::Admin && !admin {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
     let shell = Shell {
         title: section.label(),
         section: section.key(),
         nav: Section::ALL
             .iter()
+            .filter(|s| **s != Section::Admin || admin)
             .map(|s| NavLink {
                 href: s.path(),
                 label: s.label(),
@@ -122,13 +151,13 @@ async fn page(req: HttpRequest, state: web::Data<AppState>, section: Section) ->
             })
             .collect(),
         user: &who.user.name,
-        admin: who.user.role == Role::Admin,
+        admin,
         csrf: state.tokens.csrf_token(&session),
         css: assets::url("dashboard.css"),
         script: assets::url("dashboard.js"),
         icon: assets::url("icon.svg"),
     };
-    html(StatusCode::OK, &state, shell.render())
+    html(status, &state, shell.render())
 }
 
 /// The principal behind the request's session cookie, if it is still good.
