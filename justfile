@@ -54,6 +54,11 @@ crash-test rounds="3" clients="8":
 fuzz runs="10000000" jobs="2":
     scripts/fuzz.sh {{runs}} {{jobs}}
 
+# The dashboard with N items in headless Chromium: first screen, JS + CSS shipped, DOM
+# nodes after jumping to item 50,000.
+bench-dashboard n="100000" runs="7":
+    scripts/bench-dashboard.sh {{n}} {{runs}}
+
 # Thumbnails: ours beside vipsthumbnail and ImageMagick, one core.
 bench-thumbs count="20" rounds="5":
     scripts/bench-thumbs.sh {{count}} {{rounds}}

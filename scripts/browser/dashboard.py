@@ -285,6 +285,14 @@ def main():
                 count(other, "0 items")
                 expect(other.locator("#viewer")).to_be_hidden()
 
+                if shots:
+                    phone = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark").new_page()
+                    sign_in(phone, server.base, "ana", "ana-password")
+                    count(phone, "3 items")
+                    all_thumbnails_loaded(phone)
+                    phone.screenshot(path=os.path.join(shots, "dashboard-phone-dark.png"))
+                    phone.context.close()
+
                 # Signing out ends the session.
                 page.get_by_role("button", name="Sign out").click()
                 expect(page.get_by_role("button", name="Sign in")).to_be_visible()

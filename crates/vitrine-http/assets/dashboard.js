@@ -78,15 +78,18 @@ async function library(trash) {
   form.addEventListener("reset", () => setTimeout(apply));
   addEventListener("popstate", () => show(fromUrl()));
 
-  [folders, collections] = await Promise.all([
+  // The first page of items does not wait for the filters' lists.
+  Promise.all([
     api("GET", "/api/v1/gallery/folders").then((body) => folderPaths(body.folders)),
     api("GET", "/api/v1/gallery/collections").then((body) => body.collections),
-  ]).catch((error) => {
-    toast(error.message);
-    return [[], []];
-  });
-  form.elements.folderId.append(...folders.map((f) => new Option(f.path, f.id)));
-  form.elements.collection.append(...collections.map((c) => new Option(c.name, c.id)));
+  ]).then(([foundFolders, foundCollections]) => {
+    [folders, collections] = [foundFolders, foundCollections];
+    const keep = new URLSearchParams(location.search);
+    form.elements.folderId.append(...folders.map((f) => new Option(f.path, f.id)));
+    form.elements.collection.append(...collections.map((c) => new Option(c.name, c.id)));
+    form.elements.folderId.value = keep.get("folderId") ?? "";
+    form.elements.collection.value = keep.get("collection") ?? "";
+  }, (error) => toast(error.message));
   await show(fromUrl());
 
   if (!trash) {

@@ -62,6 +62,15 @@ pub(crate) fn url(name: &str) -> String {
     format!("/assets/{}/{name}", version())
 }
 
+/// The URLs of the scripts the entry script imports, directly or not.
+pub(crate) fn modules() -> Vec<String> {
+    ASSETS
+        .iter()
+        .filter(|asset| asset.name.ends_with(".js") && asset.name != "dashboard.js")
+        .map(|asset| url(asset.name))
+        .collect()
+}
+
 /// `GET /assets/{version}/{file}`: only the current version; anything else is not ours.
 pub(crate) async fn serve(path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
     let (asked_version, name) = path.into_inner();

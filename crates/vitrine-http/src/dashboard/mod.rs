@@ -98,9 +98,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sign-in", web::get().to(sign_in::form))
         .route("/sign-in", web::post().to(sign_in::submit))
         .route("/sign-out", web::post().to(sign_in::sign_out))
-        .route(
-            "/assets/{version}/{file:.+}",
-            crate::routes::get_or_head().to(assets::serve),
+        .service(
+            // Scripts and styles compress well; media (everywhere else) does not.
+            web::resource("/assets/{version}/{file:.+}")
+                .wrap(actix_web::middleware::Compress::default())
+                .route(crate::routes::get_or_head().to(assets::serve)),
         );
 }
 
@@ -121,6 +123,8 @@ struct Shell<'a> {
     csrf: String,
     css: String,
     script: String,
+    /// Every module the script imports, fetched at once instead of one import at a time.
+    modules: Vec<String>,
     icon: String,
 }
 
@@ -155,6 +159,7 @@ async fn page(req: HttpRequest, state: web::Data<AppState>, section: Section) ->
         csrf: state.tokens.csrf_token(&session),
         css: assets::url("dashboard.css"),
         script: assets::url("dashboard.js"),
+        modules: assets::modules(),
         icon: assets::url("icon.svg"),
     };
     html(status, &state, shell.render())
