@@ -158,7 +158,7 @@ def main():
                 viewer.get_by_label("Password (optional)").fill("open sesame")
                 viewer.get_by_label("Allow download").check()
                 viewer.get_by_role("button", name="Create link").click()
-                link = viewer.locator("#share-url")
+                link = viewer.locator(".share-url")
                 expect(link).to_be_visible()
                 share_url = link.input_value()
                 assert share_url.startswith(f"{server.base}/share/"), share_url
@@ -199,6 +199,28 @@ def main():
                 names = sorted(archive.namelist())
                 assert names == sorted(n for n, *_ in FILES), names
                 assert archive.read("lake.png") == open(paths[1], "rb").read()
+
+                # A collection: made, filled from a selection, shared, seen by a visitor.
+                page.get_by_role("link", name="Collections").click()
+                page.get_by_label("New collection").fill("Evenings")
+                page.get_by_role("button", name="Create").click()
+                expect(page.locator("#collections li")).to_contain_text("Evenings")
+                page.get_by_role("link", name="Library").click()
+                count(page, "3 items")
+                page.locator("#grid .pick").nth(0).click()
+                page.locator("#grid .pick").nth(1).click()
+                page.locator("#selection").get_by_role("button", name="Add to collection").click()
+                page.locator("#prompt").get_by_role("button", name="OK").click()
+                expect(page.locator("#selection")).to_be_hidden()
+                page.get_by_role("link", name="Collections").click()
+                expect(page.locator("#collections li").first).to_contain_text("2 items")
+                page.get_by_role("button", name="Share Evenings").click()
+                page.locator(".share-here").get_by_role("button", name="Create link").click()
+                expect(page.locator(".share-here .share-url")).to_be_visible()
+                visitor = browser.new_context().new_page()
+                visitor.goto(page.locator(".share-here .share-url").input_value())
+                expect(visitor.locator(".grid img")).to_have_count(2)
+                visitor.context.close()
 
                 # A gallery: made from the library, reordered by dragging, published.
                 page.get_by_role("link", name="Galleries").click()
@@ -266,9 +288,10 @@ def main():
 
                 # Shared links: the one made above is listed and can be revoked.
                 page.get_by_role("link", name="Shared links").click()
+                expect(page.locator("#shares li")).to_have_count(2)
+                page.locator("#shares li").filter(has_text="Item").get_by_role("button", name="Revoke").click()
                 expect(page.locator("#shares li")).to_have_count(1)
-                page.locator("#shares").get_by_role("button", name="Revoke").click()
-                expect(page.locator("#shares li")).to_have_text("No live links.")
+                expect(page.locator("#shares li")).to_contain_text("Collection")
                 assert browser.new_context().new_page().goto(share_url).status == 410
 
                 # Another user sees none of it, in the grid or by asking for an item.
@@ -300,7 +323,7 @@ def main():
                 browser.close()
         finally:
             server.stop()
-    print("dashboard: sign-in, uploads, filters, tags, item view, share, trash, ZIP and privacy work in Chromium")
+    print("dashboard: sign-in, uploads, filters, tags, item view, shares, trash, ZIP, collections, galleries, projects, keys and privacy work in Chromium")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 import { api, el, toast } from "./api.js";
 import { label } from "./grid.js";
+import { shareForm } from "./share.js";
 
 function size(bytes) {
   const units = ["B", "KB", "MB", "GB", "TB"];
@@ -181,53 +182,7 @@ export class Viewer {
   }
 
   shareForm() {
-    const item = this.item;
-    const section = this.dialog.querySelector("#share");
-    const form = el("form", { "aria-label": "Share link" },
-      el("h3", {}, "Share"),
-      el("label", {}, "Expires", el("select", { name: "expiresIn" },
-        [["1h", "In an hour"], ["1d", "In a day"], ["7d", "In a week"], ["30d", "In 30 days"], ["never", "Never"]]
-          .map(([value, text]) => el("option", { value, selected: value === "7d" }, text)))),
-      el("label", {}, "Password (optional)", el("input", { name: "password", type: "password", autocomplete: "new-password", maxlength: "1024" })),
-      el("label", { class: "check" }, el("input", { type: "checkbox", name: "allowDownload" }), "Allow download"),
-      el("label", { class: "check" }, el("input", { type: "checkbox", name: "hideMetadata" }), "Hide title and description"),
-      el("div", { class: "actions" },
-        el("button", { type: "submit", class: "primary" }, "Create link"),
-        el("button", {
-          type: "button", class: "danger",
-          onclick: () => this.act(() => api("DELETE", `/api/v1/gallery/${item.id}/share`), "Link revoked").then(() => section.replaceChildren()),
-        }, "Revoke link")));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const data = new FormData(form);
-      try {
-        const share = await api("POST", `/api/v1/gallery/${item.id}/share`, {
-          expiresIn: data.get("expiresIn"),
-          password: data.get("password") || undefined,
-          allowDownload: data.get("allowDownload") === "on",
-          hideMetadata: data.get("hideMetadata") === "on",
-        });
-        const link = el("input", { readonly: true, value: share.shareUrl, "aria-label": "Share link", id: "share-url" });
-        form.querySelector(".share-link")?.remove();
-        form.append(el("div", { class: "share-link" }, link,
-          el("button", {
-            type: "button",
-            onclick: async () => {
-              link.select();
-              try {
-                await navigator.clipboard.writeText(share.shareUrl);
-                toast("Link copied");
-              } catch {
-                toast("Press Ctrl+C to copy the selected link");
-              }
-            },
-          }, "Copy")));
-      } catch (error) {
-        toast(error.message);
-      }
-    });
-    section.replaceChildren(form);
-    form.querySelector("select").focus();
+    shareForm(this.dialog.querySelector("#share"), `/api/v1/gallery/${this.item.id}`);
   }
 
   similar() {

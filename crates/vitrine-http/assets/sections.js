@@ -1,6 +1,7 @@
 // The smaller sections: collections, nested folders, and the account's storage.
 
 import { api, ask, el, toast } from "./api.js";
+import { shareForm } from "./share.js";
 
 /** Folders with their full path ("Trips / 2026 / Alps"), sorted by it. */
 export function folderPaths(folders) {
@@ -33,6 +34,15 @@ export async function collectionsPage() {
       el("a", { class: "grow", href: `/?collection=${encodeURIComponent(c.id)}` }, c.name),
       el("span", { class: "hint" }, `${c.itemCount} items`),
       el("a", { class: "button", href: `/api/v1/gallery/collections/${c.id}/download`, download: "" }, "Download ZIP"),
+      el("button", {
+        type: "button", "aria-label": `Share ${c.name}`,
+        onclick: (event) => {
+          const row = event.target.closest("li");
+          const section = row.querySelector(".share-here") ?? el("section", { class: "share-here", "aria-label": `Share ${c.name}` });
+          row.append(section);
+          shareForm(section, `/api/v1/gallery/collections/${c.id}`);
+        },
+      }, "Share"),
       el("button", {
         type: "button",
         onclick: async () => {

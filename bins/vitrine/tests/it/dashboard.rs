@@ -386,7 +386,11 @@ async fn assets_are_versioned_and_kept_for_a_year(database: TestBackend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(compressed.headers()["content-encoding"], "gzip", "shipped compressed");
+    assert_eq!(
+        compressed.headers()["content-encoding"],
+        "gzip",
+        "shipped compressed"
+    );
     let script = css.replace("dashboard.css", "dashboard.js");
     let js = client.get(app.url(&script)).send().await.unwrap();
     assert_eq!(js.status(), 200);

@@ -39,6 +39,7 @@ const ASSETS: &[Asset] = &[
     asset!("account.js", "text/javascript; charset=utf-8"),
     asset!("galleries.js", "text/javascript; charset=utf-8"),
     asset!("projects.js", "text/javascript; charset=utf-8"),
+    asset!("share.js", "text/javascript; charset=utf-8"),
     asset!("vendor/thumbhash.js", "text/javascript; charset=utf-8"),
     asset!("icon.svg", "image/svg+xml"),
 ];
