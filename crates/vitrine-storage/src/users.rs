@@ -7,6 +7,7 @@ use vitrine_domain::ports::{NewUser, UserRepository};
 use vitrine_domain::user::{ApiKeyInfo, Plan, Role, Scopes, User, UserRecord, API_KEY_ID_LEN};
 use vitrine_domain::{DomainError, Result, UserId};
 
+use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::schema::{api_keys, users};
 use crate::Db;
@@ -42,6 +43,18 @@ impl TryFrom<UserRow> for UserRecord {
 
 fn to_user(row: UserRow) -> Result<User> {
     UserRecord::try_from(row).map(|record| record.user)
+}
+
+/// The user called `name` as stored now; 404 when there is none.
+fn user_named(conn: &mut AnyConnection, name: &str) -> Result<User> {
+    users::table
+        .filter(users::name.eq(name))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+        .map_err(query_err)?
+        .ok_or(DomainError::NotFound("user"))
+        .and_then(to_user)
 }
 
 #[async_trait]
@@ -111,14 +124,7 @@ impl UserRepository for Db {
                 .set(users::plan.eq(plan.as_str()))
                 .execute(conn)
                 .map_err(query_err)?;
-            users::table
-                .filter(users::name.eq(&name))
-                .select(UserRow::as_select())
-                .first(conn)
-                .optional()
-                .map_err(query_err)?
-                .ok_or(DomainError::NotFound("user"))
-                .and_then(to_user)
+            user_named(conn, &name)
         })
         .await
     }
@@ -130,14 +136,7 @@ impl UserRepository for Db {
                 .set(users::role.eq(role.as_str()))
                 .execute(conn)
                 .map_err(query_err)?;
-            users::table
-                .filter(users::name.eq(&name))
-                .select(UserRow::as_select())
-                .first(conn)
-                .optional()
-                .map_err(query_err)?
-                .ok_or(DomainError::NotFound("user"))
-                .and_then(to_user)
+            user_named(conn, &name)
         })
         .await
     }

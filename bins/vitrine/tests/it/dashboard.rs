@@ -5,6 +5,7 @@
 use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
 use reqwest::{redirect, Client, Response};
 use serde_json::{json, Value};
+use vitrine_domain::user::{Plan, Role};
 use vitrine_test_support::{database_tests, fixtures, TestApp, TestBackend};
 
 database_tests!(
@@ -330,7 +331,15 @@ async fn a_section_sends_the_signed_out_to_sign_in_and_back(database: TestBacken
     .await;
     assert_eq!(elsewhere.headers()[LOCATION], "/", "never to another site");
     let session = set_cookie(back.headers(), "vitrine_session").unwrap().0;
-    for path in ["/trash", "/collections", "/folders", "/account"] {
+    for path in [
+        "/trash",
+        "/collections",
+        "/folders",
+        "/galleries",
+        "/projects",
+        "/shares",
+        "/account",
+    ] {
         let page = client
             .get(app.url(path))
             .header(COOKIE, &session)
@@ -338,8 +347,31 @@ async fn a_section_sends_the_signed_out_to_sign_in_and_back(database: TestBacken
             .await
             .unwrap();
         assert_eq!(page.status(), 200, "{path}");
-        assert!(page.text().await.unwrap().contains("aria-current=\"page\""));
+        let html = page.text().await.unwrap();
+        assert!(html.contains("aria-current=\"page\""), "{path}");
+        assert!(
+            !html.contains("href=\"/admin\""),
+            "no admin link for a user"
+        );
     }
+    let admin_page = client
+        .get(app.url("/admin"))
+        .header(COOKIE, &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin_page.status(), 403, "the admin page is for admins");
+
+    app.user_with("root", Role::Admin, Plan::Free).await;
+    let root = sign_in(&app, &client, "root").await;
+    let admin_page = client
+        .get(app.url("/admin"))
+        .header(COOKIE, &root)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin_page.status(), 200);
+    assert!(admin_page.text().await.unwrap().contains("id=\"new-user\""));
 }
 
 async fn the_session_cookie_is_secure_behind_https(database: TestBackend) {
