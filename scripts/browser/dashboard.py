@@ -104,6 +104,26 @@ def main():
                 count(page, "3 items")
                 expect(tiles(page)).to_have_count(3)
                 all_thumbnails_loaded(page)
+
+                # Dropped anywhere on the page: one more file, and it lands in the grid.
+                dropped = page.evaluate_handle("""bytes => {
+                    const transfer = new DataTransfer();
+                    transfer.items.add(new File([new Uint8Array(bytes)], 'dropped.png', {type: 'image/png'}));
+                    return transfer;
+                }""", list(png(320, 240, 0.33)))
+                page.dispatch_event("main", "dragenter", {"dataTransfer": dropped})
+                page.dispatch_event("main", "drop", {"dataTransfer": dropped})
+                expect(rows.filter(has_text="dropped.png").locator(".done")).to_have_text("Done", timeout=30000)
+                count(page, "4 items")
+                first_dropped = tiles(page).first
+                assert first_dropped.locator("img").get_attribute("alt") == "dropped.png", "newest first"
+                # Out of the way of the counts below: to the trash and deleted for good.
+                dropped_id = first_dropped.get_attribute("data-id")
+                key = server.cli("key", "create", "--user", "ana")
+                server.call(key, "DELETE", f"/api/v1/gallery/{dropped_id}")
+                server.call(key, "DELETE", f"/api/v1/gallery/{dropped_id}?permanent=true")
+                page.reload()
+                count(page, "3 items")
                 srcset = tiles(page).first.locator("img").get_attribute("srcset")
                 assert srcset and "256w" in srcset, srcset
                 if shots:
@@ -251,7 +271,6 @@ def main():
                 public.context.close()
 
                 # Projects: a like with a comment, seen again after a reload.
-                key = server.cli("key", "create", "--user", "ana")
                 project = server.call(key, "POST", "/api/v1/projects", {"name": "Portraits"})["id"]
                 for item in order[:2]:
                     server.call(key, "PATCH", f"/api/v1/gallery/{item}", {"project_id": project})
