@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v diesel > /dev/null; then
-    if [ ! -f /usr/include/sqlite3.h ]; then
-        apt-get update -qq && apt-get install -y -qq libsqlite3-dev
+    # diesel_cli (a tool of ours, not part of the binary) links the system's libraries.
+    if [ ! -f /usr/include/sqlite3.h ] || ! pkg-config --exists libpq 2> /dev/null; then
+        apt-get update -qq && apt-get install -y -qq libsqlite3-dev libpq-dev pkg-config
     fi
     cargo install diesel_cli --version 2.3.4 --no-default-features --features postgres,sqlite --locked
 fi
