@@ -17,9 +17,10 @@ use vitrine_domain::ports::{BlobStore, MediaProber, Passwords, SettingsRepositor
 use vitrine_domain::projects::Projects;
 use vitrine_domain::shares::{ShareParts, Shares};
 use vitrine_domain::{DomainError, Result};
-use vitrine_http::{AppState, HttpSettings, TokenIssuer, UrlSigner};
+use vitrine_http::{AppState, HttpSettings, Metrics, TokenIssuer, UrlSigner};
 use vitrine_storage::Db;
 
+use crate::counted_store::CountedStore;
 use crate::passwords::BlockingPasswords;
 
 /// What a serving process is made of.
@@ -58,7 +59,9 @@ pub fn library(parts: &Parts) -> Library {
 }
 
 /// Every use case, with the HTTP layer's signing keys.
-pub async fn state(parts: Parts) -> Result<AppState> {
+pub async fn state(mut parts: Parts) -> Result<AppState> {
+    let metrics = Arc::new(Metrics::default());
+    parts.store = Arc::new(CountedStore::new(parts.store, metrics.clone()));
     let db = &parts.db;
     let url_secret = secret(&**db, "url_signing_secret", &parts.http.url_signing_secret).await?;
     let jwt_secret = secret(&**db, "jwt_secret", &parts.http.jwt_secret).await?;
@@ -100,6 +103,7 @@ pub async fn state(parts: Parts) -> Result<AppState> {
         signer,
         tokens,
         settings: parts.http,
+        metrics,
         clock: parts.clock,
     })
 }

@@ -2,10 +2,12 @@
 //! job claims never overlap, purging is per item and idempotent, and sweeping deletes only
 //! what no row references, so instances only share the work.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use vitrine_domain::library::jobs::JobSettings;
 use vitrine_domain::library::Library;
+use vitrine_http::Metrics;
 
 #[derive(Debug, Clone)]
 pub struct Background {
@@ -25,30 +27,46 @@ pub struct Background {
 }
 
 impl Background {
-    /// Starts every loop on the current actix runtime.
-    pub fn spawn(&self, library: &Library) {
+    /// Starts every loop on the current actix runtime; each run counts into `metrics`.
+    pub fn spawn(&self, library: &Library, metrics: &Arc<Metrics>) {
         for _ in 0..self.media_workers {
-            spawn_media_worker(library.clone(), self.jobs.clone(), self.idle);
+            spawn_media_worker(
+                library.clone(),
+                self.jobs.clone(),
+                self.idle,
+                metrics.clone(),
+            );
         }
         if let Some(interval) = self.trash_purge {
-            spawn_trash_purge(library.clone(), interval);
+            spawn_trash_purge(library.clone(), interval, metrics.clone());
         }
         if let Some(interval) = self.expiry_sweep {
-            spawn_expiry_sweep(library.clone(), interval);
+            spawn_expiry_sweep(library.clone(), interval, metrics.clone());
         }
         if let Some(interval) = self.orphan_sweep {
-            spawn_orphan_sweep(library.clone(), interval, self.orphan_grace);
+            spawn_orphan_sweep(
+                library.clone(),
+                interval,
+                self.orphan_grace,
+                metrics.clone(),
+            );
         }
     }
 }
 
-fn spawn_media_worker(library: Library, settings: JobSettings, idle: Duration) {
+fn spawn_media_worker(
+    library: Library,
+    settings: JobSettings,
+    idle: Duration,
+    metrics: Arc<Metrics>,
+) {
     actix_web::rt::spawn(async move {
         loop {
             match library.run_one_job(&settings).await {
-                Ok(true) => {}
+                Ok(true) => metrics.task_ran("media_job", true),
                 Ok(false) => actix_web::rt::time::sleep(idle).await,
                 Err(err) => {
+                    metrics.task_ran("media_job", false);
                     tracing::warn!(error = %err, "the media queue is unreachable; retrying");
                     actix_web::rt::time::sleep(idle).await;
                 }
@@ -58,12 +76,14 @@ fn spawn_media_worker(library: Library, settings: JobSettings, idle: Duration) {
 }
 
 /// Purges trash older than the retention, now and then every `interval`.
-fn spawn_trash_purge(library: Library, interval: Duration) {
+fn spawn_trash_purge(library: Library, interval: Duration, metrics: Arc<Metrics>) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(interval.max(Duration::from_secs(1)));
         loop {
             tick.tick().await;
-            match library.purge_trashed_before(library.trash_cutoff()).await {
+            let purged = library.purge_trashed_before(library.trash_cutoff()).await;
+            metrics.task_ran("trash_purge", purged.is_ok());
+            match purged {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "purged expired trash"),
                 Err(err) => tracing::warn!(error = %err, "the trash job failed; retrying later"),
@@ -73,12 +93,14 @@ fn spawn_trash_purge(library: Library, interval: Duration) {
 }
 
 /// Deletes expired items, now and then every `interval`.
-fn spawn_expiry_sweep(library: Library, interval: Duration) {
+fn spawn_expiry_sweep(library: Library, interval: Duration, metrics: Arc<Metrics>) {
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(interval.max(Duration::from_secs(1)));
         loop {
             tick.tick().await;
-            match library.purge_expired().await {
+            let purged = library.purge_expired().await;
+            metrics.task_ran("expiry_sweep", purged.is_ok());
+            match purged {
                 Ok(0) => {}
                 Ok(purged) => tracing::info!(purged, "deleted expired items"),
                 Err(err) => tracing::warn!(error = %err, "the expiry sweep failed; retrying later"),
@@ -89,13 +111,20 @@ fn spawn_expiry_sweep(library: Library, interval: Duration) {
 
 /// Sweeps objects nothing references (what a killed process left), now and then every
 /// `interval`.
-fn spawn_orphan_sweep(library: Library, interval: Duration, grace: Duration) {
+fn spawn_orphan_sweep(
+    library: Library,
+    interval: Duration,
+    grace: Duration,
+    metrics: Arc<Metrics>,
+) {
     let grace = chrono::Duration::from_std(grace).unwrap_or(chrono::Duration::MAX);
     actix_web::rt::spawn(async move {
         let mut tick = actix_web::rt::time::interval(interval.max(Duration::from_secs(1)));
         loop {
             tick.tick().await;
-            if let Err(err) = library.sweep_orphans(grace).await {
+            let swept = library.sweep_orphans(grace).await;
+            metrics.task_ran("orphan_sweep", swept.is_ok());
+            if let Err(err) = swept {
                 tracing::warn!(error = %err, "the orphan sweep failed; retrying later");
             }
         }

@@ -37,6 +37,8 @@ pub struct Config {
     pub token_ttl_secs: u64,
     /// How long a dashboard sign-in lasts.
     pub session_ttl_secs: u64,
+    /// The Bearer token `/metrics` takes; unset: no `/metrics`.
+    pub metrics_token: Option<String>,
     /// Shared secrets; when unset they are generated once and kept in the database.
     pub url_signing_secret: Option<String>,
     pub jwt_secret: Option<String>,
@@ -161,6 +163,7 @@ impl Default for Config {
             signed_url_ttl_secs: 24 * 3600,
             token_ttl_secs: 3600,
             session_ttl_secs: 7 * 24 * 3600,
+            metrics_token: None,
             url_signing_secret: None,
             jwt_secret: None,
             max_upload_bytes: limits.max_upload_bytes,
@@ -342,6 +345,7 @@ impl Config {
             signed_url_ttl: Duration::from_secs(self.signed_url_ttl_secs),
             token_ttl: Duration::from_secs(self.token_ttl_secs),
             session_ttl: Duration::from_secs(self.session_ttl_secs.max(60)),
+            metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),
             url_signing_secret: self.url_signing_secret.clone(),
             jwt_secret: self.jwt_secret.clone(),
             limits: ConnectionLimits {

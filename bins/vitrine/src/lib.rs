@@ -6,4 +6,5 @@
 pub mod app;
 pub mod background;
 pub mod clock;
+pub mod counted_store;
 pub mod passwords;

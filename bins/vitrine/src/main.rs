@@ -268,7 +268,7 @@ async fn serve(config: Config, db: Arc<Db>, clock: Arc<dyn Clock>) -> anyhow::Re
         orphan_sweep: Some(Duration::from_secs(config.orphan_sweep_interval_secs)),
         orphan_grace: Duration::from_secs(config.orphan_grace_secs),
     };
-    background.spawn(&state.library);
+    background.spawn(&state.library, &state.metrics);
     let listener = std::net::TcpListener::bind(&config.listen)
         .with_context(|| format!("listening on {}", config.listen))?;
     let workers = config.workers.unwrap_or(cores);

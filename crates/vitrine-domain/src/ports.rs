@@ -398,6 +398,26 @@ pub trait Passwords: Send + Sync {
 #[async_trait]
 pub trait Health: Send + Sync {
     async fn ping(&self) -> Result<()>;
+    /// What `/metrics` samples of the database and the media queue when it is read.
+    async fn vitals(&self) -> Result<Vitals>;
+}
+
+/// The database's connections and the media queue, as one `/metrics` read sees them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Vitals {
+    /// Connections the pool holds at most, those lent out now, and those open and idle.
+    pub connections_max: u64,
+    pub connections_in_use: u64,
+    pub connections_idle: u64,
+    /// Times a caller found every connection lent out and waited, since the process began.
+    pub connection_waits: u64,
+    /// Media jobs by state: waiting, being worked on, completed and failed for good.
+    pub jobs_pending: i64,
+    pub jobs_processing: i64,
+    pub jobs_completed: i64,
+    pub jobs_failed: i64,
+    /// When the oldest waiting job was queued.
+    pub oldest_pending_job: Option<NaiveDateTime>,
 }
 
 /// Galleries, their translations and media, and the languages they are written in.

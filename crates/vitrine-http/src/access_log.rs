@@ -22,6 +22,8 @@ pub(crate) struct Request {
     uri: Uri,
     version: Version,
     started: Instant,
+    /// The body's announced length, for `/metrics` (a chunked body counts as 0).
+    received: u64,
 }
 
 impl Request {
@@ -32,6 +34,12 @@ impl Request {
             uri: req.uri().clone(),
             version: req.version(),
             started: Instant::now(),
+            received: req
+                .headers()
+                .get(actix_web::http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
         }
     }
 
@@ -42,6 +50,12 @@ impl Request {
         id: String,
     ) -> ServiceResponse<Logged> {
         let status = response.status();
+        let metrics = response
+            .request()
+            .app_data::<actix_web::web::Data<crate::state::AppState>>()
+            .map(|state| state.metrics.clone());
+        // The route's template, never the path itself: IDs must not become series.
+        let route = response.request().match_pattern();
         response.map_body(|_, body| Logged {
             body,
             sent: 0,
@@ -49,6 +63,8 @@ impl Request {
                 request: self,
                 status,
                 id,
+                route,
+                metrics,
             }),
         })
     }
@@ -58,6 +74,8 @@ struct Line {
     request: Request,
     status: StatusCode,
     id: String,
+    route: Option<String>,
+    metrics: Option<std::sync::Arc<crate::metrics::Metrics>>,
 }
 
 /// A response body that writes the access line when it is dropped: after its last chunk,
@@ -93,11 +111,24 @@ impl Drop for Logged {
             request,
             status,
             id,
+            route,
+            metrics,
         }) = self.line.take()
         else {
             return;
         };
-        let millis = request.started.elapsed().as_secs_f64() * 1000.0;
+        let seconds = request.started.elapsed().as_secs_f64();
+        if let Some(metrics) = metrics {
+            metrics.answered(
+                route.unwrap_or_else(|| "unmatched".to_owned()),
+                request.method.as_str(),
+                status.as_u16(),
+                seconds,
+                request.received,
+                self.sent,
+            );
+        }
+        let millis = seconds * 1000.0;
         let address: &dyn std::fmt::Display = match &request.address {
             Some(ip) => ip,
             None => &"-",

@@ -10,6 +10,7 @@ mod format;
 #[doc(hidden)]
 pub mod fuzzing;
 mod json_errors;
+mod metrics;
 mod request_id;
 mod routes;
 mod session;
@@ -19,6 +20,7 @@ mod tokens;
 pub mod url_source;
 
 pub use error::ApiError;
+pub use metrics::Metrics;
 pub use signing::UrlSigner;
 pub use state::{AppState, ConnectionLimits, HttpSettings};
 pub use tokens::TokenIssuer;
@@ -41,6 +43,7 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(error::query_config())
             .app_data(error::path_config())
             .configure(routes::health::configure)
+            .route("/metrics", web::get().to(metrics::serve))
             .configure(routes::admin::configure)
             .configure(routes::auth::configure)
             .configure(routes::keys::configure)

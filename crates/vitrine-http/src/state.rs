@@ -27,6 +27,8 @@ pub struct HttpSettings {
     pub token_ttl: Duration,
     /// How long a dashboard sign-in lasts.
     pub session_ttl: Duration,
+    /// The Bearer token `/metrics` takes; `None`: no `/metrics` at all.
+    pub metrics_token: Option<String>,
     /// Secrets from configuration; when absent, generated once and kept in the database
     /// so every instance on it signs and verifies alike.
     pub url_signing_secret: Option<String>,
@@ -73,6 +75,7 @@ impl Default for HttpSettings {
             signed_url_ttl: Duration::from_secs(24 * 3600),
             token_ttl: Duration::from_secs(3600),
             session_ttl: Duration::from_secs(7 * 24 * 3600),
+            metrics_token: None,
             url_signing_secret: None,
             jwt_secret: None,
             limits: ConnectionLimits::default(),
@@ -95,6 +98,8 @@ pub struct AppState {
     pub signer: UrlSigner,
     pub tokens: TokenIssuer,
     pub settings: HttpSettings,
+    /// What `/metrics` shows; the binary's background tasks and blob store count into it.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// The one clock: signed URLs, tokens and share cookies take their time from it.
     pub clock: Arc<dyn Clock>,
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, Connection, TransactionManager};
+use vitrine_domain::ports::Vitals;
 use vitrine_domain::{DomainError, Result};
 
 use crate::connection::{migrate, sqlite_plans_once, AnyConnection, Backend, Manager, Pool};
@@ -19,6 +20,9 @@ pub struct Db {
     /// has connections (before, every waiting request parked a blocking thread on the
     /// pool's condition variable).
     permits: Arc<tokio::sync::Semaphore>,
+    /// How often a caller found no permit free and waited (`/metrics`).
+    waits: Arc<std::sync::atomic::AtomicU64>,
+    size: u32,
 }
 
 /// How a `Db` sizes its pool.
@@ -75,6 +79,8 @@ impl Db {
             pool,
             backend,
             permits,
+            waits: Arc::default(),
+            size,
         })
     }
 
@@ -89,12 +95,17 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
     {
-        let permit = self
-            .permits
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(DomainError::internal)?;
+        let permit = match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                self.count_wait();
+                self.permits
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(DomainError::internal)?
+            }
+        };
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
@@ -118,12 +129,22 @@ impl Db {
         if self.backend != Backend::Sqlite {
             return self.run(f).await;
         }
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(DomainError::internal)?;
+        let _permit = match self.permits.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                self.count_wait();
+                self.permits
+                    .acquire()
+                    .await
+                    .map_err(DomainError::internal)?
+            }
+        };
         with_pooled(&self.pool, f)
+    }
+
+    fn count_wait(&self) {
+        self.waits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Like `run`, inside a write transaction. SQLite's deferred transactions fail with
@@ -147,6 +168,23 @@ impl vitrine_domain::ports::Health for Db {
                 .map_err(crate::error::query_err)
         })
         .await
+    }
+
+    async fn vitals(&self) -> Result<Vitals> {
+        let (pending, processing, completed, failed, oldest) =
+            self.run(crate::jobs::queue_counts).await?;
+        let free = self.permits.available_permits() as u64;
+        Ok(Vitals {
+            connections_max: u64::from(self.size),
+            connections_in_use: u64::from(self.size).saturating_sub(free),
+            connections_idle: u64::from(self.pool.state().idle_connections),
+            connection_waits: self.waits.load(std::sync::atomic::Ordering::Relaxed),
+            jobs_pending: pending,
+            jobs_processing: processing,
+            jobs_completed: completed,
+            jobs_failed: failed,
+            oldest_pending_job: oldest,
+        })
     }
 }
 

@@ -272,3 +272,37 @@ impl JobRepository for Db {
         .await
     }
 }
+
+/// Media jobs by state (pending, processing, completed, failed) and when the oldest
+/// pending one was queued: what `/metrics` reports of the queue. One grouped scan of
+/// `media_jobs`, once per metrics read.
+pub(crate) fn queue_counts(
+    conn: &mut AnyConnection,
+) -> Result<(i64, i64, i64, i64, Option<NaiveDateTime>)> {
+    let by_state: Vec<(String, i64, Option<NaiveDateTime>)> = media_jobs::table
+        .group_by(media_jobs::status)
+        .select((
+            media_jobs::status,
+            diesel::dsl::count_star(),
+            diesel::dsl::min(media_jobs::created_at),
+        ))
+        .load(conn)
+        .map_err(query_err)?;
+    let count = |state: Processing| {
+        by_state
+            .iter()
+            .find(|(status, _, _)| status == state.as_str())
+            .map_or(0, |(_, n, _)| *n)
+    };
+    let oldest = by_state
+        .iter()
+        .find(|(status, _, _)| status == Processing::Pending.as_str())
+        .and_then(|(_, _, at)| *at);
+    Ok((
+        count(Processing::Pending),
+        count(Processing::Processing),
+        count(Processing::Completed),
+        count(Processing::Failed),
+        oldest,
+    ))
+}

@@ -159,7 +159,7 @@ impl TestAppBuilder {
         let (handle_tx, handle_rx) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                background.spawn(&state.library);
+                background.spawn(&state.library, &state.metrics);
                 let server = vitrine_http::serve(listener, state, 2)
                     .unwrap_or_else(|err| panic!("serve: {err}"));
                 let _ = handle_tx.send(server.handle());

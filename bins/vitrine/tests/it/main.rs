@@ -20,6 +20,7 @@ mod lifecycle;
 mod listing;
 mod listing_totals;
 mod media_jobs;
+mod metrics;
 mod object_store;
 mod organise;
 mod pool_health;
