@@ -59,6 +59,10 @@ fuzz runs="10000000" jobs="2":
 bench-dashboard n="100000" runs="7":
     scripts/bench-dashboard.sh {{n}} {{runs}}
 
+# `vitrine import` against HTTP uploads of the same COUNT files.
+bench-import count="200" rounds="2":
+    scripts/bench-import.sh {{count}} {{rounds}}
+
 # Thumbnails: ours beside vipsthumbnail and ImageMagick, one core.
 bench-thumbs count="20" rounds="5":
     scripts/bench-thumbs.sh {{count}} {{rounds}}

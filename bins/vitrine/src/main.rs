@@ -1,6 +1,7 @@
 //! The `vitrine` command line.
 
 mod config;
+mod import;
 mod media;
 mod transfer;
 
@@ -71,6 +72,21 @@ enum Command {
     /// The media pipeline.
     #[command(subcommand)]
     Media(MediaCommand),
+    /// Import a folder tree of photos and videos into a user's library, several files at
+    /// once; files whose content the user has already are skipped, so it can be re-run.
+    Import {
+        /// The folder to import.
+        dir: PathBuf,
+        /// Whose library.
+        #[arg(long)]
+        user: String,
+        /// Also add everything imported to this collection (made when missing).
+        #[arg(long)]
+        collection: Option<String>,
+        /// Mirror the directories as folders.
+        #[arg(long)]
+        folders: bool,
+    },
     /// Copy this installation (rows and blobs, verified by SHA-256) to another database
     /// and store, e.g. from the embedded default to PostgreSQL + S3.
     Transfer {
@@ -178,6 +194,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let user = accounts.operator_set_plan(&name, plan.parse()?).await?;
             println!("{} is now on the {} plan", user.name, user.plan);
             Ok(())
+        }
+        Command::Import {
+            dir,
+            user,
+            collection,
+            folders,
+        } => {
+            let who = accounts.operator_principal(&user).await?;
+            import(&config, db, clock, &who, dir, collection, folders).await
         }
         Command::Transfer {
             to_database_url,
@@ -303,6 +328,56 @@ fn redact(url: &str) -> String {
         }
         _ => url.to_owned(),
     }
+}
+
+/// `vitrine import`: the use cases over this installation's database and store, a progress
+/// bar, then a summary (and the reasons for what was refused).
+async fn import(
+    config: &Config,
+    db: Arc<Db>,
+    clock: Arc<dyn Clock>,
+    who: &vitrine_domain::user::Principal,
+    root: PathBuf,
+    collection: Option<String>,
+    mirror_folders: bool,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(root.is_dir(), "{} is not a folder", root.display());
+    let store = open_store(&StoreUrl::parse(&config.store())?, &S3Settings::from_env()).await?;
+    let parts = Parts {
+        db: db.clone(),
+        store: Arc::new(store),
+        prober: Arc::new(config.prober()),
+        limits: config.limits(),
+        http: config.http()?,
+        clock: clock.clone(),
+        password_checks: config.password_checks(),
+    };
+    let uses = import::UseCases {
+        library: app::library(&parts),
+        folders: vitrine_domain::organise::Folders::new(db.clone(), db.clone(), clock.clone()),
+        collections: vitrine_domain::organise::Collections::new(db.clone(), db, clock),
+        jobs: config.jobs(),
+    };
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    let job = import::Import {
+        root,
+        collection,
+        mirror_folders,
+        at_once: cores * 2,
+    };
+    let bar = import::progress_bar();
+    let summary = import::run(&job, &uses, who, &bar).await?;
+    bar.finish_and_clear();
+    println!(
+        "imported {}, skipped {} (already there), refused {}",
+        summary.imported,
+        summary.skipped,
+        summary.refused.len()
+    );
+    for (path, reason) in &summary.refused {
+        println!("refused {}: {reason}", path.display());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -164,6 +164,21 @@ impl Accounts {
         self.add_user(name, password, role, plan).await
     }
 
+    /// The operator (the command line on the server) acting as `name`, with every scope
+    /// the user's role allows: what `vitrine import` uploads as.
+    pub async fn operator_principal(&self, name: &str) -> Result<Principal> {
+        let record = self
+            .users
+            .user_by_name(name)
+            .await?
+            .ok_or(DomainError::NotFound("user"))?;
+        let scopes = Scopes::all_for(record.user.role);
+        Ok(Principal {
+            user: record.user,
+            scopes,
+        })
+    }
+
     /// The operator (the command line on the server) moves a user to another plan.
     #[tracing::instrument(skip_all)]
     pub async fn operator_set_plan(&self, name: &str, plan: Plan) -> Result<User> {

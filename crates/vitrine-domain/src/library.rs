@@ -415,6 +415,20 @@ impl Library {
         self.purge_owned(&who.user.id, id, false).await
     }
 
+    /// The SHA-256 of the originals `who` has (trash included): what an import skips.
+    pub async fn content_hashes(
+        &self,
+        who: &Principal,
+    ) -> Result<std::collections::HashSet<String>> {
+        who.require(Scope::MediaRead)?;
+        Ok(self
+            .items
+            .content_hashes(&who.user.id)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
     /// Deletes an item in the trash for good (the dashboard's "Delete for good"); an item
     /// that is not in the trash is not found here.
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]

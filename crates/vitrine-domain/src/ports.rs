@@ -305,6 +305,8 @@ pub trait ItemRepository: Send + Sync {
         limit: i64,
     ) -> Result<Vec<(UserId, ItemId)>>;
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
+    /// The SHA-256 of every item's original the owner has, trashed ones included.
+    async fn content_hashes(&self, owner: &UserId) -> Result<Vec<String>>;
     /// The perceptual hashes of the owner's active items that have one.
     async fn perceptual_hashes(&self, owner: &UserId) -> Result<Vec<(ItemId, String)>>;
     /// Deletes the item's rows for good and releases its quota and its blob reference;

@@ -346,3 +346,99 @@ async fn a_stopped_server_hands_its_jobs_back() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn import_takes_a_folder_tree_once_with_folders_collection_and_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let photos = tempfile::tempdir().unwrap();
+    let root = photos.path();
+    std::fs::create_dir_all(root.join("2021/alps")).unwrap();
+    std::fs::create_dir_all(root.join(".thumbnails")).unwrap();
+    let alps = fixtures::jpeg_taken_at(64, 48, "2021:06:15 10:30:00");
+    let png = fixtures::png(40, 30);
+    std::fs::write(root.join("2021/alps/summit.jpg"), &alps).unwrap();
+    std::fs::write(root.join("2021/lake.png"), &png).unwrap();
+    std::fs::write(root.join("2021/lake copy.png"), &png).unwrap();
+    std::fs::write(root.join("notes.txt"), b"not a picture").unwrap();
+    std::fs::write(root.join(".thumbnails/x.png"), fixtures::png(8, 8)).unwrap();
+
+    let cli = vitrine(dir.path());
+    cli.run(&["user", "add", "ana", "--password", "ana-password"]);
+    let tree = root.display().to_string();
+    let args = [
+        "import",
+        &tree,
+        "--user",
+        "ana",
+        "--collection",
+        "Trips",
+        "--folders",
+    ];
+    let first = cli.run(&args);
+    assert!(
+        first.contains("imported 2, skipped 1 (already there), refused 1"),
+        "{first}"
+    );
+    assert!(
+        first.contains("notes.txt: "),
+        "the refusal says why: {first}"
+    );
+    let again = cli.run(&args);
+    assert!(
+        again.contains("imported 0, skipped 3 (already there), refused 1"),
+        "re-run: {again}"
+    );
+    let nobody = cli.output(&["import", &tree, "--user", "nobody"]);
+    assert!(!nobody.status.success());
+
+    let key = cli.run(&["key", "create", "--user", "ana"]);
+    let key = key.trim();
+    let server = cli.serve().await;
+    let base = &server.base;
+    let items = vitrine_test_support::get_json(format!("{base}/api/v1/gallery"), key).await;
+    assert_eq!(items["total"], 2, "{items}");
+    let folders =
+        vitrine_test_support::get_json(format!("{base}/api/v1/gallery/folders"), key).await;
+    let folders = folders["folders"].as_array().unwrap();
+    let named = |name: &str| folders.iter().find(|f| f["name"] == name).unwrap().clone();
+    assert_eq!(
+        named("alps")["parentId"],
+        named("2021")["id"],
+        "the tree is mirrored"
+    );
+    assert_eq!(folders.len(), 2);
+    let in_alps = vitrine_test_support::get_json(
+        format!(
+            "{base}/api/v1/gallery?folderId={}",
+            named("alps")["id"].as_str().unwrap()
+        ),
+        key,
+    )
+    .await;
+    assert_eq!(in_alps["items"][0]["originalFilename"], "summit.jpg");
+    assert!(
+        in_alps["items"][0]["createdAt"]
+            .as_str()
+            .unwrap()
+            .starts_with("2021-06-15"),
+        "the photo's own date: {}",
+        in_alps["items"][0]["createdAt"]
+    );
+    let collections =
+        vitrine_test_support::get_json(format!("{base}/api/v1/gallery/collections"), key).await;
+    assert_eq!(collections["collections"][0]["name"], "Trips");
+    assert_eq!(collections["collections"][0]["itemCount"], 2);
+    let lake = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["originalFilename"] != "summit.jpg")
+        .unwrap();
+    let bytes = reqwest::get(lake["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(bytes.as_ref(), png.as_slice(), "the exact bytes");
+}

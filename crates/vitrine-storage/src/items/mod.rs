@@ -13,7 +13,7 @@ use crate::blob_refs::{reference_blob, referenced_object_keys, release_blob};
 use crate::connection::AnyConnection;
 use crate::error::query_err;
 use crate::item_tags::{attach_tags, set_tags};
-use crate::schema::{folders, items, users};
+use crate::schema::{blobs, folders, items, users};
 use crate::Db;
 
 mod links;
@@ -543,6 +543,20 @@ impl ItemRepository for Db {
                 .find(owner)
                 .select(users::bytes_used)
                 .first(conn)
+                .map_err(query_err)
+        })
+        .await
+    }
+
+    async fn content_hashes(&self, owner: &UserId) -> Result<Vec<String>> {
+        let owner = owner.to_string();
+        self.run(move |conn| {
+            items::table
+                .inner_join(blobs::table)
+                .filter(items::user_id.eq(owner))
+                .select(blobs::sha256)
+                .distinct()
+                .load(conn)
                 .map_err(query_err)
         })
         .await
