@@ -27,12 +27,21 @@ use crate::unfinished::{Unfinished, UnfinishedWrite};
 /// Where blobs live, parsed from `--store`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreUrl {
+    /// A folder: `file://PATH` or a plain path.
     Local(PathBuf),
-    S3 { bucket: String, prefix: String },
+    /// `s3://BUCKET/PREFIX`, with `S3Settings` for the endpoint and credentials.
+    S3 {
+        /// The bucket's name.
+        bucket: String,
+        /// Keys start with this (no slashes at either end); may be empty.
+        prefix: String,
+    },
+    /// `memory://`: gone with the process (tests).
     Memory,
 }
 
 impl StoreUrl {
+    /// Reads a `--store` value; anything else than the forms above is refused.
     pub fn parse(raw: &str) -> Result<StoreUrl, StorageError> {
         if let Some(rest) = raw.strip_prefix("s3://") {
             let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
@@ -63,12 +72,16 @@ pub struct S3Settings {
     pub endpoint: Option<String>,
     /// `AWS_ALLOW_HTTP`: permit plain HTTP, for a server on loopback.
     pub allow_http: bool,
+    /// `AWS_REGION` (or `AWS_DEFAULT_REGION`).
     pub region: Option<String>,
+    /// `AWS_ACCESS_KEY_ID`.
     pub access_key_id: Option<String>,
+    /// `AWS_SECRET_ACCESS_KEY`.
     pub secret_access_key: Option<String>,
 }
 
 impl S3Settings {
+    /// From the usual `AWS_*` variables; unset or empty ones stay `None`.
     pub fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         Self {
@@ -164,6 +177,7 @@ fn s3(bucket: &str, settings: &S3Settings) -> Result<object_store::aws::AmazonS3
         .map_err(|err| StorageError::Store(err.to_string()))
 }
 
+/// The domain's `BlobStore` over any `object_store`: a folder, S3 or memory.
 #[derive(Clone)]
 pub struct ObjectBlobStore {
     store: Arc<dyn ObjectStore>,
@@ -173,6 +187,7 @@ pub struct ObjectBlobStore {
 }
 
 impl ObjectBlobStore {
+    /// The `object_store` underneath, for what the port does not cover (transfers).
     pub fn inner(&self) -> Arc<dyn ObjectStore> {
         self.store.clone()
     }

@@ -18,9 +18,12 @@ pub(crate) const POSTGRES_MIGRATIONS: EmbeddedMigrations =
 /// Serialises migrations of instances that start together on one PostgreSQL database.
 const MIGRATION_LOCK_KEY: i64 = 0x0056_4954_5249_4e45; // "VITRINE" in ASCII
 
+/// A connection to whichever backend the URL chose; diesel code runs on both.
 #[derive(diesel::MultiConnection)]
 pub enum AnyConnection {
+    /// PostgreSQL.
     Pg(PgConnection),
+    /// SQLite (the embedded default).
     Sqlite(SqliteConnection),
 }
 
@@ -39,9 +42,12 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
+/// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// `postgres://` or `postgresql://`.
     Postgres,
+    /// `sqlite://PATH` or a plain path.
     Sqlite,
 }
 

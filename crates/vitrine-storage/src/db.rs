@@ -11,6 +11,8 @@ use vitrine_domain::{DomainError, Result};
 use crate::connection::{migrate, sqlite_plans_once, AnyConnection, Backend, Manager, Pool};
 use crate::error::StorageError;
 
+/// The database: a pool of connections to SQLite or PostgreSQL, and every repository port
+/// of the domain implemented over it.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
@@ -84,6 +86,7 @@ impl Db {
         })
     }
 
+    /// Which database this is.
     pub fn backend(&self) -> Backend {
         self.backend
     }

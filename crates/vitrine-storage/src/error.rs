@@ -3,20 +3,28 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use vitrine_domain::DomainError;
 
+/// What can go wrong opening the database or the store (queries answer `DomainError`).
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
+    /// A database URL of no backend we know.
     #[error("unsupported database URL '{0}': use postgres://… or sqlite://PATH (or a plain path)")]
     UnsupportedUrl(String),
+    /// The database did not accept a connection.
     #[error("cannot connect to the database: {0}")]
     Connect(String),
+    /// A migration failed.
     #[error("cannot run migrations: {0}")]
     Migrate(String),
+    /// A store URL of no kind we know.
     #[error("unsupported store URL '{0}': use file://PATH, a plain path, s3://BUCKET/PREFIX or memory://")]
     UnsupportedStore(String),
+    /// The store could not be opened (a folder not made, S3 settings refused).
     #[error("cannot open the blob store: {0}")]
     Store(String),
+    /// A query failed.
     #[error(transparent)]
     Query(#[from] DieselError),
+    /// No pooled connection.
     #[error("connection pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
 }

@@ -38,22 +38,34 @@ const PAGE: i64 = 500;
 
 /// Told how far the transfer is; the command line draws progress bars with it.
 pub trait Progress: Send + Sync {
+    /// A phase begins (`objects`, then each table) with `total` steps.
     fn phase(&self, name: &str, total: u64);
+    /// `by` more steps of the phase are done.
     fn advance(&self, by: u64);
 }
 
+/// What a transfer did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TransferReport {
+    /// Objects copied to the target store.
     pub objects_copied: u64,
+    /// Objects the target had already, checked by SHA-256 (a resumed transfer).
     pub objects_verified_in_place: u64,
+    /// Bytes copied.
     pub bytes_copied: u64,
+    /// Rows copied per table.
     pub rows: Vec<(&'static str, i64)>,
 }
 
+/// A copy of one installation (database and store) into another.
 pub struct Transfer<'a> {
+    /// Where from.
     pub from_db: &'a Db,
+    /// Where the bytes come from.
     pub from_store: &'a ObjectBlobStore,
+    /// Where to; empty unless the transfer resumes.
     pub to_db: &'a Db,
+    /// Where the bytes go.
     pub to_store: &'a ObjectBlobStore,
 }
 
@@ -198,6 +210,7 @@ impl Transfer<'_> {
             .await
     }
 
+    /// Copies every object (verified), then every table in dependency order.
     pub async fn run(&self, progress: &dyn Progress) -> Result<TransferReport> {
         let mut report = TransferReport::default();
         // Objects first: a row in the target must never point at bytes it lacks.

@@ -31,6 +31,7 @@ pub(crate) enum Unfinished {
 pub struct UnfinishedWrite {
     /// Where the bytes so far are: a staging file's path or an object key in the bucket.
     pub location: String,
+    /// When the write began.
     pub started: NaiveDateTime,
     /// The multipart upload to abort, on S3.
     upload_id: Option<String>,
