@@ -1,5 +1,6 @@
 //! `/metrics` in Prometheus' text format. Requests are counted by route template, method
-//! and status, with latency histograms, as each response ends (`access_log.rs`); the
+//! and status in one latency histogram (its `_count` is the request count: one lookup per
+//! request, not two), as each response ends (`access_log.rs`); the
 //! database pool and the media queue are sampled when the page is read
 //! (`Health::vitals`); background tasks and the blob store count as they run. Each
 //! `AppState` owns its registry: no global, so two servers in one process (tests, an
@@ -29,12 +30,6 @@ struct RequestLabels {
     status: u16,
 }
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct RouteLabels {
-    route: String,
-    method: &'static str,
-}
-
 /// A method as a label without an allocation per request; the rare others are `OTHER`.
 fn method_label(method: &str) -> &'static str {
     const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -52,12 +47,11 @@ struct StateLabels {
     state: String,
 }
 
-type Seconds = Family<RouteLabels, Histogram, fn() -> Histogram>;
+type Seconds = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
 /// Every series `/metrics` shows; cheap to update from any thread.
 pub struct Metrics {
     registry: Registry,
-    requests: Family<RequestLabels, Counter>,
     latency: Seconds,
     received: Counter,
     sent: Counter,
@@ -79,7 +73,6 @@ fn latency_histogram() -> Histogram {
 impl Default for Metrics {
     fn default() -> Self {
         let mut registry = Registry::with_prefix("vitrine");
-        let requests = Family::<RequestLabels, Counter>::default();
         let latency: Seconds = Family::new_with_constructor(latency_histogram);
         let (received, sent) = (Counter::default(), Counter::default());
         let tasks = Family::<TaskLabels, Counter>::default();
@@ -90,13 +83,9 @@ impl Default for Metrics {
         let jobs = Family::<StateLabels, Gauge>::default();
         let oldest_job = Gauge::<f64, AtomicU64>::default();
         registry.register(
-            "http_requests",
-            "Requests answered, by route template, method and status",
-            requests.clone(),
-        );
-        registry.register(
             "http_request_duration_seconds",
-            "Time from a request's arrival to its response's last byte",
+            "Requests answered by route template, method and status: time from arrival to \
+             the response's last byte (_count: how many)",
             latency.clone(),
         );
         registry.register(
@@ -151,7 +140,6 @@ impl Default for Metrics {
         );
         Self {
             registry,
-            requests,
             latency,
             received,
             sent,
@@ -179,15 +167,12 @@ impl Metrics {
         received: u64,
         sent: u64,
     ) {
-        let labels = RequestLabels {
-            route,
-            method: method_label(method),
-            status,
-        };
-        self.requests.get_or_create(&labels).inc();
-        let RequestLabels { route, method, .. } = labels;
         self.latency
-            .get_or_create(&RouteLabels { route, method })
+            .get_or_create(&RequestLabels {
+                route,
+                method: method_label(method),
+                status,
+            })
             .observe(seconds);
         self.received.inc_by(received);
         self.sent.inc_by(sent);
