@@ -2,7 +2,9 @@
 //! and videos into a user's library through the same use cases as an upload, several files
 //! at once. A file whose content the user already has (by SHA-256, trash included) is
 //! skipped, so an interrupted import is simply run again. Items take the date the photo
-//! says it was taken; `--folders` mirrors the directories as folders.
+//! says it was taken; `--folders` mirrors the directories as folders (two imports at once
+//! share them). The skip is per process: two imports of the same tree running at the same
+//! time may both store a file they each saw first; run one at a time.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -215,12 +217,7 @@ async fn mirror(
     who: &Principal,
     files: &[(PathBuf, PathBuf)],
 ) -> anyhow::Result<HashMap<PathBuf, FolderId>> {
-    let mut known: HashMap<(Option<FolderId>, String), FolderId> = folders
-        .list(who)
-        .await?
-        .into_iter()
-        .map(|f| ((f.parent, f.name.to_lowercase()), f.id))
-        .collect();
+    let mut known = existing(folders, who).await?;
     let dirs: BTreeSet<&PathBuf> = files.iter().map(|(_, dir)| dir).collect();
     let mut mapped = HashMap::new();
     for dir in dirs {
@@ -230,11 +227,21 @@ async fn mirror(
             let key = (parent.clone(), name.to_lowercase());
             let id = match known.get(&key) {
                 Some(id) => id.clone(),
-                None => {
-                    let made = folders.create(who, &name, parent.clone()).await?;
-                    known.insert(key, made.id.clone());
-                    made.id
-                }
+                None => match folders.create(who, &name, parent.clone()).await {
+                    Ok(made) => {
+                        known.insert(key, made.id.clone());
+                        made.id
+                    }
+                    // Another import (or a person) made it meanwhile: use theirs.
+                    Err(DomainError::Conflict(_)) => {
+                        known = existing(folders, who).await?;
+                        known
+                            .get(&key)
+                            .cloned()
+                            .ok_or_else(|| anyhow::anyhow!("folder {name} vanished while made"))?
+                    }
+                    Err(err) => return Err(err.into()),
+                },
             };
             parent = Some(id);
         }
@@ -243,6 +250,20 @@ async fn mirror(
         }
     }
     Ok(mapped)
+}
+
+/// The user's folders by parent and lower-case name (names are unique among siblings,
+/// case aside).
+async fn existing(
+    folders: &Folders,
+    who: &Principal,
+) -> anyhow::Result<HashMap<(Option<FolderId>, String), FolderId>> {
+    Ok(folders
+        .list(who)
+        .await?
+        .into_iter()
+        .map(|f| ((f.parent, f.name.to_lowercase()), f.id))
+        .collect())
 }
 
 /// A bar that says where an import is.

@@ -54,6 +54,8 @@ pub struct TestAppBuilder {
     http: HttpSettings,
     prober: vitrine_media::Prober,
     media_workers: usize,
+    /// The address URLs are built from, when not the served one (a proxy's https URL).
+    public_url: Option<String>,
 }
 
 impl TestAppBuilder {
@@ -82,6 +84,13 @@ impl TestAppBuilder {
 
     pub fn with_http(mut self, change: impl FnOnce(&mut HttpSettings)) -> Self {
         change(&mut self.http);
+        self
+    }
+
+    /// Builds every URL from `url` instead of the loopback address served (as behind a
+    /// TLS proxy).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(url.to_owned());
         self
     }
 
@@ -126,10 +135,7 @@ impl TestAppBuilder {
             .unwrap_or_else(|err| panic!("addr: {err}"));
         let base_url = format!("http://{addr}");
         let mut http = self.http;
-        // The served address, unless the test named another (a proxy's https URL, say).
-        if http.public_url == HttpSettings::default().public_url {
-            http.public_url = base_url.clone();
-        }
+        http.public_url = self.public_url.unwrap_or_else(|| base_url.clone());
         let clock = Arc::new(ShiftedClock::default());
         let state = vitrine::app::state(Parts {
             db: db.clone(),
@@ -223,6 +229,7 @@ impl TestApp {
             http: HttpSettings::default(),
             prober: vitrine_media::Prober::default(),
             media_workers: 2,
+            public_url: None,
         }
     }
 

@@ -442,3 +442,64 @@ async fn import_takes_a_folder_tree_once_with_folders_collection_and_dates() {
         .unwrap();
     assert_eq!(bytes.as_ref(), png.as_slice(), "the exact bytes");
 }
+
+/// Two imports of one tree at once on PostgreSQL, both mirroring folders: both finish, and
+/// each directory becomes one folder (the second to create one finds the first's).
+#[tokio::test]
+async fn two_imports_at_once_share_their_folders() {
+    let Some(vitrine_test_support::TestBackend::Postgres(pg)) =
+        vitrine_test_support::TestBackend::postgres_from_env()
+    else {
+        return;
+    };
+    let schema = vitrine_test_support::PgSchema::create(&pg);
+    let dir = tempfile::tempdir().unwrap();
+    let photos = tempfile::tempdir().unwrap();
+    for (n, path) in [
+        "a/b/c/1.png",
+        "a/b/2.png",
+        "a/3.png",
+        "d/e/4.png",
+        "d/5.png",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let file = photos.path().join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, fixtures::png(20 + n as u32, 20)).unwrap();
+    }
+    let cli = vitrine(dir.path()).arg("--database-url").arg(schema.url());
+    cli.run(&["user", "add", "ana", "--password", "ana-password"]);
+    let tree = photos.path().display().to_string();
+    for round in 0..3 {
+        let outputs: Vec<_> = std::thread::scope(|s| {
+            let runs: Vec<_> = (0..2)
+                .map(|_| s.spawn(|| cli.output(&["import", &tree, "--user", "ana", "--folders"])))
+                .collect();
+            runs.into_iter().map(|run| run.join().unwrap()).collect()
+        });
+        for output in outputs {
+            assert!(
+                output.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+    let key = cli.run(&["key", "create", "--user", "ana"]);
+    let server = cli.serve().await;
+    let folders = vitrine_test_support::get_json(
+        format!("{}/api/v1/gallery/folders", server.base),
+        key.trim(),
+    )
+    .await;
+    let mut names: Vec<&str> = folders["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["a", "b", "c", "d", "e"], "each directory once");
+}

@@ -376,7 +376,7 @@ async fn a_section_sends_the_signed_out_to_sign_in_and_back(database: TestBacken
 
 async fn the_session_cookie_is_secure_behind_https(database: TestBackend) {
     let app = TestApp::builder(database)
-        .with_http(|http| http.public_url = "https://photos.example".to_owned())
+        .with_public_url("https://photos.example")
         .spawn()
         .await;
     app.user("ana").await;

@@ -18,6 +18,7 @@ database_tests!(
     deleting_folders_with_their_contents_while_they_fill_loses_nothing,
     concurrent_collection_edits_keep_both_fields,
     emptying_the_trash_four_times_at_once_purges_each_item_once,
+    deleting_for_good_while_restoring_leaves_one_outcome,
     links_made_at_once_leave_one_live,
     first_wrong_passwords_at_once_are_all_counted,
     forty_guesses_at_once_get_ten_password_checks,
@@ -281,6 +282,53 @@ async fn concurrent_collection_edits_keep_both_fields(backend: TestBackend) {
 /// Items whose bytes another item shares, trashed, and the trash emptied by four requests
 /// at once, ten times over: every request answers 200, each item goes once, and the bytes
 /// the kept item needs stay.
+/// "Delete for good" and "Restore" on the same trashed item at once: exactly one wins, and
+/// the item is either back in the library or gone with its bytes, never deleted while
+/// active.
+async fn deleting_for_good_while_restoring_leaves_one_outcome(backend: TestBackend) {
+    let (app, key) = &alice_alone(backend).await;
+    let (blobs_before, objects_before) = (app.count_rows("blobs").await, app.blob_objects().await);
+    let mut restored_items = 0;
+    for round in 0..12 {
+        let item = app
+            .upload_ok(key, &format!("r{round}.png"), fixtures::png(20 + round, 20))
+            .await;
+        let path = format!("/api/v1/gallery/{}", item["id"].as_str().unwrap());
+        assert_eq!(app.delete(key, &path).await.status(), 200);
+        let (restore_path, purge_path) =
+            (format!("{path}/restore"), format!("{path}?permanent=true"));
+        let (restore, purge) = futures::join!(
+            app.post(key, &restore_path, json!({})),
+            app.delete(key, &purge_path)
+        );
+        let (restored, purged) = (restore.status() == 200, purge.status() == 200);
+        assert!(
+            restored ^ purged,
+            "round {round}: restore {} and purge {}: exactly one wins",
+            restore.status(),
+            purge.status()
+        );
+        let now = app.get(key, &path).await;
+        if restored {
+            restored_items += 1;
+            assert_eq!(now.status(), 200);
+            assert_eq!(now.json::<Value>().await.unwrap()["status"], "active");
+        } else {
+            assert_eq!(now.status(), 404, "round {round}: purged means gone");
+        }
+    }
+    assert_eq!(app.count_rows("items").await, restored_items);
+    // Each restored item keeps an original and a thumb; each purged one left nothing.
+    assert_eq!(
+        app.count_rows("blobs").await,
+        blobs_before + 2 * restored_items
+    );
+    assert_eq!(
+        app.blob_objects().await,
+        objects_before + 2 * restored_items as usize
+    );
+}
+
 async fn emptying_the_trash_four_times_at_once_purges_each_item_once(backend: TestBackend) {
     let (app, key) = &alice_alone(backend).await;
     let png = fixtures::png(40, 30);

@@ -42,48 +42,32 @@ impl Section {
         Section::Admin,
     ];
 
-    /// The name the scripts know the section by (`<body data-section>`), its label, and
-    /// its path.
-    fn key(self) -> &'static str {
+    /// The name the scripts know the section by (`<body data-section>`), its label in the
+    /// navigation, and its path.
+    fn describe(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Section::Library => "library",
-            Section::Trash => "trash",
-            Section::Collections => "collections",
-            Section::Folders => "folders",
-            Section::Galleries => "galleries",
-            Section::Projects => "projects",
-            Section::Shares => "shares",
-            Section::Account => "account",
-            Section::Admin => "admin",
+            Section::Library => ("library", "Library", "/"),
+            Section::Trash => ("trash", "Trash", "/trash"),
+            Section::Collections => ("collections", "Collections", "/collections"),
+            Section::Folders => ("folders", "Folders", "/folders"),
+            Section::Galleries => ("galleries", "Galleries", "/galleries"),
+            Section::Projects => ("projects", "Projects", "/projects"),
+            Section::Shares => ("shares", "Shared links", "/shares"),
+            Section::Account => ("account", "Account", "/account"),
+            Section::Admin => ("admin", "Admin", "/admin"),
         }
+    }
+
+    fn key(self) -> &'static str {
+        self.describe().0
     }
 
     fn label(self) -> &'static str {
-        match self {
-            Section::Library => "Library",
-            Section::Trash => "Trash",
-            Section::Collections => "Collections",
-            Section::Folders => "Folders",
-            Section::Galleries => "Galleries",
-            Section::Projects => "Projects",
-            Section::Shares => "Shared links",
-            Section::Account => "Account",
-            Section::Admin => "Admin",
-        }
+        self.describe().1
     }
 
     fn path(self) -> &'static str {
-        match self {
-            Section::Library => "/",
-            Section::Trash => "/trash",
-            Section::Collections => "/collections",
-            Section::Folders => "/folders",
-            Section::Galleries => "/galleries",
-            Section::Projects => "/projects",
-            Section::Shares => "/shares",
-            Section::Account => "/account",
-            Section::Admin => "/admin",
-        }
+        self.describe().2
     }
 }
 
