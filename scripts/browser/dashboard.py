@@ -248,11 +248,13 @@ def main():
                 page.get_by_role("button", name="Create").click()
                 editor = page.locator("#gallery-editor")
                 expect(editor.get_by_role("heading", name="Gallery three-evenings")).to_be_visible()
-                for _ in range(3):
-                    before = editor.locator(".pick-item").count()
-                    editor.locator(".pick-item").first.click()
-                    expect(editor.locator(".pick-item")).to_have_count(before - 1)
                 rows = editor.locator("#gallery-media li")
+                # The picker fills after the editor renders (its own fetch), so
+                # wait for the count it must reach, never read it mid-render.
+                for added in range(3):
+                    expect(editor.locator(".pick-item")).to_have_count(3 - added)
+                    editor.locator(".pick-item").first.click()
+                    expect(rows).to_have_count(added + 1)
                 expect(rows).to_have_count(3)
                 order = rows.evaluate_all("rows => rows.map(r => r.dataset.id)")
                 rows.nth(2).drag_to(rows.nth(0), target_position={"x": 20, "y": 5})
