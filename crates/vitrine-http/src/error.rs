@@ -13,7 +13,7 @@ use validator::{Validate, ValidationError, ValidationErrors, ValidationErrorsKin
 use vitrine_domain::DomainError;
 
 /// Where in a request an input was.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Position {
     Body,
@@ -23,7 +23,7 @@ pub enum Position {
 }
 
 /// One refused input, as clients see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Detail {
     pub field: String,
     pub message: String,
@@ -111,9 +111,11 @@ pub fn status_of(err: &DomainError) -> StatusCode {
     }
 }
 
-#[derive(Serialize)]
+/// Every error's body: a message, the status again, and each input at fault.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body {
+#[schema(as = Error)]
+pub(crate) struct Body {
     error: String,
     status_code: u16,
     detail: Vec<Detail>,

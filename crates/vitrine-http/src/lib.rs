@@ -11,6 +11,7 @@ mod format;
 pub mod fuzzing;
 mod json_errors;
 mod metrics;
+mod openapi;
 mod request_id;
 mod routes;
 mod session;
@@ -21,6 +22,8 @@ pub mod url_source;
 
 pub use error::ApiError;
 pub use metrics::Metrics;
+pub use routes::table::RegisteredRoute;
+use routes::table::Routes;
 pub use signing::UrlSigner;
 pub use state::{AppState, ConnectionLimits, HttpSettings};
 pub use tokens::TokenIssuer;
@@ -41,25 +44,18 @@ pub fn configure(state: AppState) -> impl FnOnce(&mut web::ServiceConfig) {
             .app_data(error::json_config())
             .app_data(actix_web::web::PayloadConfig::new(error::MAX_JSON_BODY))
             .app_data(error::query_config())
-            .app_data(error::path_config())
-            .configure(routes::health::configure)
-            .route("/metrics", web::get().to(metrics::serve))
-            .configure(routes::admin::configure)
-            .configure(routes::auth::configure)
-            .configure(routes::keys::configure)
-            .configure(routes::gallery::configure)
-            .configure(routes::galleries::configure)
-            .configure(routes::projects::configure)
-            .configure(routes::by_project::configure)
-            .configure(routes::categories::configure)
-            .configure(routes::images::configure)
-            .configure(routes::media::configure)
-            .configure(routes::published::configure)
-            .configure(routes::share::configure)
-            .configure(routes::upload_v1::configure)
-            .configure(dashboard::configure)
-            .default_service(web::to(routes::not_found));
+            .app_data(error::path_config());
+        routes::register(&mut Routes::on(cfg));
+        cfg.default_service(web::to(routes::not_found));
     }
+}
+
+/// Every route [`configure`] registers, in order: what the OpenAPI document is checked
+/// against.
+pub fn registered_routes() -> Vec<RegisteredRoute> {
+    let mut routes = Routes::listing();
+    routes::register(&mut routes);
+    routes.into_registered()
 }
 
 /// Serves the API on an already bound listener until the server is stopped.

@@ -243,7 +243,16 @@ impl Metrics {
     }
 }
 
-/// `GET /metrics` with `Authorization: Bearer <metrics_token>`; 404 when no token is set.
+/// Prometheus metrics, with `Authorization: Bearer <metrics_token>` (docs/OPERATIONS.md).
+///
+/// 404 when no `metrics_token` is configured; the token is not an API key.
+#[utoipa::path(get, path = "/metrics", tag = "health", security(("metrics_token" = [])),
+    responses(
+        (status = 200, description = "OpenMetrics text", body = String,
+            content_type = "application/openmetrics-text"),
+        (status = 401, description = "Wrong or missing token"),
+        (status = 404, description = "No metrics token configured"),
+    ))]
 pub(crate) async fn serve(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let Some(token) = state.settings.metrics_token.as_deref() else {
         return HttpResponse::NotFound().finish();

@@ -22,6 +22,7 @@ mod listing_totals;
 mod media_jobs;
 mod metrics;
 mod object_store;
+mod openapi;
 mod organise;
 mod pool_health;
 mod project_counts;

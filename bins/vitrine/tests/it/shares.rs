@@ -63,6 +63,25 @@ async fn a_password_share_opens_only_with_its_cookie(app: TestApp) {
     let (status, body) = visitor.text(&page).await;
     assert_eq!(status, 401);
     assert!(body.contains("<form method=\"post\"") && !body.contains("/original"));
+    // A post that is not the form (JSON, or no body) is refused with a page, like the rest.
+    for (content_type, body) in [
+        ("application/json", r#"{"password":"x"}"#),
+        ("text/plain", ""),
+    ] {
+        let response = app
+            .send(
+                app.client()
+                    .post(app.url(&page))
+                    .header(header::CONTENT_TYPE, content_type)
+                    .body(body),
+            )
+            .await;
+        assert_eq!(response.status(), 400, "{content_type}");
+        assert!(response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+    }
     for path in [
         format!("{assets}/original"),
         format!("{assets}/original?download=1"),

@@ -42,7 +42,22 @@ const ASSETS: &[Asset] = &[
     asset!("share.js", "text/javascript; charset=utf-8"),
     asset!("vendor/thumbhash.js", "text/javascript; charset=utf-8"),
     asset!("icon.svg", "image/svg+xml"),
+    // The API's docs page (`/api/docs`), not the dashboard's.
+    asset!("api-docs.js", "text/javascript; charset=utf-8"),
+    asset!(
+        "vendor/swagger-ui/swagger-ui-bundle.js",
+        "text/javascript; charset=utf-8"
+    ),
+    asset!(
+        "vendor/swagger-ui/swagger-ui.css",
+        "text/css; charset=utf-8"
+    ),
 ];
+
+/// Scripts of the API's docs page, which the dashboard never loads.
+fn for_api_docs(name: &str) -> bool {
+    name == "api-docs.js" || name.starts_with("vendor/swagger-ui/")
+}
 
 /// The first 12 hex digits of a SHA-256 over every asset: changes whenever one does.
 pub(crate) fn version() -> &'static str {
@@ -67,7 +82,9 @@ pub(crate) fn url(name: &str) -> String {
 pub(crate) fn modules() -> Vec<String> {
     ASSETS
         .iter()
-        .filter(|asset| asset.name.ends_with(".js") && asset.name != "dashboard.js")
+        .filter(|asset| {
+            asset.name.ends_with(".js") && asset.name != "dashboard.js" && !for_api_docs(asset.name)
+        })
         .map(|asset| url(asset.name))
         .collect()
 }

@@ -6,6 +6,8 @@
 pub(crate) mod assets;
 mod sign_in;
 
+use crate::routes::table::Routes;
+use actix_web::http::Method;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -71,23 +73,25 @@ impl Section {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    for section in Section::ALL {
-        cfg.route(
-            section.path(),
-            web::get()
-                .to(move |req: HttpRequest, state: web::Data<AppState>| page(req, state, section)),
-        );
-    }
-    cfg.route("/sign-in", web::get().to(sign_in::form))
-        .route("/sign-in", web::post().to(sign_in::submit))
-        .route("/sign-out", web::post().to(sign_in::sign_out))
-        .service(
-            // Scripts and styles compress well; media (everywhere else) does not.
-            web::resource("/assets/{version}/{file:.+}")
-                .wrap(actix_web::middleware::Compress::default())
-                .route(crate::routes::get_or_head().to(assets::serve)),
-        );
+pub fn configure(routes: &mut Routes) {
+    routes.pages(|routes| {
+        for section in Section::ALL {
+            routes.get(
+                section.path(),
+                move |req: HttpRequest, state: web::Data<AppState>| page(req, state, section),
+            );
+        }
+        routes
+            .get("/sign-in", sign_in::form)
+            .post("/sign-in", sign_in::submit)
+            .post("/sign-out", sign_in::sign_out)
+            .service(Method::GET, "/assets/{version}/{file:.+}", |path| {
+                // Scripts and styles compress well; media (everywhere else) does not.
+                web::resource(path)
+                    .wrap(actix_web::middleware::Compress::default())
+                    .route(crate::routes::get_or_head().to(assets::serve))
+            });
+    });
 }
 
 struct NavLink {

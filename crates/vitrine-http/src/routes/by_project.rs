@@ -2,10 +2,12 @@
 //! first images. Parameters, defaults, bounds and field names are spec 4's; every bad
 //! parameter is named at once.
 
+use crate::routes::table::Routes;
 use actix_web::http::header::ContentType;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 use vitrine_domain::item::Processing;
 use vitrine_domain::projects::{
     parse_named, BoardImage, BoardProject, BoardQuery, Feedback, Ownership, SortBy,
@@ -18,8 +20,8 @@ use crate::format::iso8601;
 use crate::signing::UrlSigner;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/gallery/by-project", web::get().to(by_project));
+pub fn configure(routes: &mut Routes) {
+    routes.get("/gallery/by-project", by_project);
 }
 
 /// Spec 4's parameters with their defaults and bounds; `Err` lists every bad one.
@@ -106,7 +108,23 @@ fn board_query(raw: &str) -> Result<BoardQuery, Vec<Detail>> {
     }
 }
 
-async fn by_project(
+/// Spec 4: the projects the caller sees, with their statistics and first images.
+#[utoipa::path(get, path = "/gallery/by-project", tag = "projects",
+    security(("bearer" = ["projects:read"])),
+    params(
+        ("page" = Option<i64>, Query, description = "From 1"),
+        ("per_page" = Option<i64>, Query, description = "Projects per page, 1 to 100 (20)"),
+        ("max_images_per_project" = Option<i64>, Query, description = "1 to 200"),
+        ("order" = Option<String>, Query, description = "`asc` or `desc` (default)"),
+        ("sort_by" = Option<String>, Query, description = "`original_filename` (default) or `quality_score`"),
+        ("ownership" = Option<String>, Query, description = "`mine` or `shared`"),
+        ("project_id" = Option<i32>, Query),
+        ("status" = Option<String>, Query, description = "`pending`, `processing`, `completed` or `failed`"),
+        ("feedback" = Option<String>, Query, description = "Comma-separated: `like`, `dislike`, `none`"),
+        ("search" = Option<String>, Query),
+    ),
+    responses((status = 200, description = "A page of projects", body = BoardResponse)))]
+pub(crate) async fn by_project(
     req: HttpRequest,
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -146,14 +164,16 @@ async fn by_project(
 /// About the JSON of one image with its two signed URLs (and a project's share).
 const IMAGE_BYTES: usize = 800;
 
-#[derive(Serialize)]
-struct BoardResponse {
+#[derive(Serialize, ToSchema)]
+#[schema(as = ProjectBoard)]
+pub(crate) struct BoardResponse {
     pagination: Pagination,
     projects: Vec<ProjectResponse>,
 }
 
-#[derive(Serialize)]
-struct Pagination {
+#[derive(Serialize, ToSchema)]
+#[schema(as = BoardPagination)]
+pub(crate) struct Pagination {
     page: i64,
     per_page: i64,
     total: i64,
@@ -162,8 +182,9 @@ struct Pagination {
     has_prev: bool,
 }
 
-#[derive(Serialize)]
-struct ProjectResponse {
+#[derive(Serialize, ToSchema)]
+#[schema(as = BoardProject)]
+pub(crate) struct ProjectResponse {
     project_id: i32,
     project_name: String,
     project_key: String,
@@ -196,8 +217,9 @@ impl ProjectResponse {
 }
 
 /// Signed URLs of an item's original and its thumb.
-#[derive(Serialize)]
-struct Urls {
+#[derive(Serialize, ToSchema)]
+#[schema(as = BoardUrls)]
+pub(crate) struct Urls {
     full_size: Option<String>,
     thumbnail: Option<String>,
 }
@@ -211,14 +233,16 @@ impl Urls {
     }
 }
 
-#[derive(Serialize)]
-struct Claimed {
+#[derive(Serialize, ToSchema)]
+#[schema(as = BoardClaim)]
+pub(crate) struct Claimed {
     by: String,
     at: String,
 }
 
-#[derive(Serialize)]
-struct ImageResponse {
+#[derive(Serialize, ToSchema)]
+#[schema(as = BoardImage)]
+pub(crate) struct ImageResponse {
     /// The item's own id (beyond spec 4): what feedback, review and claims are sent to.
     id: String,
     job_id: Option<String>,

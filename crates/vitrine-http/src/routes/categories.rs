@@ -1,8 +1,10 @@
 //! `GET /api/v1/categories` (anyone signed in) and `POST` `{name}` (administrators): the
 //! categories spec 5's uploads may name by `category_id`.
 
+use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use vitrine_domain::categories::Category;
 
 use crate::auth::Auth;
@@ -10,14 +12,15 @@ use crate::error::ApiResult;
 use crate::format::iso8601;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/categories", web::get().to(list))
-        .route("/api/v1/categories", web::post().to(create));
+pub fn configure(routes: &mut Routes) {
+    routes
+        .get("/api/v1/categories", list)
+        .post("/api/v1/categories", create);
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CategoryResponse {
+pub(crate) struct CategoryResponse {
     id: i32,
     name: String,
     created_at: String,
@@ -33,18 +36,31 @@ impl From<Category> for CategoryResponse {
     }
 }
 
-#[derive(Deserialize)]
-struct NewCategory {
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct NewCategory {
     name: String,
 }
 
-async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
-    let all = state.categories.list(&who).await?;
-    let all: Vec<CategoryResponse> = all.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "categories": all })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Categories {
+    categories: Vec<CategoryResponse>,
 }
 
-async fn create(
+/// Every category, for spec 5's `category_id`.
+#[utoipa::path(get, path = "/api/v1/categories", tag = "categories",
+    security(("bearer" = ["media:read"])),
+    responses((status = 200, description = "The categories", body = Categories)))]
+pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+    let all = state.categories.list(&who).await?;
+    let all: Vec<CategoryResponse> = all.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(Categories { categories: all }))
+}
+
+/// Adds a category.
+#[utoipa::path(post, path = "/api/v1/categories", tag = "categories",
+    security(("bearer" = ["admin"])), request_body = NewCategory,
+    responses((status = 201, description = "The new category", body = CategoryResponse)))]
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Json<NewCategory>,

@@ -24,6 +24,56 @@ pub enum Surface {
 
 type Params = HashMap<String, String>;
 
+/// The parameters `item_query` reads, for the OpenAPI document (the parsing above works on
+/// the raw pairs, so that every bad one is named).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code, non_snake_case)]
+pub(crate) struct ListFilters {
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    page: Option<u32>,
+    /// Items per page: 20 on `/api/v1/gallery`, 50 on `/images`; at most `max_page_size` (100).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// `active` (default), `trash` or `all`.
+    status: Option<String>,
+    /// `image` or `video`.
+    r#type: Option<String>,
+    /// `image/`, `video/`, `application/`… or `other`.
+    mimePrefix: Option<String>,
+    /// A folder's id, `root` or `all`.
+    folderId: Option<String>,
+    /// A collection's id.
+    collection: Option<String>,
+    /// `true` or `false` (`1`/`0`).
+    favorite: Option<String>,
+    /// A category's id.
+    category: Option<String>,
+    /// `true` or `false` (`1`/`0`).
+    nsfw: Option<String>,
+    /// Comma-separated; every one must match.
+    tags: Option<String>,
+    /// The older spelling of `tags`.
+    tag: Option<String>,
+    /// Comma-separated; none may match.
+    excludeTags: Option<String>,
+    /// Words in title, description and model (`/api/v1/gallery` only).
+    search: Option<String>,
+    /// A file name, or a tag named exactly so.
+    q: Option<String>,
+    /// First day, `YYYY-MM-DD` (UTC), inclusive.
+    from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (UTC), inclusive.
+    to: Option<String>,
+    /// Bytes, at least.
+    #[param(minimum = 0)]
+    minSize: Option<i64>,
+    /// Bytes, at most.
+    #[param(minimum = 0)]
+    maxSize: Option<i64>,
+}
+
 pub fn item_query(
     params: &Params,
     limits: &Limits,

@@ -1,33 +1,35 @@
 //! `GET /images`: spec 2's media list, in its own field names.
 
+use crate::routes::table::Routes;
 use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
+use utoipa::ToSchema;
 use vitrine_domain::item::Item;
 
-use super::filters::{item_query, Surface};
+use super::filters::{item_query, ListFilters, Surface};
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::format::{compact_bytes, iso8601};
 use crate::signing::UrlSigner;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/images", web::get().to(list));
+pub fn configure(routes: &mut Routes) {
+    routes.get("/images", list);
 }
 
-#[derive(Serialize)]
-struct Size {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Size {
     width: i32,
     height: i32,
 }
 
 /// A media object as spec 2 documents it, plus organisation fields clients of the other
 /// surfaces already know (`favorite`, `folderId`, `tags`, `status`, `bytes`).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct MediaObject {
+pub(crate) struct MediaObject {
     #[serde(rename = "_id")]
     id: String,
     url: String,
@@ -74,22 +76,27 @@ impl MediaObject {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Pagination {
+pub(crate) struct Pagination {
     page: u32,
     limit: u32,
     total: i64,
     total_pages: i64,
 }
 
-#[derive(Serialize)]
-struct ListResponse {
+#[derive(Serialize, ToSchema)]
+#[schema(as = MediaList)]
+pub(crate) struct ListResponse {
     images: Vec<MediaObject>,
     pagination: Pagination,
 }
 
-async fn list(
+/// The caller's media, newest first, in spec 2's names.
+#[utoipa::path(get, path = "/images", tag = "images",
+    security(("bearer" = ["media:read"])), params(ListFilters),
+    responses((status = 200, description = "A page of media", body = ListResponse)))]
+pub(crate) async fn list(
     state: web::Data<AppState>,
     Auth(who): Auth,
     params: web::Query<HashMap<String, String>>,

@@ -1,26 +1,43 @@
 //! `GET /media/{id}/{variant}?exp=…&sig=…`: the signed URLs that responses hand out.
 //! No header needed, so they work in `<img>` and `<video>` tags.
 
+use crate::routes::table::Routes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use vitrine_domain::{DomainError, ItemId};
 
-use super::get_or_head;
 use super::stream::{serve, Disposition, Served};
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::schemas::Binary;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/media/{id}/{variant}", get_or_head().to(signed_media));
+pub fn configure(routes: &mut Routes) {
+    routes.get_or_head("/media/{id}/{variant}", signed_media);
 }
 
-#[derive(Deserialize)]
-struct Signature {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct Signature {
+    /// When the link expires, in seconds since 1970.
     exp: i64,
+    /// The server's signature over the path and `exp`.
     sig: String,
 }
 
-async fn signed_media(
+/// A file by signed URL, as item responses hand them out: no credential needed.
+///
+/// `HEAD` answers the same without the body; a forged, altered or expired link is 403.
+#[utoipa::path(get, path = "/media/{id}/{variant}", tag = "media", security(()),
+    params(("id" = String, Path, description = "The item's id"),
+        ("variant" = String, Path, description = "`original`, `thumb`, `medium` or `frame`"),
+        Signature),
+    responses(
+        (status = 200, description = "The file", body = Binary, content_type = "*/*"),
+        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
+        (status = 304, description = "Not modified"),
+        (status = 416, description = "A range outside the file"),
+    ))]
+pub(crate) async fn signed_media(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

@@ -2,8 +2,10 @@
 //! and the review of a project image under `/api/v1/gallery/{id}`. Field names are
 //! snake_case, as spec 4's are; projects and groups have integer IDs.
 
+use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use vitrine_domain::projects::{
     parse_named, Feedback, Group, NewProject, Project, ProjectPatch, Review, ReviewStatus,
 };
@@ -15,34 +17,37 @@ use crate::format::iso8601;
 use crate::routes::gallery::present;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1/projects")
-            .route("", web::get().to(list))
-            .route("", web::post().to(create))
-            .route("/{id}", web::get().to(get))
-            .route("/{id}", web::patch().to(change))
-            .route("/{id}", web::delete().to(delete)),
-    )
-    .service(
-        web::scope("/api/v1/groups")
-            .route("", web::get().to(groups))
-            .route("", web::post().to(create_group))
-            .route("/{id}/members", web::post().to(add_member))
-            .route("/{id}/members/{user}", web::delete().to(remove_member)),
-    );
+pub fn configure(routes: &mut Routes) {
+    routes
+        .scope("/api/v1/projects", |routes| {
+            routes
+                .get("", list)
+                .post("", create)
+                .get("/{id}", get)
+                .patch("/{id}", change)
+                .delete("/{id}", delete);
+        })
+        .scope("/api/v1/groups", |routes| {
+            routes
+                .get("", groups)
+                .post("", create_group)
+                .post("/{id}/members", add_member)
+                .delete("/{id}/members/{user}", remove_member);
+        });
 }
 
 /// Review routes live under the item's own path (`routes/gallery`).
-pub(crate) fn configure_review(cfg: &mut web::ServiceConfig) {
-    cfg.route("/{id}/feedback", web::put().to(feedback))
-        .route("/{id}/review", web::put().to(review))
-        .route("/{id}/claim", web::post().to(claim))
-        .route("/{id}/claim", web::delete().to(release));
+pub(crate) fn configure_review(routes: &mut Routes) {
+    routes
+        .put("/{id}/feedback", feedback)
+        .put("/{id}/review", review)
+        .post("/{id}/claim", claim)
+        .delete("/{id}/claim", release);
 }
 
-#[derive(Serialize)]
-struct ProjectResponse {
+#[derive(Serialize, ToSchema)]
+#[schema(as = Project)]
+pub(crate) struct ProjectResponse {
     id: i32,
     name: String,
     key: String,
@@ -66,8 +71,9 @@ impl From<Project> for ProjectResponse {
     }
 }
 
-#[derive(Serialize)]
-struct GroupResponse {
+#[derive(Serialize, ToSchema)]
+#[schema(as = Group)]
+pub(crate) struct GroupResponse {
     id: i32,
     name: String,
     created_by: String,
@@ -92,30 +98,39 @@ fn id_in_path(raw: &str, what: &'static str) -> ApiResult<i32> {
     raw.parse().map_err(|_| DomainError::NotFound(what).into())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+#[schema(as = NewProject)]
+pub(crate) struct CreateBody {
     name: String,
     key: Option<String>,
     group_id: Option<i32>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChangeBody {
+#[schema(as = ProjectChange)]
+pub(crate) struct ChangeBody {
     name: Option<String>,
     key: Option<String>,
     #[serde(default, deserialize_with = "present")]
     group_id: Option<Option<i32>>,
 }
 
-async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+/// The projects the caller may see.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security(("bearer" = ["projects:read"])),
+    responses((status = 200, description = "The projects", body = Vec<ProjectResponse>)))]
+pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
     let all = state.projects.list(&who).await?;
     let all: Vec<ProjectResponse> = all.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(all))
 }
 
-async fn create(
+/// Makes a project.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", security(("bearer" = ["projects:write"])),
+    request_body = CreateBody,
+    responses((status = 201, description = "The project", body = ProjectResponse)))]
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Auth(who): Auth,
     bytes: web::Bytes,
@@ -130,7 +145,10 @@ async fn create(
     Ok(HttpResponse::Created().json(ProjectResponse::from(project)))
 }
 
-async fn get(
+/// One project.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = ["projects:read"])),
+    params(("id" = String, Path, description = "The project's id")), responses((status = 200, description = "The project", body = ProjectResponse)))]
+pub(crate) async fn get(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -140,7 +158,11 @@ async fn get(
     Ok(HttpResponse::Ok().json(ProjectResponse::from(project)))
 }
 
-async fn change(
+/// Renames a project, changes its key or group.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The project's id")), request_body = ChangeBody,
+    responses((status = 200, description = "The project", body = ProjectResponse)))]
+pub(crate) async fn change(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -161,7 +183,10 @@ async fn change(
     Ok(HttpResponse::Ok().json(ProjectResponse::from(project)))
 }
 
-async fn delete(
+/// Deletes a project; its items stay, outside any project.
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The project's id")), responses((status = 204, description = "Deleted")))]
+pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -171,25 +196,34 @@ async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct GroupBody {
+#[schema(as = NewGroup)]
+pub(crate) struct GroupBody {
     name: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct MemberBody {
+#[schema(as = NewMember)]
+pub(crate) struct MemberBody {
     user: String,
 }
 
-async fn groups(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+/// The groups the caller is in.
+#[utoipa::path(get, path = "/api/v1/groups", tag = "projects", security(("bearer" = ["projects:read"])),
+    responses((status = 200, description = "The groups", body = Vec<GroupResponse>)))]
+pub(crate) async fn groups(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
     let all = state.projects.groups(&who).await?;
     let all: Vec<GroupResponse> = all.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(all))
 }
 
-async fn create_group(
+/// Makes a group, with the caller in it.
+#[utoipa::path(post, path = "/api/v1/groups", tag = "projects", security(("bearer" = ["projects:write"])),
+    request_body = GroupBody,
+    responses((status = 201, description = "The group", body = GroupResponse)))]
+pub(crate) async fn create_group(
     state: web::Data<AppState>,
     Auth(who): Auth,
     bytes: web::Bytes,
@@ -203,7 +237,11 @@ async fn create_group(
     Ok(HttpResponse::Created().json(GroupResponse::from(group)))
 }
 
-async fn add_member(
+/// Adds a user to a group.
+#[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The group's id")), request_body = MemberBody,
+    responses((status = 200, description = "The group", body = GroupResponse)))]
+pub(crate) async fn add_member(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -215,7 +253,11 @@ async fn add_member(
     Ok(HttpResponse::Ok().json(GroupResponse::from(group)))
 }
 
-async fn remove_member(
+/// Takes a user out of a group.
+#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user}", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The group's id"), ("user" = String, Path, description = "The user's name")),
+    responses((status = 200, description = "The group", body = GroupResponse)))]
+pub(crate) async fn remove_member(
     state: web::Data<AppState>,
     Auth(who): Auth,
     path: web::Path<(String, String)>,
@@ -226,23 +268,31 @@ async fn remove_member(
     Ok(HttpResponse::Ok().json(GroupResponse::from(group)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct FeedbackBody {
+#[schema(as = Feedback)]
+pub(crate) struct FeedbackBody {
+    /// `like`, `dislike` or null.
     feedback: Option<String>,
     comment: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReviewBody {
+#[schema(as = Review)]
+pub(crate) struct ReviewBody {
+    /// `pending`, `approved`, `rejected` or null.
     #[serde(default, deserialize_with = "present")]
     status: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    /// Any JSON, kept as given.
     annotations: Option<Option<serde_json::Value>>,
 }
 
-async fn feedback(
+/// Likes or dislikes an item of a project, with a comment.
+#[utoipa::path(put, path = "/api/v1/gallery/{id}/feedback", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The item's id")), request_body = FeedbackBody, responses((status = 204, description = "Saved")))]
+pub(crate) async fn feedback(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -262,7 +312,10 @@ async fn feedback(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn review(
+/// Sets an item's review status and annotations.
+#[utoipa::path(put, path = "/api/v1/gallery/{id}/review", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The item's id")), request_body = ReviewBody, responses((status = 204, description = "Saved")))]
+pub(crate) async fn review(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -289,7 +342,10 @@ async fn review(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn claim(
+/// Claims an item for review (409 when someone else holds it).
+#[utoipa::path(post, path = "/api/v1/gallery/{id}/claim", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The item's id")), responses((status = 204, description = "Claimed")))]
+pub(crate) async fn claim(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -298,7 +354,10 @@ async fn claim(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn release(
+/// Releases the caller's claim on an item.
+#[utoipa::path(delete, path = "/api/v1/gallery/{id}/claim", tag = "projects", security(("bearer" = ["projects:write"])),
+    params(("id" = String, Path, description = "The item's id")), responses((status = 204, description = "Released")))]
+pub(crate) async fn release(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,

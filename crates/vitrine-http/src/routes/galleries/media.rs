@@ -3,36 +3,42 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
+use super::responses::GalleryResponse;
 use super::{answer, body, uuid_in_path};
 use crate::auth::Auth;
 use crate::error::ApiResult;
 use crate::routes::gallery::present;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct AddMediaBody {
+pub(crate) struct AddMediaBody {
     media_id: String,
     order: Option<i32>,
     caption: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChangeMediaBody {
+pub(crate) struct ChangeMediaBody {
     order: Option<i32>,
     #[serde(default, deserialize_with = "present")]
     caption: Option<Option<String>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReorderBody {
+pub(crate) struct ReorderBody {
     media_ids: Vec<String>,
 }
 
-pub(super) async fn add_media(
+/// Adds an item of the caller's library to the gallery.
+#[utoipa::path(post, path = "/api/v1/galleries/{id}/media", tag = "galleries",
+    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = AddMediaBody,
+    responses((status = 201, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn add_media(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -47,7 +53,11 @@ pub(super) async fn add_media(
     answer(outcome, &state, StatusCode::CREATED)
 }
 
-pub(super) async fn change_media(
+/// Changes an item's place or caption in the gallery.
+#[utoipa::path(patch, path = "/api/v1/galleries/{id}/media/{media_id}", tag = "galleries",
+    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)"), ("media_id" = String, Path, description = "The item's id")), request_body = ChangeMediaBody,
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn change_media(
     state: web::Data<AppState>,
     Auth(who): Auth,
     path: web::Path<(String, String)>,
@@ -63,7 +73,11 @@ pub(super) async fn change_media(
     answer(outcome, &state, StatusCode::OK)
 }
 
-pub(super) async fn remove_media(
+/// Takes an item out of the gallery (not out of the library).
+#[utoipa::path(delete, path = "/api/v1/galleries/{id}/media/{media_id}", tag = "galleries",
+    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)"), ("media_id" = String, Path, description = "The item's id")),
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn remove_media(
     state: web::Data<AppState>,
     Auth(who): Auth,
     path: web::Path<(String, String)>,
@@ -74,7 +88,11 @@ pub(super) async fn remove_media(
     answer(outcome, &state, StatusCode::OK)
 }
 
-pub(super) async fn reorder_media(
+/// Puts the gallery's items in the order given (every item, once).
+#[utoipa::path(post, path = "/api/v1/galleries/{id}/media/reorder", tag = "galleries",
+    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = ReorderBody,
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn reorder_media(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,

@@ -1,9 +1,10 @@
 //! Spec 3: `/api/v1/galleries` and `/api/v1/languages`. Field names are snake_case, as
 //! the spec shows; galleries, translations and languages are UUIDs.
 
-mod media;
-mod responses;
+pub(crate) mod media;
+pub(crate) mod responses;
 
+use crate::routes::table::Routes;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -18,33 +19,26 @@ use crate::error::{as_sent, invalid, json_value as body, ApiError, ApiResult, Po
 use crate::routes::gallery::present;
 use crate::state::AppState;
 use responses::{GalleryResponse, LanguageResponse, SummaryResponse};
+use utoipa::{IntoParams, ToSchema};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1/galleries")
-            .route("", web::get().to(list))
-            .route("", web::post().to(create))
-            .route("/{id}", web::get().to(get))
-            .route("/{id}", web::patch().to(change))
-            .route("/{id}", web::delete().to(delete))
-            .route("/{id}/translations", web::put().to(put_translation))
-            .route(
-                "/{id}/translations/{language_id}",
-                web::delete().to(delete_translation),
-            )
-            .route("/{id}/media", web::post().to(media::add_media))
-            .route("/{id}/media/reorder", web::post().to(media::reorder_media))
-            .route(
-                "/{id}/media/{media_id}",
-                web::patch().to(media::change_media),
-            )
-            .route(
-                "/{id}/media/{media_id}",
-                web::delete().to(media::remove_media),
-            ),
-    )
-    .route("/api/v1/languages", web::get().to(languages))
-    .route("/api/v1/languages", web::post().to(add_language));
+pub fn configure(routes: &mut Routes) {
+    routes
+        .scope("/api/v1/galleries", |routes| {
+            routes
+                .get("", list)
+                .post("", create)
+                .get("/{id}", get)
+                .patch("/{id}", change)
+                .delete("/{id}", delete)
+                .put("/{id}/translations", put_translation)
+                .delete("/{id}/translations/{language_id}", delete_translation)
+                .post("/{id}/media", media::add_media)
+                .post("/{id}/media/reorder", media::reorder_media)
+                .patch("/{id}/media/{media_id}", media::change_media)
+                .delete("/{id}/media/{media_id}", media::remove_media);
+        })
+        .get("/api/v1/languages", languages)
+        .post("/api/v1/languages", add_language);
 }
 
 /// A gallery use case's outcome as spec 3 answers it: the whole gallery.
@@ -68,9 +62,10 @@ fn uuid_in_path(raw: &str, field: &str) -> ApiResult<Uuid> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TranslationBody {
+pub(crate) struct TranslationBody {
+    /// A language's id (a UUID).
     language_id: String,
     title: Option<String>,
     description: Option<String>,
@@ -98,10 +93,12 @@ impl TranslationBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+#[schema(as = NewGallery)]
+pub(crate) struct CreateBody {
     slug: String,
+    /// `draft` (default), `published` or `archived`.
     status: Option<String>,
     cover_image_id: Option<String>,
     author_id: Option<String>,
@@ -109,9 +106,10 @@ struct CreateBody {
     translations: Vec<TranslationBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChangeBody {
+#[schema(as = GalleryChange)]
+pub(crate) struct ChangeBody {
     slug: Option<String>,
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
@@ -119,32 +117,48 @@ struct ChangeBody {
     author_id: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LanguageBody {
+#[schema(as = NewLanguage)]
+pub(crate) struct LanguageBody {
     code: String,
     name: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
-struct ListQuery {
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
+    /// How many to pass over.
     #[serde(default)]
     skip: u32,
+    /// At most this many (100, the default).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
+    /// `draft`, `published` or `archived`.
     status: Option<String>,
 }
 
 /// Spec 3's default page; more than this is refused rather than cut.
 const MAX_LIMIT: u32 = 100;
 
-async fn languages(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+/// The languages galleries may be translated into.
+#[utoipa::path(get, path = "/api/v1/languages", tag = "galleries", security(("bearer" = [])),
+    responses((status = 200, description = "The languages", body = Vec<LanguageResponse>)))]
+pub(crate) async fn languages(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+) -> ApiResult<HttpResponse> {
     let all = state.galleries.languages(&who).await?;
     let all: Vec<LanguageResponse> = all.into_iter().map(Into::into).collect();
     Ok(HttpResponse::Ok().json(all))
 }
 
-async fn add_language(
+/// Adds a language.
+#[utoipa::path(post, path = "/api/v1/languages", tag = "galleries", security(("bearer" = ["admin"])),
+    request_body = LanguageBody,
+    responses((status = 201, description = "The language", body = LanguageResponse)))]
+pub(crate) async fn add_language(
     state: web::Data<AppState>,
     Auth(who): Auth,
     bytes: web::Bytes,
@@ -158,7 +172,11 @@ async fn add_language(
     Ok(HttpResponse::Created().json(LanguageResponse::from(added)))
 }
 
-async fn list(
+/// The caller's galleries, newest first.
+#[utoipa::path(get, path = "/api/v1/galleries", tag = "galleries",
+    security(("bearer" = ["galleries:read"])), params(ListQuery),
+    responses((status = 200, description = "The galleries", body = Vec<SummaryResponse>)))]
+pub(crate) async fn list(
     state: web::Data<AppState>,
     Auth(who): Auth,
     query: web::Query<ListQuery>,
@@ -191,7 +209,11 @@ async fn list(
     Ok(HttpResponse::Ok().json(found))
 }
 
-async fn create(
+/// Makes a gallery, with translations if given.
+#[utoipa::path(post, path = "/api/v1/galleries", tag = "galleries",
+    security(("bearer" = ["galleries:create"])), request_body = CreateBody,
+    responses((status = 201, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Auth(who): Auth,
     bytes: web::Bytes,
@@ -212,7 +234,11 @@ async fn create(
     answer(outcome, &state, StatusCode::CREATED)
 }
 
-async fn get(
+/// One gallery, its translations and its media in order.
+#[utoipa::path(get, path = "/api/v1/galleries/{id}", tag = "galleries",
+    security(("bearer" = ["galleries:read"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")),
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn get(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -222,7 +248,11 @@ async fn get(
     answer(outcome, &state, StatusCode::OK)
 }
 
-async fn change(
+/// Changes a gallery's slug, status, cover or author.
+#[utoipa::path(patch, path = "/api/v1/galleries/{id}", tag = "galleries",
+    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = ChangeBody,
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn change(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -240,7 +270,11 @@ async fn change(
     answer(outcome, &state, StatusCode::OK)
 }
 
-async fn delete(
+/// Deletes a gallery; its items stay in the library.
+#[utoipa::path(delete, path = "/api/v1/galleries/{id}", tag = "galleries",
+    security(("bearer" = ["galleries:delete"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")),
+    responses((status = 204, description = "Deleted")))]
+pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -250,7 +284,11 @@ async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn put_translation(
+/// Sets the gallery's text in one language.
+#[utoipa::path(put, path = "/api/v1/galleries/{id}/translations", tag = "galleries",
+    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = TranslationBody,
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn put_translation(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -265,7 +303,12 @@ async fn put_translation(
     answer(outcome, &state, StatusCode::OK)
 }
 
-async fn delete_translation(
+/// Removes the gallery's text in one language.
+#[utoipa::path(delete, path = "/api/v1/galleries/{id}/translations/{language_id}", tag = "galleries",
+    security(("bearer" = ["galleries:update"])),
+    params(("id" = String, Path, description = "The gallery's id (a UUID)"), ("language_id" = String, Path, description = "The language's id (a UUID)")),
+    responses((status = 200, description = "The gallery", body = GalleryResponse)))]
+pub(crate) async fn delete_translation(
     state: web::Data<AppState>,
     Auth(who): Auth,
     path: web::Path<(String, String)>,

@@ -7,8 +7,9 @@ use crate::format::iso8601;
 use crate::signing::UrlSigner;
 use crate::state::AppState;
 
-#[derive(Serialize)]
-pub(super) struct LanguageResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Language)]
+pub(crate) struct LanguageResponse {
     id: String,
     code: String,
     name: String,
@@ -24,8 +25,9 @@ impl From<Language> for LanguageResponse {
     }
 }
 
-#[derive(Serialize)]
-pub(super) struct SummaryResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = GallerySummary)]
+pub(crate) struct SummaryResponse {
     id: String,
     slug: String,
     status: &'static str,
@@ -41,8 +43,8 @@ impl From<Gallery> for SummaryResponse {
     }
 }
 
-#[derive(Serialize)]
-pub(super) struct TranslationResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct TranslationResponse {
     id: String,
     gallery_id: String,
     language_id: String,
@@ -71,8 +73,9 @@ impl From<Translation> for TranslationResponse {
 }
 
 /// An item as spec 3's media object, with signed URLs so a client can show it at once.
-#[derive(Serialize)]
-pub(super) struct MediaResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = GalleryMediaItem)]
+pub(crate) struct MediaResponse {
     id: String,
     filename: String,
     original_filename: String,
@@ -111,8 +114,8 @@ impl MediaResponse {
     }
 }
 
-#[derive(Serialize)]
-pub(super) struct GalleryMediaResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct GalleryMediaResponse {
     gallery_id: String,
     media_id: String,
     order: i32,
@@ -121,8 +124,9 @@ pub(super) struct GalleryMediaResponse {
     media: MediaResponse,
 }
 
-#[derive(Serialize)]
-pub(super) struct GalleryResponse {
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Gallery)]
+pub(crate) struct GalleryResponse {
     id: String,
     slug: String,
     status: &'static str,

@@ -3,18 +3,21 @@
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use validator::Validate;
 use vitrine_domain::{FolderId, ItemId};
 
 use crate::auth::Auth;
 use crate::error::{bounds, json_body, ApiResult};
+use crate::openapi::schemas::Binary;
 use crate::routes::archive::{zip_response, ZipOptions};
 use crate::state::AppState;
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ItemIdsBody {
     #[validate(length(min = 1, max = bounds::BULK_ITEMS))]
+    #[schema(min_items = 1, max_items = 1000)]
     pub item_ids: Vec<String>,
 }
 
@@ -24,28 +27,31 @@ impl ItemIdsBody {
     }
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct TagBody {
+pub(crate) struct TagBody {
     #[validate(length(min = 1, max = bounds::BULK_ITEMS))]
+    #[schema(min_items = 1, max_items = 1000)]
     item_ids: Vec<String>,
     #[validate(length(min = 1, max = bounds::TAGS_PER_ITEM))]
+    #[schema(min_items = 1, max_items = 100)]
     tags: Vec<String>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct MoveBody {
+pub(crate) struct MoveBody {
     #[validate(length(min = 1, max = bounds::BULK_ITEMS))]
+    #[schema(min_items = 1, max_items = 1000)]
     item_ids: Vec<String>,
     /// `null` or absent: the root folder.
     #[serde(default)]
     folder_id: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct BulkResult {
+pub(crate) struct BulkResult {
     success: bool,
     item_ids: Vec<String>,
     /// How many items changed (already-trashed items do not count when trashing).
@@ -56,8 +62,11 @@ fn ids_of(raw: &[String]) -> Vec<ItemId> {
     raw.iter().cloned().map(ItemId::from).collect()
 }
 
-/// `POST /api/v1/gallery/bulk/download`: the items as one streamed ZIP, in the order given.
-pub async fn download(
+/// The items as one streamed ZIP, in the order given.
+#[utoipa::path(post, path = "/api/v1/gallery/bulk/download", tag = "gallery",
+    security(("bearer" = ["media:read"])), request_body = ItemIdsBody,
+    responses((status = 200, description = "A ZIP", body = Binary, content_type = "application/zip")))]
+pub(crate) async fn download(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Bytes,
@@ -73,8 +82,11 @@ pub async fn download(
     ))
 }
 
-/// `POST /api/v1/gallery/bulk/delete`: to the trash, like `DELETE /{id}`.
-pub async fn delete(
+/// To the trash, like `DELETE /{id}`.
+#[utoipa::path(post, path = "/api/v1/gallery/bulk/delete", tag = "gallery",
+    security(("bearer" = ["media:delete"])), request_body = ItemIdsBody,
+    responses((status = 200, description = "Trashed", body = BulkResult)))]
+pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Bytes,
@@ -88,8 +100,11 @@ pub async fn delete(
     }))
 }
 
-/// `POST /api/v1/gallery/bulk/tag`: adds the tags, keeping the ones items have.
-pub async fn tag(
+/// Adds the tags, keeping the ones items have.
+#[utoipa::path(post, path = "/api/v1/gallery/bulk/tag", tag = "gallery",
+    security(("bearer" = ["media:write"])), request_body = TagBody,
+    responses((status = 200, description = "Tagged", body = BulkResult)))]
+pub(crate) async fn tag(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Bytes,
@@ -104,8 +119,11 @@ pub async fn tag(
     }))
 }
 
-/// `POST /api/v1/gallery/bulk/move`: into a folder, or the root.
-pub async fn move_to_folder(
+/// Into a folder, or the root.
+#[utoipa::path(post, path = "/api/v1/gallery/bulk/move", tag = "gallery",
+    security(("bearer" = ["media:write"])), request_body = MoveBody,
+    responses((status = 200, description = "Moved", body = BulkResult)))]
+pub(crate) async fn move_to_folder(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Bytes,
@@ -121,8 +139,24 @@ pub async fn move_to_folder(
     }))
 }
 
-/// `POST /api/v1/gallery/trash/empty`: purges the caller's trash now.
-pub async fn empty_trash(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Emptied {
+    success: bool,
+    /// How many items were deleted for good.
+    purged: usize,
+}
+
+/// Purges the caller's trash now.
+#[utoipa::path(post, path = "/api/v1/gallery/trash/empty", tag = "gallery",
+    security(("bearer" = ["media:delete"])),
+    responses((status = 200, description = "Emptied", body = Emptied)))]
+pub(crate) async fn empty_trash(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+) -> ApiResult<HttpResponse> {
     let purged = state.library.empty_trash(&who).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true, "purged": purged })))
+    Ok(HttpResponse::Ok().json(Emptied {
+        success: true,
+        purged,
+    }))
 }

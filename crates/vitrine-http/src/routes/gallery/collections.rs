@@ -1,7 +1,9 @@
 //! `/api/v1/gallery/collections`: spec 1's collections (spec 5's albums).
 
+use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use validator::Validate;
 use vitrine_domain::organise::{Collection, CollectionChange};
 use vitrine_domain::user::Principal;
@@ -12,23 +14,25 @@ use super::dto::present;
 use crate::auth::Auth;
 use crate::error::{bounds, json_body, ApiResult};
 use crate::format::iso8601;
+use crate::openapi::schemas::{Binary, Deleted};
 use crate::routes::archive::{zip_response, ZipOptions};
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/collections", web::get().to(list))
-        .route("/collections", web::post().to(create))
-        .route("/collections/{id}", web::get().to(get))
-        .route("/collections/{id}", web::patch().to(change))
-        .route("/collections/{id}", web::delete().to(delete))
-        .route("/collections/{id}/items", web::post().to(add_items))
-        .route("/collections/{id}/items", web::delete().to(remove_items))
-        .route("/collections/{id}/download", web::get().to(download));
+pub fn configure(routes: &mut Routes) {
+    routes
+        .get("/collections", list)
+        .post("/collections", create)
+        .get("/collections/{id}", get)
+        .patch("/collections/{id}", change)
+        .delete("/collections/{id}", delete)
+        .post("/collections/{id}/items", add_items)
+        .delete("/collections/{id}/items", remove_items)
+        .get("/collections/{id}/download", download);
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct CollectionResponse {
+pub(crate) struct CollectionResponse {
     id: String,
     name: String,
     description: Option<String>,
@@ -50,32 +54,50 @@ impl From<Collection> for CollectionResponse {
     }
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+#[schema(as = NewCollection)]
+pub(crate) struct CreateBody {
     #[validate(length(min = 1, max = bounds::NAME_CHARS))]
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     #[validate(length(max = bounds::DESCRIPTION_CHARS))]
+    #[schema(max_length = 2000)]
     description: Option<String>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ChangeBody {
+#[schema(as = CollectionChange)]
+pub(crate) struct ChangeBody {
     #[validate(length(min = 1, max = bounds::NAME_CHARS))]
+    #[schema(min_length = 1, max_length = 200)]
     name: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[validate(length(max = bounds::DESCRIPTION_CHARS))]
     description: Option<Option<String>>,
 }
 
-async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
-    let collections = state.collections.list(&who).await?;
-    let collections: Vec<CollectionResponse> = collections.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "collections": collections })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Collections {
+    collections: Vec<CollectionResponse>,
 }
 
-async fn create(
+/// The caller's collections.
+#[utoipa::path(get, path = "/api/v1/gallery/collections", tag = "collections",
+    security(("bearer" = ["media:read"])),
+    responses((status = 200, description = "The collections", body = Collections)))]
+pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+    let collections = state.collections.list(&who).await?;
+    let collections: Vec<CollectionResponse> = collections.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(Collections { collections }))
+}
+
+/// Makes a collection.
+#[utoipa::path(post, path = "/api/v1/gallery/collections", tag = "collections",
+    security(("bearer" = ["media:write"])), request_body = CreateBody,
+    responses((status = 201, description = "The collection", body = CollectionResponse)))]
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Bytes,
@@ -88,7 +110,11 @@ async fn create(
     Ok(HttpResponse::Created().json(CollectionResponse::from(created)))
 }
 
-async fn get(
+/// One collection.
+#[utoipa::path(get, path = "/api/v1/gallery/collections/{id}", tag = "collections",
+    security(("bearer" = ["media:read"])), params(("id" = String, Path, description = "The collection's id")),
+    responses((status = 200, description = "The collection", body = CollectionResponse)))]
+pub(crate) async fn get(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -97,7 +123,11 @@ async fn get(
     Ok(HttpResponse::Ok().json(CollectionResponse::from(found)))
 }
 
-async fn change(
+/// Renames a collection or changes its description.
+#[utoipa::path(patch, path = "/api/v1/gallery/collections/{id}", tag = "collections",
+    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The collection's id")), request_body = ChangeBody,
+    responses((status = 200, description = "The collection", body = CollectionResponse)))]
+pub(crate) async fn change(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -115,17 +145,25 @@ async fn change(
     Ok(HttpResponse::Ok().json(CollectionResponse::from(changed)))
 }
 
-async fn delete(
+/// Deletes a collection; its items stay.
+#[utoipa::path(delete, path = "/api/v1/gallery/collections/{id}", tag = "collections",
+    security(("bearer" = ["media:delete"])), params(("id" = String, Path, description = "The collection's id")),
+    responses((status = 200, description = "Deleted", body = Deleted)))]
+pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let id = collection_id(id);
     state.collections.delete(&who, &id).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true, "id": id.to_string() })))
+    Ok(HttpResponse::Ok().json(Deleted::of(&id)))
 }
 
-async fn add_items(
+/// Puts items in the collection.
+#[utoipa::path(post, path = "/api/v1/gallery/collections/{id}/items", tag = "collections",
+    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The collection's id")), request_body = ItemIdsBody,
+    responses((status = 200, description = "The collection", body = CollectionResponse)))]
+pub(crate) async fn add_items(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -134,7 +172,11 @@ async fn add_items(
     change_items(state, who, id, body, Membership::Add).await
 }
 
-async fn remove_items(
+/// Takes items out of the collection.
+#[utoipa::path(delete, path = "/api/v1/gallery/collections/{id}/items", tag = "collections",
+    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The collection's id")), request_body = ItemIdsBody,
+    responses((status = 200, description = "The collection", body = CollectionResponse)))]
+pub(crate) async fn remove_items(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -168,8 +210,11 @@ fn collection_id(id: web::Path<String>) -> CollectionId {
     CollectionId::from(id.into_inner())
 }
 
-/// `GET …/collections/{id}/download`: the collection's active items as one streamed ZIP.
-async fn download(
+/// The collection's active items as one streamed ZIP.
+#[utoipa::path(get, path = "/api/v1/gallery/collections/{id}/download", tag = "collections",
+    security(("bearer" = ["media:read"])), params(("id" = String, Path, description = "The collection's id")),
+    responses((status = 200, description = "A ZIP", body = Binary, content_type = "application/zip")))]
+pub(crate) async fn download(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,

@@ -1,6 +1,7 @@
 //! Request and response types of `/api/v1/gallery`, apart from the domain entities.
 
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 use validator::Validate;
 use vitrine_domain::item::{Item, ItemPatch};
 use vitrine_domain::projects::{Placement, PlacementPatch};
@@ -10,11 +11,30 @@ use crate::error::{bounds, invalid, ApiError, Position};
 use crate::format::iso8601;
 use crate::signing::UrlSigner;
 
+/// An item's id in a path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub(crate) struct ItemPath {
+    /// The item's id (`gal_…`).
+    id: String,
+}
+
+/// What `DELETE /api/v1/gallery/{id}` answers, for the document.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub(crate) enum TrashedOrPurged {
+    Trashed(Box<ItemResponse>),
+    Purged(crate::openapi::schemas::Deleted),
+}
+
 /// An item as spec 1 shows it, plus the fields docs/API.md adds.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ItemResponse {
     id: String,
+    /// `image` or `video`.
     #[serde(rename = "type")]
     kind: &'static str,
     url: String,
@@ -116,7 +136,7 @@ impl ItemResponse {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ListResponse {
     pub items: Vec<ItemResponse>,
@@ -126,7 +146,7 @@ pub struct ListResponse {
 }
 
 /// `PATCH /api/v1/gallery/{id}`: absent fields stay, `null` clears.
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PatchBody {
     #[serde(default, deserialize_with = "present")]
@@ -228,7 +248,7 @@ impl PatchBody {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StorageResponse {
     pub used: i64,

@@ -1,9 +1,11 @@
 //! `/api/v1/gallery/folders`: spec 2's folders. Items carry `folderId`; `null` is the root.
 
+use crate::routes::table::Routes;
 use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use validator::Validate;
 use vitrine_domain::organise::{Folder, FolderChange, FolderDelete};
 use vitrine_domain::FolderId;
@@ -12,19 +14,21 @@ use super::dto::present;
 use crate::auth::Auth;
 use crate::error::{bounds, invalid, json_body, ApiResult, Position};
 use crate::format::iso8601;
+use crate::openapi::schemas::Deleted;
 use crate::state::AppState;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/folders", web::get().to(list))
-        .route("/folders", web::post().to(create))
-        .route("/folders/{id}", web::get().to(get))
-        .route("/folders/{id}", web::patch().to(change))
-        .route("/folders/{id}", web::delete().to(delete));
+pub fn configure(routes: &mut Routes) {
+    routes
+        .get("/folders", list)
+        .post("/folders", create)
+        .get("/folders/{id}", get)
+        .patch("/folders/{id}", change)
+        .delete("/folders/{id}", delete);
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct FolderResponse {
+pub(crate) struct FolderResponse {
     id: String,
     name: String,
     parent_id: Option<String>,
@@ -46,31 +50,49 @@ impl From<Folder> for FolderResponse {
     }
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct CreateBody {
+#[schema(as = NewFolder)]
+pub(crate) struct CreateBody {
     #[validate(length(min = 1, max = bounds::NAME_CHARS))]
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
+    /// Absent or null: at the root.
     parent_id: Option<String>,
 }
 
-#[derive(Deserialize, Validate)]
+#[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct ChangeBody {
+#[schema(as = FolderChange)]
+pub(crate) struct ChangeBody {
     #[validate(length(min = 1, max = bounds::NAME_CHARS))]
+    #[schema(min_length = 1, max_length = 200)]
     name: Option<String>,
     /// `null` moves the folder to the root.
     #[serde(default, deserialize_with = "present")]
     parent_id: Option<Option<String>>,
 }
 
-async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
-    let folders = state.folders.list(&who).await?;
-    let folders: Vec<FolderResponse> = folders.into_iter().map(Into::into).collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "folders": folders })))
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Folders {
+    folders: Vec<FolderResponse>,
 }
 
-async fn create(
+/// The caller's folders, every level.
+#[utoipa::path(get, path = "/api/v1/gallery/folders", tag = "folders",
+    security(("bearer" = ["media:read"])),
+    responses((status = 200, description = "The folders", body = Folders)))]
+pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+    let folders = state.folders.list(&who).await?;
+    let folders: Vec<FolderResponse> = folders.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(Folders { folders }))
+}
+
+/// Makes a folder; names are unique among siblings, case aside.
+#[utoipa::path(post, path = "/api/v1/gallery/folders", tag = "folders",
+    security(("bearer" = ["media:write"])), request_body = CreateBody,
+    responses((status = 201, description = "The folder", body = FolderResponse)))]
+pub(crate) async fn create(
     state: web::Data<AppState>,
     Auth(who): Auth,
     body: web::Bytes,
@@ -83,7 +105,11 @@ async fn create(
     Ok(HttpResponse::Created().json(FolderResponse::from(created)))
 }
 
-async fn get(
+/// One folder.
+#[utoipa::path(get, path = "/api/v1/gallery/folders/{id}", tag = "folders",
+    security(("bearer" = ["media:read"])), params(("id" = String, Path, description = "The folder's id")),
+    responses((status = 200, description = "The folder", body = FolderResponse)))]
+pub(crate) async fn get(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -95,7 +121,11 @@ async fn get(
     Ok(HttpResponse::Ok().json(FolderResponse::from(found)))
 }
 
-async fn change(
+/// Renames or moves a folder (never into its own subtree: 409).
+#[utoipa::path(patch, path = "/api/v1/gallery/folders/{id}", tag = "folders",
+    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The folder's id")), request_body = ChangeBody,
+    responses((status = 200, description = "The folder", body = FolderResponse)))]
+pub(crate) async fn change(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -113,9 +143,16 @@ async fn change(
     Ok(HttpResponse::Ok().json(FolderResponse::from(changed)))
 }
 
+/// Deletes a folder.
+///
 /// Refuses a folder that still holds items or folders unless `moveContents=true`, which
 /// moves them to the folder's parent first.
-async fn delete(
+#[utoipa::path(delete, path = "/api/v1/gallery/folders/{id}", tag = "folders",
+    security(("bearer" = ["media:delete"])),
+    params(("id" = String, Path, description = "The folder's id"),
+        ("moveContents" = Option<bool>, Query, description = "Move its contents to its parent")),
+    responses((status = 200, description = "Deleted", body = Deleted)))]
+pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -135,5 +172,5 @@ async fn delete(
     };
     let id = FolderId::from(id.into_inner());
     state.folders.delete(&who, &id, how).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true, "id": id.to_string() })))
+    Ok(HttpResponse::Ok().json(Deleted::of(&id)))
 }

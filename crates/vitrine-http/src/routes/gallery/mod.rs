@@ -1,56 +1,64 @@
 //! `/api/v1/gallery`: spec 1's items.
 
-mod bulk;
-mod collections;
-mod dto;
+pub(crate) mod bulk;
+pub(crate) mod collections;
+pub(crate) mod dto;
 pub(crate) use dto::present;
-mod folders;
-mod shares;
+pub(crate) mod folders;
+pub(crate) mod shares;
 pub(crate) mod upload;
 
+use crate::routes::table::Routes;
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use vitrine_domain::ItemId;
 
 pub(crate) use self::dto::ItemResponse;
-use self::dto::{ListResponse, PatchBody, StorageResponse};
+use self::dto::{ItemPath, ListResponse, PatchBody, StorageResponse, TrashedOrPurged};
+use super::filters::ListFilters;
 use super::filters::{item_query, Surface};
-use super::get_or_head;
 use super::stream::{serve, Disposition, Served};
 use crate::auth::Auth;
 use crate::error::{as_sent, json_body, ApiResult};
 use crate::format::human_bytes;
+use crate::openapi::schemas::{Binary, Deleted};
 use crate::state::AppState;
+use serde::Serialize;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1/gallery")
-            .route("", web::get().to(list))
-            .route("", web::post().to(upload::upload))
+pub fn configure(routes: &mut Routes) {
+    routes.scope("/api/v1/gallery", |routes| {
+        routes
+            .get("", list)
+            .post("", upload::upload)
             // Fixed paths before `{id}`, which would otherwise swallow them.
-            .route("/storage", web::get().to(storage))
-            .configure(collections::configure)
-            .configure(shares::configure_collections)
-            .route("/shares", web::get().to(shares::list))
-            .configure(folders::configure)
-            .route("/bulk/download", web::post().to(bulk::download))
-            .route("/bulk/delete", web::post().to(bulk::delete))
-            .route("/bulk/tag", web::post().to(bulk::tag))
-            .route("/bulk/move", web::post().to(bulk::move_to_folder))
-            .route("/trash/empty", web::post().to(bulk::empty_trash))
-            .route("/{id}", web::get().to(get))
-            .route("/{id}", web::patch().to(patch))
-            .route("/{id}", web::delete().to(delete))
-            .route("/{id}/restore", web::post().to(restore))
-            .route("/{id}/similar", web::get().to(similar))
-            .configure(shares::configure_items)
-            .configure(crate::routes::projects::configure_review)
-            .route("/{id}/download", get_or_head().to(download)),
-    );
+            .get("/storage", storage);
+        collections::configure(routes);
+        shares::configure_collections(routes);
+        routes.get("/shares", shares::list);
+        folders::configure(routes);
+        routes
+            .post("/bulk/download", bulk::download)
+            .post("/bulk/delete", bulk::delete)
+            .post("/bulk/tag", bulk::tag)
+            .post("/bulk/move", bulk::move_to_folder)
+            .post("/trash/empty", bulk::empty_trash)
+            .get("/{id}", get)
+            .patch("/{id}", patch)
+            .delete("/{id}", delete)
+            .post("/{id}/restore", restore)
+            .get("/{id}/similar", similar);
+        shares::configure_items(routes);
+        crate::routes::projects::configure_review(routes);
+        routes.get_or_head("/{id}/download", download);
+    });
 }
 
-async fn list(
+/// The caller's items, newest first, with every filter of `/images`.
+#[utoipa::path(get, path = "/api/v1/gallery", tag = "gallery",
+    security(("bearer" = ["media:read"])), params(ListFilters),
+    responses((status = 200, description = "A page of items", body = ListResponse)))]
+pub(crate) async fn list(
     state: web::Data<AppState>,
     Auth(who): Auth,
     params: web::Query<HashMap<String, String>>,
@@ -70,7 +78,11 @@ async fn list(
     }))
 }
 
-async fn get(
+/// One item.
+#[utoipa::path(get, path = "/api/v1/gallery/{id}", tag = "gallery",
+    security(("bearer" = ["media:read"])), params(ItemPath),
+    responses((status = 200, description = "The item", body = ItemResponse)))]
+pub(crate) async fn get(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -82,7 +94,11 @@ async fn get(
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
-async fn patch(
+/// Changes an item: absent fields stay, `null` clears.
+#[utoipa::path(patch, path = "/api/v1/gallery/{id}", tag = "gallery",
+    security(("bearer" = ["media:write"])), params(ItemPath), request_body = PatchBody,
+    responses((status = 200, description = "The item", body = ItemResponse)))]
+pub(crate) async fn patch(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -102,8 +118,9 @@ async fn patch(
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
-#[derive(serde::Deserialize)]
-struct DeleteParams {
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct DeleteParams {
     /// `true`: delete an item in the trash for good, instead of moving it there.
     #[serde(default)]
     permanent: bool,
@@ -111,7 +128,11 @@ struct DeleteParams {
 
 /// Moves the item to the trash; it answers with the trashed item so clients can undo.
 /// With `permanent=true`, deletes an item already in the trash for good.
-async fn delete(
+#[utoipa::path(delete, path = "/api/v1/gallery/{id}", tag = "gallery",
+    security(("bearer" = ["media:delete"])), params(ItemPath, DeleteParams),
+    responses((status = 200, description = "The trashed item, or `{success, id}` when deleted for good",
+        body = TrashedOrPurged)))]
+pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -120,16 +141,17 @@ async fn delete(
     let id = ItemId::from(id.into_inner());
     if params.permanent {
         state.library.purge_from_trash(&who, &id).await?;
-        return Ok(
-            HttpResponse::Ok().json(serde_json::json!({ "success": true, "id": id.as_str() }))
-        );
+        return Ok(HttpResponse::Ok().json(Deleted::of(&id)));
     }
     let item = state.library.trash(&who, &id).await?;
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
 /// Brings a trashed item back, into the folder it was in (or the root if that is gone).
-async fn restore(
+#[utoipa::path(post, path = "/api/v1/gallery/{id}/restore", tag = "gallery",
+    security(("bearer" = ["media:delete"])), params(ItemPath),
+    responses((status = 200, description = "The item", body = ItemResponse)))]
+pub(crate) async fn restore(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -141,7 +163,16 @@ async fn restore(
     Ok(HttpResponse::Ok().json(ItemResponse::new(item, &state.signer, state.now_secs())))
 }
 
-async fn download(
+/// The original file (`ETag`, `Range`; `HEAD` answers the same without the body).
+#[utoipa::path(get, path = "/api/v1/gallery/{id}/download", tag = "gallery",
+    security(("bearer" = ["media:read"])), params(ItemPath),
+    responses(
+        (status = 200, description = "The original", body = Binary, content_type = "*/*"),
+        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
+        (status = 304, description = "Not modified (`If-None-Match`)"),
+        (status = 416, description = "A range outside the file"),
+    ))]
+pub(crate) async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -160,17 +191,37 @@ async fn download(
     .await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SimilarQuery {
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub(crate) struct SimilarQuery {
     /// Bits of the 64-bit hash that may differ; default 10.
     max_distance: Option<u32>,
+    /// At most this many; default 20.
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
 }
 
-/// `GET /api/v1/gallery/{id}/similar`: the caller's near-duplicates of an item, closest
-/// first, each with its `distance` in bits.
-async fn similar(
+/// A near-duplicate: the item and how far its perceptual hash is.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SimilarItem {
+    #[serde(flatten)]
+    item: ItemResponse,
+    /// Bits that differ.
+    distance: u32,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SimilarItems {
+    total: usize,
+    items: Vec<SimilarItem>,
+}
+
+/// The caller's near-duplicates of an item, closest first, each with its `distance` in bits.
+#[utoipa::path(get, path = "/api/v1/gallery/{id}/similar", tag = "gallery",
+    security(("bearer" = ["media:read"])), params(ItemPath, SimilarQuery),
+    responses((status = 200, description = "Near-duplicates", body = SimilarItems)))]
+pub(crate) async fn similar(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -196,19 +247,27 @@ async fn similar(
         )
         .await?;
     let now = state.now_secs();
-    let items: Vec<serde_json::Value> = found
+    let items: Vec<SimilarItem> = found
         .into_iter()
-        .map(|(item, distance)| {
-            let mut json = serde_json::to_value(ItemResponse::new(item, &state.signer, now))
-                .unwrap_or_default();
-            json["distance"] = distance.into();
-            json
+        .map(|(item, distance)| SimilarItem {
+            item: ItemResponse::new(item, &state.signer, now),
+            distance,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "total": items.len(), "items": items })))
+    Ok(HttpResponse::Ok().json(SimilarItems {
+        total: items.len(),
+        items,
+    }))
 }
 
-async fn storage(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+/// The caller's storage: bytes used and the plan's limit.
+#[utoipa::path(get, path = "/api/v1/gallery/storage", tag = "gallery",
+    security(("bearer" = ["media:read"])),
+    responses((status = 200, description = "Usage", body = StorageResponse)))]
+pub(crate) async fn storage(
+    state: web::Data<AppState>,
+    Auth(who): Auth,
+) -> ApiResult<HttpResponse> {
     let usage = state.library.storage(&who).await?;
     Ok(HttpResponse::Ok().json(StorageResponse {
         used: usage.used,

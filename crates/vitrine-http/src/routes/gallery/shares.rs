@@ -1,8 +1,10 @@
 //! `POST`/`DELETE /api/v1/gallery/{id}/share` and the same for collections: spec 1's
 //! share links. A new link replaces the target's previous one.
 
+use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use validator::Validate;
 use vitrine_domain::shares::{CreatedShare, ExpiresIn, Share, ShareOptions, ShareTarget};
 use vitrine_domain::{CollectionId, ItemId};
@@ -10,28 +12,30 @@ use vitrine_domain::{CollectionId, ItemId};
 use crate::auth::Auth;
 use crate::error::{json_body, ApiResult, MAX_PASSWORD_CHARS};
 use crate::format::iso8601;
+use crate::openapi::schemas::Done;
 use crate::state::AppState;
 
-pub fn configure_items(cfg: &mut web::ServiceConfig) {
-    cfg.route("/{id}/share", web::post().to(share_item))
-        .route("/{id}/share", web::delete().to(revoke_item));
+pub fn configure_items(routes: &mut Routes) {
+    routes
+        .post("/{id}/share", share_item)
+        .delete("/{id}/share", revoke_item);
 }
 
-pub fn configure_collections(cfg: &mut web::ServiceConfig) {
-    cfg.route("/collections/{id}/share", web::post().to(share_collection))
-        .route(
-            "/collections/{id}/share",
-            web::delete().to(revoke_collection),
-        );
+pub fn configure_collections(routes: &mut Routes) {
+    routes
+        .post("/collections/{id}/share", share_collection)
+        .delete("/collections/{id}/share", revoke_collection);
 }
 
-#[derive(Deserialize, Default, Validate)]
+/// A link's options; an empty body takes the defaults.
+#[derive(Deserialize, Default, Validate, ToSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct ShareBody {
+pub(crate) struct ShareBody {
     /// 1h, 1d, 7d, 30d or never; default 7d.
     expires_in: Option<String>,
     /// Hashed with argon2: bounded so a request cannot make the server hash megabytes.
     #[validate(length(max = MAX_PASSWORD_CHARS))]
+    #[schema(max_length = 1024)]
     password: Option<String>,
     /// Off unless asked for: visitors see previews, not the original bytes.
     #[serde(default)]
@@ -40,9 +44,10 @@ struct ShareBody {
     hide_metadata: bool,
 }
 
-#[derive(Serialize)]
+/// A new link: the only time its URL is shown.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct ShareResponse {
+pub(crate) struct ShareResponse {
     share_url: String,
     expires_at: Option<String>,
     allow_download: bool,
@@ -82,7 +87,13 @@ async fn create(
     }))
 }
 
-async fn share_item(
+/// Shares an item by link; sharing again revokes the previous link.
+#[utoipa::path(post, path = "/api/v1/gallery/{id}/share", tag = "shares",
+    security(("bearer" = ["shares:write"])),
+    params(("id" = String, Path, description = "The item's id")),
+    request_body(content = Option<ShareBody>, description = "May be empty"),
+    responses((status = 201, description = "The link", body = ShareResponse)))]
+pub(crate) async fn share_item(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -92,7 +103,13 @@ async fn share_item(
     create(&state, &who, target, &body).await
 }
 
-async fn share_collection(
+/// Shares a collection by link; sharing again revokes the previous link.
+#[utoipa::path(post, path = "/api/v1/gallery/collections/{id}/share", tag = "shares",
+    security(("bearer" = ["shares:write"])),
+    params(("id" = String, Path, description = "The collection's id")),
+    request_body(content = Option<ShareBody>, description = "May be empty"),
+    responses((status = 201, description = "The link", body = ShareResponse)))]
+pub(crate) async fn share_collection(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
@@ -102,31 +119,41 @@ async fn share_collection(
     create(&state, &who, target, &body).await
 }
 
-async fn revoke_item(
+/// Revokes an item's link.
+#[utoipa::path(delete, path = "/api/v1/gallery/{id}/share", tag = "shares",
+    security(("bearer" = ["shares:write"])),
+    params(("id" = String, Path, description = "The item's id")),
+    responses((status = 200, description = "Revoked", body = Done)))]
+pub(crate) async fn revoke_item(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let target = ShareTarget::Item(ItemId::from(id.into_inner()));
     state.shares.revoke(&who, target).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true })))
+    Ok(HttpResponse::Ok().json(Done::new()))
 }
 
-async fn revoke_collection(
+/// Revokes a collection's link.
+#[utoipa::path(delete, path = "/api/v1/gallery/collections/{id}/share", tag = "shares",
+    security(("bearer" = ["shares:write"])),
+    params(("id" = String, Path, description = "The collection's id")),
+    responses((status = 200, description = "Revoked", body = Done)))]
+pub(crate) async fn revoke_collection(
     state: web::Data<AppState>,
     Auth(who): Auth,
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let target = ShareTarget::Collection(CollectionId::from(id.into_inner()));
     state.shares.revoke(&who, target).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "success": true })))
+    Ok(HttpResponse::Ok().json(Done::new()))
 }
 
 /// A live link as its owner sees it later: what it opens and how, never its token (only its
 /// hash is kept), so the URL itself is shown once, when it is made.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct LiveShare {
+pub(crate) struct LiveShare {
     id: String,
     /// `item` or `collection`.
     target_type: &'static str,
@@ -157,8 +184,16 @@ impl From<Share> for LiveShare {
     }
 }
 
-/// `GET /api/v1/gallery/shares`: the caller's links that still open, newest first.
-pub async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct LiveShares {
+    shares: Vec<LiveShare>,
+}
+
+/// The caller's links that still open, newest first (never their URLs).
+#[utoipa::path(get, path = "/api/v1/gallery/shares", tag = "shares",
+    security(("bearer" = ["shares:write"])),
+    responses((status = 200, description = "The links", body = LiveShares)))]
+pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
     let shares: Vec<LiveShare> = state
         .shares
         .live(&who)
@@ -166,5 +201,5 @@ pub async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<Http
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "shares": shares })))
+    Ok(HttpResponse::Ok().json(LiveShares { shares }))
 }

@@ -31,7 +31,41 @@ struct Budget {
     limits: FormLimits,
 }
 
-pub(super) async fn upload(
+/// The form `POST /api/v1/gallery` reads, for the document; unknown fields are ignored.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct UploadForm {
+    /// The image or video.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The title (`title` is the same field).
+    prompt: Option<String>,
+    title: Option<String>,
+    description: Option<String>,
+    model: Option<String>,
+    /// Comma-separated.
+    tags: Option<String>,
+    /// Spec 4: the project it belongs to, and its place in it.
+    project_id: Option<String>,
+    job_id: Option<String>,
+    image_index: Option<String>,
+    group_index: Option<String>,
+    version: Option<String>,
+    /// A JSON object.
+    input_description: Option<String>,
+    /// Item IDs, as a JSON array or comma-separated.
+    inputs: Option<String>,
+    download_filename: Option<String>,
+}
+
+/// Uploads an image or video (multipart); it streams to storage as it arrives.
+///
+/// 413 over the size limit or the quota, 415 not media, 422 media that does not decode.
+#[utoipa::path(post, path = "/api/v1/gallery", tag = "gallery",
+    security(("bearer" = ["media:write"])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 201, description = "The new item", body = ItemResponse)))]
+pub(crate) async fn upload(
     state: web::Data<AppState>,
     Auth(who): Auth,
     req: HttpRequest,

@@ -4,6 +4,8 @@
 
 mod page;
 
+use crate::openapi::schemas::Binary;
+use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -11,23 +13,24 @@ use serde::Deserialize;
 use vitrine_domain::item::MediaKind;
 use vitrine_domain::DomainError;
 
-use super::get_or_head;
 use super::stream::{serve, Disposition, Served};
 use crate::error::{status_of, ApiResult};
 use crate::state::AppState;
 use page::GalleryPage;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/g/{slug}")
-            .route("", web::get().to(gallery))
-            .route("/media/{item}/{variant}", get_or_head().to(media)),
-    );
+pub fn configure(routes: &mut Routes) {
+    routes.scope("/g/{slug}", |routes| {
+        routes
+            .get("", gallery)
+            .get_or_head("/media/{item}/{variant}", media);
+    });
 }
 
 /// Other query parameters (a campaign's tags, say) are ignored, not refused.
-#[derive(Deserialize)]
-struct PageQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PageQuery {
+    /// A language code; default: the visitor's `Accept-Language`.
     lang: Option<String>,
 }
 
@@ -49,7 +52,11 @@ fn respond(status: StatusCode) -> actix_web::HttpResponseBuilder {
     builder
 }
 
-async fn gallery(
+/// A published gallery's public page, in the visitor's language.
+#[utoipa::path(get, path = "/g/{slug}", tag = "galleries", security(()), params(("slug" = String, Path, description = "The gallery's slug"), PageQuery),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn gallery(
     req: HttpRequest,
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -124,7 +131,16 @@ fn accepted_languages(header: &str) -> Vec<String> {
 /// `thumb` and `medium` of images (rendered now when none was stored), `frame` and
 /// `thumb` stills and `original` of videos. Files are named after the item's ID, not
 /// the name it was uploaded with.
-async fn media(
+/// A file of a published gallery: `thumb` and `medium` of images, `frame`, `thumb` and
+/// `original` of videos. `HEAD` answers the same without the body.
+#[utoipa::path(get, path = "/g/{slug}/media/{item}/{variant}", tag = "galleries", security(()),
+    params(("slug" = String, Path, description = "The gallery's slug"), ("item" = String, Path, description = "An item's id"),
+        ("variant" = String, Path, description = "`thumb`, `medium`, `frame` or `original`")),
+    responses((status = 200, description = "The file", body = Binary, content_type = "*/*"),
+        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
+        (status = 304, description = "Not modified"),
+        (status = 416, description = "A range outside the file")))]
+pub(crate) async fn media(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,

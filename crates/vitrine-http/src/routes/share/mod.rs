@@ -4,6 +4,8 @@
 
 mod html;
 
+use crate::openapi::schemas::Binary;
+use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -13,7 +15,6 @@ use vitrine_domain::shares::{Share, ShareTarget};
 use vitrine_domain::{DomainError, ItemId};
 
 use super::archive::{zip_response, ZipOptions};
-use super::get_or_head;
 use super::stream::{content_disposition, serve, Disposition, Served};
 use crate::error::status_of;
 use crate::state::AppState;
@@ -22,22 +23,22 @@ use crate::state::AppState;
 const PASS_SECS: i64 = 3600;
 const PASS_COOKIE: &str = "vitrine_share";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/share/{token}")
-            .route("", web::get().to(page))
-            .route("", web::post().to(unlock))
-            .route("/zip", web::get().to(zip))
-            .route("/items/{item}", web::get().to(item_page))
-            .route("/items/{item}/{variant}", get_or_head().to(asset)),
-    );
+pub fn configure(routes: &mut Routes) {
+    routes.scope("/share/{token}", |routes| {
+        routes
+            .get("", page)
+            .post("", unlock)
+            .get("/zip", zip)
+            .get("/items/{item}", item_page)
+            .get_or_head("/items/{item}/{variant}", asset);
+    });
 }
 
-type PageResult = Result<HttpResponse, Refusal>;
+pub(crate) type PageResult = Result<HttpResponse, Refusal>;
 
 /// A page that says no: an error page, or the password form.
 #[derive(Debug)]
-struct Refusal {
+pub(crate) struct Refusal {
     status: StatusCode,
     page: String,
     retry_after_secs: Option<u64>,
@@ -103,6 +104,7 @@ fn refusal(err: DomainError) -> Refusal {
         StatusCode::FORBIDDEN => "Not allowed",
         StatusCode::UNAUTHORIZED => "Password required",
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::BAD_REQUEST => "Not a valid request",
         _ => "Something went wrong",
     };
     let message = match &err {
@@ -175,7 +177,11 @@ async fn admit_item(
     Ok((share, item))
 }
 
-async fn page(
+/// A shared item or collection's page, or its password form.
+#[utoipa::path(get, path = "/share/{token}", tag = "shares", security(()), params(("token" = String, Path, description = "The share link's token")),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+pub(crate) async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
@@ -210,20 +216,32 @@ async fn page(
     Ok(html(StatusCode::OK, page))
 }
 
-#[derive(Deserialize)]
-struct PasswordForm {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct PasswordForm {
     password: String,
 }
 
 /// The password form's POST: on success a signed cookie scoped to this share, then back
 /// to the page (303, so a reload does not resend the password).
-async fn unlock(
+/// Unlocks a password-protected share for this browser (a cookie for an hour).
+#[utoipa::path(post, path = "/share/{token}", tag = "shares", security(()), params(("token" = String, Path, description = "The share link's token")),
+    request_body(content = PasswordForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "Unlocked: back to the page"),
+        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+pub(crate) async fn unlock(
     req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
-    form: web::Form<PasswordForm>,
+    body: web::Bytes,
 ) -> PageResult {
     let share = state.shares.open(&token).await.map_err(refusal)?;
+    // Read by hand, not by `web::Form`, so that a post that is not the form gets a page too.
+    let form: PasswordForm = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        refusal(DomainError::invalid_field(
+            "password",
+            "send the page's password form",
+        ))
+    })?;
     let client = crate::client_address(&req);
     let base = base(&token);
     match state.shares.unlock(&share, &form.password, &client).await {
@@ -242,7 +260,12 @@ async fn unlock(
         .finish())
 }
 
-async fn item_page(
+/// One item of a shared collection.
+#[utoipa::path(get, path = "/share/{token}/items/{item}", tag = "shares", security(()),
+    params(("token" = String, Path, description = "The share link's token"), ("item" = String, Path, description = "An item's id")),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+pub(crate) async fn item_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -256,14 +279,25 @@ async fn item_page(
     ))
 }
 
-#[derive(Deserialize)]
-struct AssetQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct AssetQuery {
+    /// Present: as an attachment.
     download: Option<String>,
 }
 
 /// `original` (needs download permission), `medium` and `thumb` (previews anyone with
 /// the link may see), `frame` (video stills, from the media pipeline).
-async fn asset(
+/// A shared item's file: `original` (when downloads are allowed), `medium`, `thumb`,
+/// `frame`. `HEAD` answers the same without the body.
+#[utoipa::path(get, path = "/share/{token}/items/{item}/{variant}", tag = "shares", security(()),
+    params(("token" = String, Path, description = "The share link's token"), ("item" = String, Path, description = "An item's id"), ("variant" = String, Path, description = "`original`, `medium`, `thumb` or `frame`"), AssetQuery),
+    responses((status = 200, description = "The file", body = Binary, content_type = "*/*"),
+        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
+        (status = 304, description = "Not modified"),
+        (status = 416, description = "A range outside the file"),
+        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+pub(crate) async fn asset(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String)>,
@@ -348,7 +382,15 @@ fn shown_name(share: &Share, item: &Item) -> String {
     }
 }
 
-async fn zip(req: HttpRequest, state: web::Data<AppState>, token: web::Path<String>) -> PageResult {
+/// A shared collection as one ZIP, when downloads are allowed.
+#[utoipa::path(get, path = "/share/{token}/zip", tag = "shares", security(()), params(("token" = String, Path, description = "The share link's token")),
+    responses((status = 200, description = "A ZIP", body = Binary, content_type = "application/zip"),
+        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+pub(crate) async fn zip(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> PageResult {
     let share = admit(&req, &state, &token).await.map_err(refusal)?;
     downloads_allowed(&share)?;
     let items = state.shares.items(&share).await.map_err(refusal)?;

@@ -4,12 +4,14 @@
 //! `pages.rs`). An upload here is an
 //! ordinary item of the library that starts public by link.
 
-mod answer;
-mod pages;
-mod params;
-mod sharex;
+pub(crate) mod answer;
+pub(crate) mod pages;
+pub(crate) mod params;
+mod schema;
+pub(crate) mod sharex;
 mod source;
 
+use crate::routes::table::Routes;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -24,21 +26,20 @@ use vitrine_domain::DomainError;
 
 use self::answer::{Format, Links, Resource, V1Error, CODE_BASE64, CODE_EMPTY_SOURCE};
 use self::params::{finish, Params};
-use super::get_or_head;
 use super::stream::{serve, Disposition, Served};
 use crate::auth::credential;
 use crate::error::{ApiError, ApiResult};
+use crate::openapi::schemas::Binary;
 use crate::state::AppState;
+use schema::{V1Failed, V1UploadForm, V1Uploaded};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/api/1/upload")
-            .route(web::post().to(upload_post))
-            .route(web::get().to(upload_get)),
-    )
-    .route("/api/1/sharex", web::get().to(sharex::sharex))
-    .route("/images/{y}/{m}/{d}/{file}", get_or_head().to(public_file));
-    pages::configure(cfg);
+pub fn configure(routes: &mut Routes) {
+    routes
+        .post("/api/1/upload", upload_post)
+        .get("/api/1/upload", upload_get)
+        .get("/api/1/sharex", sharex::sharex)
+        .get_or_head("/images/{y}/{m}/{d}/{file}", public_file);
+    pages::configure(routes);
 }
 
 /// The staged source of an upload, with where it came from.
@@ -72,7 +73,26 @@ async fn principal(
     Ok(who)
 }
 
-async fn upload_get(
+/// Uploads from query parameters (a base64 or URL `source`), Chevereto's way.
+#[utoipa::path(get, path = "/api/1/upload", tag = "upload v1",
+    security(("v1_key" = ["media:write"]), ("api_key" = ["media:write"]), ("bearer" = ["media:write"])),
+    params(("key" = Option<String>, Query, description = "The API key"),
+        ("source" = String, Query, description = "Base64 text or an http(s) URL"),
+        ("format" = Option<String>, Query, description = "`json` (default), `txt` or `redirect`"),
+        ("title" = Option<String>, Query), ("description" = Option<String>, Query),
+        ("tags" = Option<String>, Query, description = "Comma-separated"),
+        ("album_id" = Option<String>, Query), ("category_id" = Option<String>, Query),
+        ("width" = Option<String>, Query), ("expiration" = Option<String>, Query),
+        ("nsfw" = Option<String>, Query), ("use_file_date" = Option<String>, Query)),
+    responses(
+        (status = 200, description = "Uploaded", content(
+            (V1Uploaded = "application/json"),
+            (String = "text/plain"),
+        )),
+        (status = 303, description = "Uploaded, `format=redirect`: to the viewer page"),
+        (status = "default", description = "Refused", body = V1Failed),
+    ))]
+pub(crate) async fn upload_get(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<Vec<(String, String)>>,
@@ -80,7 +100,22 @@ async fn upload_get(
     upload_pairs(&state, &req, query.into_inner()).await
 }
 
-async fn upload_post(
+/// Uploads a file (multipart), base64 text or a URL (url-encoded), Chevereto's way.
+#[utoipa::path(post, path = "/api/1/upload", tag = "upload v1",
+    security(("v1_key" = ["media:write"]), ("api_key" = ["media:write"]), ("bearer" = ["media:write"])),
+    request_body(content(
+        (V1UploadForm = "multipart/form-data"),
+        (V1UploadForm = "application/x-www-form-urlencoded"),
+    )),
+    responses(
+        (status = 200, description = "Uploaded", content(
+            (V1Uploaded = "application/json"),
+            (String = "text/plain"),
+        )),
+        (status = 303, description = "Uploaded, `format=redirect`: to the viewer page"),
+        (status = "default", description = "Refused", body = V1Failed),
+    ))]
+pub(crate) async fn upload_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     payload: web::Payload,
@@ -367,8 +402,20 @@ fn respond(
     }
 }
 
-/// `/images/{yyyy}/{mm}/{dd}/{file}`: a public item's original or variant, by its code.
-async fn public_file(
+/// A public item's original or variant, by its code (`{code}[.th|.md|.fr].{ext}`).
+///
+/// Anyone holding the link may read it; `HEAD` answers the same without the body.
+#[utoipa::path(get, path = "/images/{y}/{m}/{d}/{file}", tag = "upload v1", security(()),
+    params(("y" = String, Path, description = "Year of the upload"),
+        ("m" = String, Path, description = "Month"), ("d" = String, Path, description = "Day"),
+        ("file" = String, Path, description = "`{code}.{ext}`, or with `.th`, `.md`, `.fr`")),
+    responses(
+        (status = 200, description = "The file", body = Binary, content_type = "*/*"),
+        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
+        (status = 304, description = "Not modified"),
+        (status = 416, description = "A range outside the file"),
+    ))]
+pub(crate) async fn public_file(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String, String, String)>,

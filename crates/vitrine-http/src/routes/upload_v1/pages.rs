@@ -3,6 +3,7 @@
 //! (`…/{code}/delete/{token}`), which shows a confirmation and deletes only on the POST of
 //! its form: chat apps and mail scanners open links to preview them.
 
+use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -13,18 +14,53 @@ use super::answer::{self, Links, Resource};
 use crate::error::status_of;
 use crate::state::AppState;
 
-pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    for route in ["/image", "/clip"] {
-        cfg.route(&format!("{route}/{{path}}"), web::get().to(viewer))
-            .route(
-                &format!("{route}/{{code}}/delete/{{token}}"),
-                web::get().to(confirm_delete),
-            )
-            .route(
-                &format!("{route}/{{code}}/delete/{{token}}"),
-                web::post().to(delete),
-            );
-    }
+pub(super) fn configure(routes: &mut Routes) {
+    routes
+        .get("/image/{path}", viewer)
+        .get("/image/{code}/delete/{token}", confirm_delete)
+        .post("/image/{code}/delete/{token}", delete)
+        .get("/clip/{path}", clip_viewer)
+        .get("/clip/{code}/delete/{token}", clip_confirm_delete)
+        .post("/clip/{code}/delete/{token}", clip_delete);
+}
+
+// Videos' pages are the same pages under `/clip`; each address is its own operation.
+
+/// A video's public page (as `/image/{path}`).
+#[utoipa::path(get, path = "/clip/{path}", tag = "upload v1", security(()),
+    params(("path" = String, Path, description = "`{slug}.{code}` or `{code}`")),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn clip_viewer(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> HttpResponse {
+    viewer(state, path).await
+}
+
+/// Asks to confirm deleting a video (as `/image/{code}/delete/{token}`).
+#[utoipa::path(get, path = "/clip/{code}/delete/{token}", tag = "upload v1", security(()),
+    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
+    responses((status = 200, description = "The confirmation page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn clip_confirm_delete(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    confirm_delete(state, path).await
+}
+
+/// Deletes a video for good (as `POST /image/{code}/delete/{token}`).
+#[utoipa::path(post, path = "/clip/{code}/delete/{token}", tag = "upload v1", security(()),
+    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
+    responses((status = 200, description = "Deleted", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn clip_delete(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> HttpResponse {
+    delete(req, state, path).await
 }
 
 /// `templates/public_item.html`: the fields come from spec 5's `image` object, so the
@@ -107,7 +143,12 @@ fn text(value: &serde_json::Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
 }
 
-async fn viewer(state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
+/// An item's public page: the picture or video, its title and size (counts a view).
+#[utoipa::path(get, path = "/image/{path}", tag = "upload v1", security(()),
+    params(("path" = String, Path, description = "`{slug}.{code}` or `{code}`")),
+    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn viewer(state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
     let code = code_of(&path);
     let item = match state.library.item_by_link(code).await {
         Ok(item) => item,
@@ -156,7 +197,12 @@ fn thumb_of(state: &AppState, item: &Item, code: &str) -> Option<String> {
     image["thumb"]["url"].as_str().map(str::to_owned)
 }
 
-async fn confirm_delete(
+/// Asks to confirm deleting an item: opening a link deletes nothing (previews open links).
+#[utoipa::path(get, path = "/image/{code}/delete/{token}", tag = "upload v1", security(()),
+    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
+    responses((status = 200, description = "The confirmation page", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn confirm_delete(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
 ) -> HttpResponse {
@@ -177,7 +223,12 @@ async fn confirm_delete(
 
 /// The POST of the confirmation form. A browser sends `Origin` with it; one from another
 /// site is refused, so no other page can post the form for a visitor.
-async fn delete(
+/// Deletes the item for good, with its delete token (the confirmation form posts here).
+#[utoipa::path(post, path = "/image/{code}/delete/{token}", tag = "upload v1", security(()),
+    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
+    responses((status = 200, description = "Deleted", body = String, content_type = "text/html"),
+        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+pub(crate) async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,

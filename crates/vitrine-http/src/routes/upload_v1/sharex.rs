@@ -9,7 +9,15 @@ use super::answer::{Format, V1Error};
 use crate::auth::credential;
 use crate::state::AppState;
 
-pub(super) async fn sharex(
+/// A ShareX custom uploader file for the caller's API key.
+#[utoipa::path(get, path = "/api/1/sharex", tag = "upload v1",
+    security(("v1_key" = []), ("api_key" = []), ("bearer" = [])),
+    params(("key" = Option<String>, Query, description = "The API key")),
+    responses(
+        (status = 200, description = "The `.sxcu` file", body = super::schema::ShareX),
+        (status = "default", description = "Refused", body = super::schema::V1Failed),
+    ))]
+pub(crate) async fn sharex(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<Vec<(String, String)>>,
