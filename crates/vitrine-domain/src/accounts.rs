@@ -20,6 +20,7 @@ pub const API_KEY_PREFIX: &str = "vtr_";
 const MIN_PASSWORD_LEN: usize = 8;
 
 #[derive(Clone)]
+/// Users, passwords, API keys and access tokens.
 pub struct Accounts {
     users: Arc<dyn UserRepository>,
     passwords: Arc<dyn Passwords>,
@@ -34,6 +35,7 @@ pub struct Accounts {
 }
 
 impl Accounts {
+    /// The account use cases over their repositories.
     pub fn new(
         users: Arc<dyn UserRepository>,
         passwords: Arc<dyn Passwords>,
@@ -90,6 +92,7 @@ impl Accounts {
     }
 
     #[tracing::instrument(skip_all)]
+    /// Adds a user; `Conflict` when the name is taken.
     pub async fn add_user(
         &self,
         name: &str,
@@ -324,6 +327,7 @@ fn stand_in_hash() -> &'static str {
     })
 }
 
+/// Hashes a password with argon2 (a PHC string, salted).
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()

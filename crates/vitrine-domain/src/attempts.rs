@@ -17,11 +17,14 @@ use crate::{DomainError, Result};
 /// At most `max` attempts in `bucket` per window.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AttemptLimit {
+    /// What is counted: an account, a client, a link.
     pub bucket: String,
+    /// How many attempts the window allows.
     pub max: i64,
 }
 
 impl AttemptLimit {
+    /// At most `max` attempts in `bucket` per window.
     pub fn new(bucket: impl Into<String>, max: i64) -> Self {
         Self {
             bucket: bucket.into(),
@@ -31,12 +34,14 @@ impl AttemptLimit {
 }
 
 #[derive(Clone)]
+/// Counts attempts and refuses past a limit, within a window of time.
 pub struct Attempts {
     repo: Arc<dyn AttemptRepository>,
     clock: Arc<dyn Clock>,
 }
 
 impl Attempts {
+    /// Attempts counted in `repo`, timed by `clock`.
     pub fn new(repo: Arc<dyn AttemptRepository>, clock: Arc<dyn Clock>) -> Self {
         Self { repo, clock }
     }

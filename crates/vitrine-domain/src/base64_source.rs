@@ -37,6 +37,7 @@ pub struct Base64Decoder {
 }
 
 impl Base64Decoder {
+    /// A decoder at the start of its input.
     pub fn new() -> Self {
         Self::default()
     }

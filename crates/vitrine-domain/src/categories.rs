@@ -11,9 +11,13 @@ use crate::user::{Principal, Scope};
 use crate::{DomainError, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A category spec 5's uploads may name.
 pub struct Category {
+    /// Its id.
     pub id: i32,
+    /// Its name.
     pub name: String,
+    /// When it was made.
     pub created_at: NaiveDateTime,
 }
 
@@ -24,6 +28,7 @@ pub trait CategoryRepository: Send + Sync {
     async fn categories(&self) -> Result<Vec<Category>>;
     /// A new category; a name already taken is a `Conflict`.
     async fn insert_category(&self, name: &str, at: NaiveDateTime) -> Result<Category>;
+    /// Whether a category with this id exists.
     async fn category_exists(&self, id: i32) -> Result<bool>;
 }
 
@@ -35,6 +40,7 @@ pub struct Categories {
 }
 
 impl Categories {
+    /// The category use cases over their repository.
     pub fn new(repo: Arc<dyn CategoryRepository>, clock: Arc<dyn Clock>) -> Self {
         Self { repo, clock }
     }

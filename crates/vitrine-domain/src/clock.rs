@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDateTime, SubsecRound};
 
+/// Where use cases get the time: one clock, so tests can move it.
 pub trait Clock: Send + Sync {
     /// UTC, truncated to microseconds like every stored timestamp (see [`stored`]).
     fn now(&self) -> NaiveDateTime;

@@ -22,15 +22,21 @@ pub const MAX_CAPTION_CHARS: usize = 500;
 const SLUG_CHARS: std::ops::RangeInclusive<usize> = 2..=255;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Whether a gallery is being made, public, or put away.
 pub enum GalleryStatus {
+    /// Being made: only its owner sees it.
     Draft,
+    /// Public at `/g/{slug}`.
     Published,
+    /// Put away: only its owner sees it.
     Archived,
 }
 
 impl GalleryStatus {
+    /// Every status, in order.
     pub const ALL: [GalleryStatus; 3] = [Self::Draft, Self::Published, Self::Archived];
 
+    /// The status as clients send and see it.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Draft => "draft",
@@ -114,44 +120,70 @@ pub fn check_language_code(code: &str) -> Result<()> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A language galleries can be translated into.
 pub struct Language {
+    /// Its id.
     pub id: Uuid,
+    /// Its code (`en`, `fr-CA`).
     pub code: String,
+    /// Its name.
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A gallery's texts in one language.
 pub struct Translation {
+    /// Its id.
     pub id: Uuid,
+    /// The gallery it belongs to.
     pub gallery_id: Uuid,
+    /// The language it is in.
     pub language_id: Uuid,
+    /// The title.
     pub title: Option<String>,
+    /// The description.
     pub description: Option<String>,
+    /// The title search engines and link previews show.
     pub meta_title: Option<String>,
+    /// The description search engines and link previews show.
     pub meta_description: Option<String>,
+    /// When it was written.
     pub created_at: NaiveDateTime,
+    /// When it last changed.
     pub updated_at: Option<NaiveDateTime>,
 }
 
 /// One item's place in a gallery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GalleryMedia {
+    /// The item.
     pub item_id: ItemId,
+    /// Its place, from 0.
     pub order: i32,
+    /// The caption it has in this gallery.
     pub caption: Option<String>,
+    /// When it was added.
     pub created_at: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// An ordered, translated gallery over the owner's library (spec 3).
 pub struct Gallery {
+    /// Its id.
     pub id: Uuid,
+    /// Its address: `/g/{slug}`.
     pub slug: String,
+    /// Draft, published or archived.
     pub status: GalleryStatus,
+    /// The item it shows first, when it has one.
     pub cover_item_id: Option<ItemId>,
+    /// The user named as its author.
     pub author_id: UserId,
     /// Who created it, and whose items it may hold.
     pub owner: UserId,
+    /// When it was made.
     pub created_at: NaiveDateTime,
+    /// When it last changed.
     pub updated_at: Option<NaiveDateTime>,
 }
 
@@ -159,22 +191,32 @@ pub struct Gallery {
 /// loaded for a whole gallery at once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Media {
+    /// The item's id.
     pub id: ItemId,
+    /// Image or video.
     pub kind: MediaKind,
+    /// The original's MIME type.
     pub mime: String,
+    /// The original's size in bytes.
     pub size: i64,
+    /// The name it was uploaded with.
     pub original_filename: String,
+    /// Alternative text for screen readers.
     pub alt_text: Option<String>,
+    /// Pixels.
     pub width: Option<i32>,
+    /// Pixels.
     pub height: Option<i32>,
     /// ThumbHash, base64.
     pub placeholder: Option<String>,
+    /// Its stored renditions.
     pub variants: Vec<Variant>,
     /// When the item stops existing for everyone (spec 5).
     pub expires_at: Option<chrono::NaiveDateTime>,
 }
 
 impl Media {
+    /// The stored variant of that name.
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)
     }

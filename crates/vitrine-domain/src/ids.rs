@@ -7,6 +7,7 @@ macro_rules! string_id {
     ($name:ident, $prefix:literal) => {
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
+        #[doc = concat!("The id of a record of its kind: `", $prefix, "` and 20 letters or digits.")]
         pub struct $name(String);
 
         impl $name {
@@ -20,6 +21,7 @@ macro_rules! string_id {
                 ))
             }
 
+            /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }

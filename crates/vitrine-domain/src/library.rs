@@ -30,6 +30,7 @@ use crate::user::{Principal, Scope};
 use crate::{DomainError, FolderId, ItemId, Result};
 
 #[derive(Clone)]
+/// The library: uploads, items, the trash, storage, and what the media pipeline does.
 pub struct Library {
     items: Arc<dyn ItemRepository>,
     jobs: Arc<dyn JobRepository>,
@@ -45,7 +46,9 @@ pub struct Library {
 /// Bytes written and understood, not yet an item.
 #[derive(Debug)]
 pub struct StagedUpload {
+    /// The bytes in the blob store.
     pub blob: StoredBlob,
+    /// What they were recognised as.
     pub probe: Probe,
     /// The bytes themselves when the fast path will render them, so they are not read
     /// back from the store (a second GET on S3).
@@ -55,17 +58,25 @@ pub struct StagedUpload {
 /// The text that comes with an upload.
 #[derive(Debug, Default, Clone)]
 pub struct UploadMeta {
+    /// The name the file was sent with.
     pub original_filename: Option<String>,
+    /// Its title (spec 1's `prompt`).
     pub title: Option<String>,
+    /// Spec 1's `model`.
     pub model: Option<String>,
+    /// Free text.
     pub description: Option<String>,
+    /// Tags.
     pub tags: Vec<String>,
     /// Checked by `Projects::check_placement` before the upload is committed.
     pub project: Option<ProjectChange>,
+    /// The items it was made from (spec 4).
     pub inputs: Vec<ItemId>,
     /// Spec 5's fields: checked by the upload V1 route before the commit.
     pub nsfw: bool,
+    /// Spec 5's category.
     pub category: Option<i32>,
+    /// When it stops existing (spec 5's `expiration`).
     pub expires_at: Option<chrono::NaiveDateTime>,
     /// Public by link from the start (spec 5's uploads).
     pub link: Option<crate::item::NewLink>,
@@ -77,11 +88,14 @@ pub struct UploadMeta {
 /// How much a user stores and may store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StorageUsage {
+    /// Bytes the user's items take, originals and variants.
     pub used: i64,
+    /// Bytes the plan allows; `None`: unlimited.
     pub limit: Option<i64>,
 }
 
 impl Library {
+    /// The library over its ports.
     pub fn new(
         items: Arc<dyn ItemRepository>,
         jobs: Arc<dyn JobRepository>,
@@ -107,6 +121,7 @@ impl Library {
         self.clock.now()
     }
 
+    /// The limits it applies.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
@@ -225,18 +240,21 @@ impl Library {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// One of the caller's items.
     pub async fn item(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaRead)?;
         unexpired(self.items.item(&who.user.id, id).await?, self.now())
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// A page of the caller's items.
     pub async fn list(&self, who: &Principal, query: &ItemQuery) -> Result<Page<Item>> {
         who.require(Scope::MediaRead)?;
         self.items.list_items(&who.user.id, query, self.now()).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Changes an item; its tags, folder and project are checked first.
     pub async fn update(&self, who: &Principal, id: &ItemId, mut patch: ItemPatch) -> Result<Item> {
         who.require(Scope::MediaWrite)?;
         if let Some(tags) = patch.tags.take() {
@@ -271,6 +289,7 @@ impl Library {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Brings an item back from the trash.
     pub async fn restore(&self, who: &Principal, id: &ItemId) -> Result<Item> {
         who.require(Scope::MediaDelete)?;
         self.items.restore_item(&who.user.id, id, self.now()).await
@@ -529,6 +548,7 @@ impl Library {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// What the caller stores, and may.
     pub async fn storage(&self, who: &Principal) -> Result<StorageUsage> {
         who.require(Scope::MediaRead)?;
         Ok(StorageUsage {
@@ -546,6 +566,8 @@ fn taken_at(facts: &crate::item::PhotoFacts) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(text, "%Y:%m:%d %H:%M:%S").ok()
 }
 
+/// A file name as it is kept: its last path segment, without control characters or
+/// leading dots, at most 255 characters.
 pub fn clean_filename(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
     let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();

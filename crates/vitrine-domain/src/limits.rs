@@ -3,12 +3,15 @@
 use crate::user::Plan;
 
 #[derive(Debug, Clone)]
+/// Every limit a use case applies, with defaults an operator can change.
 pub struct Limits {
     /// Largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
     /// Largest `limit`/`pageSize` a listing accepts.
     pub max_page_size: u32,
+    /// The page size a listing has unless asked for another.
     pub default_page_size: u32,
+    /// Bytes each plan may store.
     pub quotas: PlanQuotas,
     /// Days an item stays in the trash before it is purged for good.
     pub trash_retention_days: u32,
@@ -23,8 +26,11 @@ pub struct Limits {
     pub render_cache_bytes: u64,
     /// What an image may be before anything decodes it.
     pub image: ImageLimits,
+    /// Password and guessing limits of share links.
     pub shares: crate::shares::ShareLimits,
+    /// Login and credential limits.
     pub logins: LoginLimits,
+    /// Limits of multipart forms.
     pub form: FormLimits,
 }
 
@@ -56,9 +62,13 @@ impl Default for FormLimits {
 /// key revoked or a plan changed by another process goes unseen (accounts module).
 #[derive(Debug, Clone)]
 pub struct LoginLimits {
+    /// Wrong passwords one account takes within `window`.
     pub attempts_per_account: i64,
+    /// Wrong passwords one client may try within `window`, over every account.
     pub attempts_per_client: i64,
+    /// The window the attempts are counted over.
     pub window: chrono::Duration,
+    /// How long a checked credential is trusted without asking the database again.
     pub credentials_trusted_for: std::time::Duration,
 }
 
@@ -96,7 +106,9 @@ impl Default for Limits {
 /// bomb is refused in milliseconds with a message naming the limit.
 #[derive(Debug, Clone, Copy)]
 pub struct ImageLimits {
+    /// Width times height, at most.
     pub max_pixels: u64,
+    /// The longest side, at most.
     pub max_side: u32,
     /// Frames of an animated GIF, APNG or WebP.
     pub max_frames: u32,
@@ -115,8 +127,11 @@ impl Default for ImageLimits {
 /// Bytes each plan may store; `None` is unlimited.
 #[derive(Debug, Clone)]
 pub struct PlanQuotas {
+    /// The free plan's bytes.
     pub free: Option<i64>,
+    /// The pro plan's bytes.
     pub pro: Option<i64>,
+    /// The enterprise plan's bytes.
     pub enterprise: Option<i64>,
 }
 
@@ -132,6 +147,7 @@ impl Default for PlanQuotas {
 }
 
 impl PlanQuotas {
+    /// The bytes a plan allows; `None`: unlimited.
     pub fn limit_for(&self, plan: Plan) -> Option<i64> {
         match plan {
             Plan::Free => self.free,

@@ -17,28 +17,38 @@ use crate::tx::{Lock, Transactions};
 use crate::user::{Principal, Scope};
 use crate::{CollectionId, DomainError, FolderId, ItemId, Result, UserId};
 
+/// The longest folder or collection name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
+/// The longest collection description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 /// Deep enough for any real tree, shallow enough that walking up it is cheap.
 pub const MAX_FOLDER_DEPTH: usize = 32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A folder of a user's tree.
 pub struct Folder {
+    /// Its id.
     pub id: FolderId,
+    /// The user whose tree it is in.
     pub owner: UserId,
     /// `None`: directly under the root.
     pub parent: Option<FolderId>,
+    /// Its name, unique among its siblings case aside.
     pub name: String,
     /// Active and trashed items directly in this folder.
     pub item_count: i64,
+    /// When it was made.
     pub created_at: NaiveDateTime,
+    /// When it last changed.
     pub updated_at: NaiveDateTime,
 }
 
 /// A change to a folder: `parent: Some(None)` moves it to the root.
 #[derive(Debug, Clone, Default)]
 pub struct FolderChange {
+    /// A new name.
     pub name: Option<String>,
+    /// A new parent; `Some(None)` moves it to the root.
     pub parent: Option<Option<FolderId>>,
 }
 
@@ -52,21 +62,30 @@ pub enum FolderDelete {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A named set of a user's items (spec 5's album).
 pub struct Collection {
+    /// Its id.
     pub id: CollectionId,
+    /// The user whose it is.
     pub owner: UserId,
+    /// Its name.
     pub name: String,
+    /// Free text.
     pub description: Option<String>,
     /// Active items in the collection.
     pub item_count: i64,
+    /// When it was made.
     pub created_at: NaiveDateTime,
+    /// When it last changed.
     pub updated_at: NaiveDateTime,
 }
 
 /// A change to a collection: `description: Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
 pub struct CollectionChange {
+    /// A new name.
     pub name: Option<String>,
+    /// A new description; `Some(None)` clears it.
     pub description: Option<Option<String>>,
 }
 
@@ -81,6 +100,7 @@ pub struct Folders {
 }
 
 impl Folders {
+    /// The folder use cases over their repositories.
     pub fn new(
         repo: Arc<dyn FolderRepository>,
         tx: Arc<dyn Transactions>,
@@ -90,12 +110,14 @@ impl Folders {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Every folder of the caller.
     pub async fn list(&self, who: &Principal) -> Result<Vec<Folder>> {
         who.require(Scope::MediaRead)?;
         self.repo.folders(&who.user.id).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// One of the caller's folders.
     pub async fn get(&self, who: &Principal, id: &FolderId) -> Result<Folder> {
         who.require(Scope::MediaRead)?;
         self.repo.folder(&who.user.id, id).await
@@ -200,6 +222,7 @@ pub struct Collections {
 }
 
 impl Collections {
+    /// The collection use cases over their repositories.
     pub fn new(
         repo: Arc<dyn CollectionRepository>,
         tx: Arc<dyn Transactions>,
@@ -209,12 +232,14 @@ impl Collections {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Every collection of the caller.
     pub async fn list(&self, who: &Principal) -> Result<Vec<Collection>> {
         who.require(Scope::MediaRead)?;
         self.repo.collections(&who.user.id).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// One of the caller's collections.
     pub async fn get(&self, who: &Principal, id: &CollectionId) -> Result<Collection> {
         who.require(Scope::MediaRead)?;
         self.repo.collection(&who.user.id, id).await
@@ -231,6 +256,7 @@ impl Collections {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Makes a collection.
     pub async fn create(
         &self,
         who: &Principal,
@@ -252,6 +278,7 @@ impl Collections {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Renames a collection or changes its description.
     pub async fn change(
         &self,
         who: &Principal,
@@ -302,6 +329,7 @@ impl Collections {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Takes items out of a collection.
     pub async fn remove_items(
         &self,
         who: &Principal,

@@ -20,6 +20,7 @@ use crate::shares::{Share, ShareTarget};
 use crate::user::{Plan, Role, Scopes, User, UserRecord};
 use crate::{CollectionId, FolderId, ItemId, Result, UserId};
 
+/// A stream of bytes read from the blob store, chunk by chunk.
 pub type ByteStream = BoxStream<'static, Result<Bytes>>;
 
 /// Bytes by key. Keys are opaque; the use cases choose them.
@@ -27,9 +28,11 @@ pub type ByteStream = BoxStream<'static, Result<Bytes>>;
 pub trait BlobStore: Send + Sync {
     /// Starts writing a new object; nothing is visible under `key` until `finish`.
     async fn create(&self, key: &str) -> Result<Box<dyn BlobWriter>>;
+    /// The whole object, streamed; `NotFound` when there is none.
     async fn open(&self, key: &str) -> Result<ByteStream>;
     /// The bytes `range` of the object: what `Range` requests and seeking videos need.
     async fn open_range(&self, key: &str, range: std::ops::Range<u64>) -> Result<ByteStream>;
+    /// Removes the object; removing one that is not there is not an error.
     async fn delete(&self, key: &str) -> Result<()>;
     /// Finished objects whose keys start with `prefix`.
     fn list(&self, prefix: &str) -> BoxStream<'static, Result<StoredObject>>;
@@ -41,13 +44,18 @@ pub trait BlobStore: Send + Sync {
 /// A finished object, as a listing of the store shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredObject {
+    /// Its key.
     pub key: String,
+    /// When it was written.
     pub written: NaiveDateTime,
 }
 
 #[async_trait]
+/// An object being written to the blob store: chunks, then `finish` (or `abort`).
 pub trait BlobWriter: Send {
+    /// Appends a chunk.
     async fn write(&mut self, chunk: Bytes) -> Result<()>;
+    /// Makes the object visible under its key, whole.
     async fn finish(self: Box<Self>) -> Result<()>;
     /// Drops what was written so far; never fails loudly, a sweeper catches leftovers.
     async fn abort(self: Box<Self>);
@@ -56,10 +64,15 @@ pub trait BlobWriter: Send {
 /// What the media crate learns from the first and last bytes of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Probe {
+    /// Image or video.
     pub kind: MediaKind,
+    /// The MIME type the bytes are.
     pub mime: &'static str,
+    /// The file extension that type takes (`jpg`, `mp4`…).
     pub extension: &'static str,
+    /// Pixels, when the header says.
     pub width: Option<i32>,
+    /// Pixels, when the header says.
     pub height: Option<i32>,
 }
 
@@ -68,9 +81,13 @@ pub struct Probe {
 pub struct RenderedVariant {
     /// `thumb`, `medium` or `frame`.
     pub name: &'static str,
+    /// The encoded bytes.
     pub bytes: Vec<u8>,
+    /// Their MIME type.
     pub mime: &'static str,
+    /// Pixels.
     pub width: i32,
+    /// Pixels.
     pub height: i32,
 }
 
@@ -79,32 +96,43 @@ pub struct RenderedVariant {
 pub struct RenderedImage {
     /// `thumb`, and `medium` when the image is larger.
     pub variants: Vec<RenderedVariant>,
+    /// ThumbHash of the image, base64.
     pub placeholder: String,
     /// Upright dimensions, after the EXIF orientation.
     pub width: i32,
+    /// Upright height, after the EXIF orientation.
     pub height: i32,
+    /// The title its metadata gives (XMP, IPTC).
     pub title: Option<String>,
+    /// The description its metadata gives.
     pub description: Option<String>,
+    /// More than one frame.
     pub is_animated: bool,
     /// Perceptual hash: 64 bits as 16 hex digits; near-duplicates differ in few bits.
     pub phash: String,
     /// 0–100 from the pixels.
     pub quality_score: f64,
+    /// What its metadata says (date taken, camera, 360°).
     pub facts: crate::item::PhotoFacts,
 }
 
 /// What ffprobe and ffmpeg tell of a video.
 #[derive(Debug, Clone, Default)]
 pub struct VideoInfo {
+    /// Pixels.
     pub width: Option<i32>,
+    /// Pixels.
     pub height: Option<i32>,
+    /// Length in seconds.
     pub duration_secs: Option<f64>,
+    /// The video codec (`h264`, `hevc`, `vp9`…).
     pub codec: Option<String>,
     /// A still from early in the video, as JPEG.
     pub frame: Option<Vec<u8>>,
 }
 
 #[async_trait]
+/// What the media pipeline does with a file's bytes: recognise it, render variants, read a video.
 pub trait MediaProber: Send + Sync {
     /// How many leading bytes `probe` wants to see.
     fn head_len(&self) -> usize;
@@ -186,23 +214,36 @@ pub trait JobRepository: Send + Sync {
 }
 
 #[derive(Debug, Clone)]
+/// A user to create.
 pub struct NewUser {
+    /// Unique among users.
     pub name: String,
+    /// An argon2 PHC string.
     pub password_hash: String,
+    /// User or admin.
     pub role: Role,
+    /// Free, pro or enterprise.
     pub plan: Plan,
+    /// When the account was made.
     pub created_at: NaiveDateTime,
 }
 
 #[async_trait]
+/// Users and their API keys.
 pub trait UserRepository: Send + Sync {
+    /// Inserts a user; `Conflict` when the name is taken.
     async fn insert_user(&self, user: NewUser) -> Result<User>;
+    /// A user and their password hash, by name.
     async fn user_by_name(&self, name: &str) -> Result<Option<UserRecord>>;
+    /// A user by id.
     async fn user_by_id(&self, id: &UserId) -> Result<Option<User>>;
+    /// Changes a user's plan; `NotFound` for an unknown name.
     async fn set_plan(&self, name: &str, plan: Plan) -> Result<User>;
+    /// Changes a user's role; `NotFound` for an unknown name.
     async fn set_role(&self, name: &str, role: Role) -> Result<User>;
     /// Every user by name, at most `limit`.
     async fn users(&self, limit: i64) -> Result<Vec<User>>;
+    /// Stores an API key by its hash, with the scopes it carries.
     async fn insert_api_key(
         &self,
         owner: &UserId,
@@ -212,6 +253,7 @@ pub trait UserRepository: Send + Sync {
     ) -> Result<()>;
     /// The user and scopes of a key that is not revoked.
     async fn user_by_api_key(&self, key_hash: &str) -> Result<Option<(User, Scopes)>>;
+    /// Revokes one of the owner's keys; `NotFound` for another's or an unknown one.
     async fn revoke_api_key(&self, owner: &UserId, key_hash: &str, at: NaiveDateTime)
         -> Result<()>;
     /// The owner's keys that are not revoked, newest first.
@@ -229,6 +271,7 @@ pub trait TokenVerifier: Send + Sync {
 }
 
 #[async_trait]
+/// Settings the server keeps in its database (the JWT secret, say).
 pub trait SettingsRepository: Send + Sync {
     /// Returns the stored value of `name`, storing `candidate` first when there is none.
     /// Every instance on one database thereby agrees on the same secret.
@@ -236,6 +279,7 @@ pub trait SettingsRepository: Send + Sync {
 }
 
 #[async_trait]
+/// Items and what hangs on them: variants, tags, collections, links, media jobs.
 pub trait ItemRepository: Send + Sync {
     /// In one transaction: reserve quota (`quota` bytes at most in use afterwards, `None`
     /// for unlimited), reference or record the blob, insert the item and its tags.
@@ -245,6 +289,7 @@ pub trait ItemRepository: Send + Sync {
         blob: StoredBlob,
         quota: Option<i64>,
     ) -> Result<Inserted>;
+    /// One of the owner's items; `NotFound` for another's.
     async fn item(&self, owner: &UserId, id: &ItemId) -> Result<Item>;
     /// Any user's item, for the media pipeline.
     async fn item_unscoped(&self, id: &ItemId) -> Result<Item>;
@@ -266,6 +311,7 @@ pub trait ItemRepository: Send + Sync {
     /// changes below.
     async fn items_by_ids(&self, owner: &UserId, ids: &[ItemId]) -> Result<Vec<Item>>;
     // Changes take their time (`at`) from the use case's clock.
+    /// Applies a patch in one transaction; `NotFound` for another's item.
     async fn update_item(
         &self,
         owner: &UserId,
@@ -273,7 +319,9 @@ pub trait ItemRepository: Send + Sync {
         patch: ItemPatch,
         at: NaiveDateTime,
     ) -> Result<Item>;
+    /// Moves an item to the trash (already there: unchanged).
     async fn trash_item(&self, owner: &UserId, id: &ItemId, at: NaiveDateTime) -> Result<Item>;
+    /// Brings an item back from the trash into its folder, or the root if that is gone.
     async fn restore_item(&self, owner: &UserId, id: &ItemId, at: NaiveDateTime) -> Result<Item>;
 
     // Bulk changes are all-or-nothing: when any ID is not the owner's item, nothing
@@ -299,11 +347,13 @@ pub trait ItemRepository: Send + Sync {
     /// soonest first, at most `limit`.
     async fn expired_before(&self, now: NaiveDateTime, limit: i64)
         -> Result<Vec<(UserId, ItemId)>>;
+    /// Trashed items whose trashing is older than `cutoff`, oldest first, at most `limit`.
     async fn trashed_before(
         &self,
         cutoff: NaiveDateTime,
         limit: i64,
     ) -> Result<Vec<(UserId, ItemId)>>;
+    /// Bytes the owner's items take, originals and variants.
     async fn bytes_used(&self, owner: &UserId) -> Result<i64>;
     /// The SHA-256 of every item's original the owner has, trashed ones included.
     async fn content_hashes(&self, owner: &UserId) -> Result<Vec<String>>;
@@ -324,16 +374,24 @@ pub trait ItemRepository: Send + Sync {
 }
 
 #[async_trait]
+/// The folder tree of each user.
 pub trait FolderRepository: Send + Sync {
+    /// Every folder of the owner.
     async fn folders(&self, owner: &UserId) -> Result<Vec<Folder>>;
+    /// One of the owner's folders; `NotFound` for another's.
     async fn folder(&self, owner: &UserId, id: &FolderId) -> Result<Folder>;
 }
 
 #[async_trait]
+/// Collections and which items they hold.
 pub trait CollectionRepository: Send + Sync {
+    /// Every collection of the owner.
     async fn collections(&self, owner: &UserId) -> Result<Vec<Collection>>;
+    /// One of the owner's collections; `NotFound` for another's.
     async fn collection(&self, owner: &UserId, id: &CollectionId) -> Result<Collection>;
+    /// Inserts a collection.
     async fn insert_collection(&self, collection: Collection) -> Result<Collection>;
+    /// Deletes a collection; its items stay.
     async fn delete_collection(&self, owner: &UserId, id: &CollectionId) -> Result<()>;
     /// The collection's active items, newest first.
     async fn collection_items(&self, owner: &UserId, id: &CollectionId) -> Result<Vec<Item>>;
@@ -345,6 +403,7 @@ pub trait CollectionRepository: Send + Sync {
         items: &[ItemId],
         at: NaiveDateTime,
     ) -> Result<Collection>;
+    /// Takes items out of one of the owner's collections.
     async fn remove_from_collection(
         &self,
         owner: &UserId,
@@ -355,9 +414,11 @@ pub trait CollectionRepository: Send + Sync {
 }
 
 #[async_trait]
+/// Share links, stored by the hash of their token.
 pub trait ShareRepository: Send + Sync {
     /// Inserts a share and, in the same transaction, revokes its target's older live ones.
     async fn insert_share(&self, share: &Share, token_hash: &str) -> Result<()>;
+    /// The share whose token has this hash, revoked or not.
     async fn share_by_token(&self, token_hash: &str) -> Result<Option<Share>>;
     /// Revokes the target's live shares; returns how many.
     async fn revoke_shares(
@@ -391,6 +452,7 @@ pub trait AttemptRepository: Send + Sync {
 /// of logins or guesses cannot starve other requests.
 #[async_trait]
 pub trait Passwords: Send + Sync {
+    /// Hashes a password with argon2 (PHC string).
     async fn hash(&self, password: &str) -> Result<String>;
     /// Whether `password` matches `hash` (a PHC string).
     async fn verify(&self, hash: &str, password: &str) -> Result<bool>;
@@ -399,6 +461,7 @@ pub trait Passwords: Send + Sync {
 /// Whether the metadata store answers; `/readyz` asks it.
 #[async_trait]
 pub trait Health: Send + Sync {
+    /// One round trip to the database.
     async fn ping(&self) -> Result<()>;
     /// What `/metrics` samples of the database and the media queue when it is read.
     async fn vitals(&self) -> Result<Vitals>;
@@ -409,14 +472,19 @@ pub trait Health: Send + Sync {
 pub struct Vitals {
     /// Connections the pool holds at most, those lent out now, and those open and idle.
     pub connections_max: u64,
+    /// Connections lent out now.
     pub connections_in_use: u64,
+    /// Connections open and idle.
     pub connections_idle: u64,
     /// Times a caller found every connection lent out and waited, since the process began.
     pub connection_waits: u64,
     /// Media jobs by state: waiting, being worked on, completed and failed for good.
     pub jobs_pending: i64,
+    /// Media jobs being worked on.
     pub jobs_processing: i64,
+    /// Media jobs done.
     pub jobs_completed: i64,
+    /// Media jobs that failed for good.
     pub jobs_failed: i64,
     /// When the oldest waiting job was queued.
     pub oldest_pending_job: Option<NaiveDateTime>,
@@ -426,6 +494,7 @@ pub struct Vitals {
 /// Every gallery read or change is the owner's; a deleted gallery is `NotFound`.
 #[async_trait]
 pub trait GalleryRepository: Send + Sync {
+    /// Every language galleries may be translated into.
     async fn languages(&self) -> Result<Vec<Language>>;
     /// `Conflict` when the code is taken.
     async fn insert_language(&self, language: Language, at: NaiveDateTime) -> Result<()>;
@@ -434,6 +503,7 @@ pub trait GalleryRepository: Send + Sync {
     /// With its translations, in one transaction; `Conflict` when a live gallery has the
     /// slug.
     async fn insert_gallery(&self, gallery: Gallery, translations: Vec<Translation>) -> Result<()>;
+    /// The owner's live galleries, newest first, `status` only when given, a page of them.
     async fn galleries(
         &self,
         owner: &UserId,
@@ -453,6 +523,7 @@ pub trait GalleryRepository: Send + Sync {
     async fn published_holder(&self, slug: &str, item: &ItemId) -> Result<UserId>;
     /// Slug, status, cover, author and `updated_at`; `Conflict` on a taken slug.
     async fn update_gallery(&self, gallery: &Gallery) -> Result<()>;
+    /// Deletes one of the owner's galleries; its items stay in the library.
     async fn delete_gallery(&self, owner: &UserId, id: uuid::Uuid, at: NaiveDateTime)
         -> Result<()>;
     /// Replaces the texts of the owner's gallery's translation in that language, or adds it.
@@ -484,6 +555,7 @@ pub trait GalleryRepository: Send + Sync {
         order: Option<i32>,
         caption: Option<Option<String>>,
     ) -> Result<()>;
+    /// Takes an item out of a gallery; `NotFound` when it is not in it.
     async fn remove_media(&self, owner: &UserId, gallery: uuid::Uuid, item: &ItemId) -> Result<()>;
     /// Stores orders 0…n−1 in `wanted`'s order, checked against the gallery's media
     /// (`galleries::reorder`) with the gallery locked.
@@ -508,6 +580,7 @@ pub trait ProjectRepository: Send + Sync {
     async fn add_member(&self, group: GroupId, user: &UserId, at: NaiveDateTime) -> Result<()>;
     /// `NotFound("Member")` when the user is not in the group.
     async fn remove_member(&self, group: GroupId, user: &UserId) -> Result<()>;
+    /// Whether the user is in the group.
     async fn is_member(&self, group: GroupId, user: &UserId) -> Result<bool>;
     /// With `key` or, when absent, a key derived from the name that no other project of
     /// the owner has (`-2`, `-3`… appended). `Conflict` when a given key is taken.
@@ -529,12 +602,14 @@ pub trait ProjectRepository: Send + Sync {
     async fn delete_project(&self, owner: &UserId, id: ProjectId) -> Result<()>;
     /// The project the item is in, if any.
     async fn project_of(&self, item: &ItemId) -> Result<Option<Project>>;
+    /// Likes or dislikes an item, with a comment, as the project's reviewer.
     async fn set_feedback(
         &self,
         item: &ItemId,
         feedback: Option<Feedback>,
         comment: Option<String>,
     ) -> Result<()>;
+    /// Sets an item's review status and annotations (absent fields stay).
     async fn set_review(&self, item: &ItemId, review: Review) -> Result<()>;
     /// In one statement: `Conflict` when someone else holds the claim.
     async fn claim(&self, item: &ItemId, user: &UserId, at: NaiveDateTime) -> Result<()>;

@@ -18,28 +18,44 @@ use crate::{DomainError, ItemId, Result, UserId};
 pub use board::{Board, BoardImage, BoardProject, BoardQuery, Ownership, SortBy};
 pub use editing::{NewProject, PlacementPatch, ProjectPatch, Projects, Review};
 
+/// A project's id.
 pub type ProjectId = i32;
+/// A group's id.
 pub type GroupId = i32;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A project (spec 4): items grouped for review, shared with a group.
 pub struct Project {
+    /// Its id.
     pub id: ProjectId,
+    /// The user who made it.
     pub owner: UserId,
     /// The owner's name, which spec 4 shows as `created_by`.
     pub owner_name: String,
+    /// Its name.
     pub name: String,
+    /// Its short key, unique per owner.
     pub key: String,
+    /// The group it is shared with.
     pub group: Option<GroupId>,
+    /// When it was made.
     pub created_at: NaiveDateTime,
+    /// When it last changed.
     pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// Users who share projects.
 pub struct Group {
+    /// Its id.
     pub id: GroupId,
+    /// Its name.
     pub name: String,
+    /// The user who made it.
     pub created_by: UserId,
+    /// That user's name.
     pub created_by_name: String,
+    /// When it was made.
     pub created_at: NaiveDateTime,
     /// Member names, sorted.
     pub members: Vec<String>,
@@ -49,12 +65,17 @@ pub struct Group {
 /// stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Placement {
+    /// The job the item came from.
     pub job_id: Option<Option<String>>,
+    /// Its index in the job.
     pub image_index: Option<Option<i32>>,
+    /// Its group's index in the job.
     pub group_index: Option<Option<i32>>,
+    /// Its version (1 and up).
     pub version: Option<i32>,
     /// A JSON object, as text.
     pub input_description: Option<Option<String>>,
+    /// The name a download of it gets.
     pub download_filename: Option<Option<String>>,
 }
 
@@ -71,17 +92,24 @@ pub enum ProjectChange {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A reviewer's verdict on an item.
 pub enum Feedback {
+    /// Liked.
     Like,
+    /// Disliked.
     Dislike,
 }
 
 text_enum!(Feedback, "feedback", { Like => "like", Dislike => "dislike" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an item's review stands.
 pub enum ReviewStatus {
+    /// Not reviewed yet.
     Pending,
+    /// Approved.
     Approved,
+    /// Rejected.
     Rejected,
 }
 
@@ -100,16 +128,25 @@ pub fn parse_named<T: FromStr>(raw: &str, field: &str, allowed: &str) -> Result<
 /// Who took an image to retouch it, and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
+    /// The name of the user who holds the claim.
     pub by: String,
+    /// When they took it.
     pub at: NaiveDateTime,
 }
 
+/// The longest project or group name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
+/// The longest project key, in characters.
 pub const MAX_KEY_CHARS: usize = 32;
+/// The longest job id, in characters.
 pub const MAX_JOB_ID_CHARS: usize = 64;
+/// The largest input description, in bytes of JSON.
 pub const MAX_INPUT_DESCRIPTION_BYTES: usize = 16 * 1024;
+/// The largest review annotations, in bytes of JSON.
 pub const MAX_ANNOTATIONS_BYTES: usize = 64 * 1024;
+/// The longest feedback comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 2000;
+/// The most input items an item may name.
 pub const MAX_INPUTS: usize = 32;
 
 /// A project or group name: trimmed, 1 to 200 characters.
@@ -209,6 +246,7 @@ impl Placement {
         Ok(())
     }
 
+    /// Nothing to change.
     pub fn is_empty(&self) -> bool {
         self == &Placement::default()
     }
@@ -240,6 +278,7 @@ pub fn check_inputs(inputs: &[ItemId]) -> Result<()> {
     Ok(())
 }
 
+/// A feedback comment: at most `MAX_COMMENT_CHARS` characters.
 pub fn check_comment(comment: &str) -> Result<()> {
     if comment.chars().count() > MAX_COMMENT_CHARS {
         return Err(DomainError::invalid_field(

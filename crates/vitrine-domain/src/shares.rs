@@ -21,22 +21,31 @@ use crate::user::{Principal, Scope};
 use crate::{CollectionId, DomainError, ItemId, Result, ShareId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// What a share link opens.
 pub enum ShareTarget {
+    /// One item.
     Item(ItemId),
+    /// A collection, and the items in it.
     Collection(CollectionId),
 }
 
 /// Spec 1's `expiresIn`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpiresIn {
+    /// One hour (`1h`).
     Hour,
+    /// One day (`1d`).
     Day,
+    /// Seven days (`7d`, the default).
     Week,
+    /// Thirty days (`30d`).
     Month,
+    /// Until revoked (`never`).
     Never,
 }
 
 impl ExpiresIn {
+    /// How long a link lasts; `None` for `Never`.
     pub fn duration(self) -> Option<Duration> {
         match self {
             ExpiresIn::Hour => Some(Duration::hours(1)),
@@ -69,40 +78,60 @@ impl FromStr for ExpiresIn {
 }
 
 #[derive(Debug, Clone)]
+/// How a new link behaves.
 pub struct ShareOptions {
+    /// How long it lasts.
     pub expires_in: ExpiresIn,
+    /// A password visitors must give first; hashed with argon2.
     pub password: Option<String>,
+    /// Whether visitors may download originals (and ZIPs), not only previews.
     pub allow_download: bool,
     /// Serve images with their EXIF/XMP (camera, GPS, dates) removed.
     pub hide_metadata: bool,
 }
 
 #[derive(Debug, Clone)]
+/// A share link as stored: never its token, only the token's hash.
 pub struct Share {
+    /// Its id.
     pub id: ShareId,
+    /// The user who made it.
     pub owner: UserId,
+    /// What it opens.
     pub target: ShareTarget,
+    /// The argon2 hash of its password, when it has one.
     pub password_hash: Option<String>,
+    /// Whether originals and ZIPs may be downloaded.
     pub allow_download: bool,
+    /// Whether originals and ZIP entries leave out EXIF, XMP and IPTC.
     pub hide_metadata: bool,
+    /// When it stops opening; `None`: never.
     pub expires_at: Option<NaiveDateTime>,
+    /// When it was made.
     pub created_at: NaiveDateTime,
+    /// When it was revoked, if it was.
     pub revoked_at: Option<NaiveDateTime>,
 }
 
 /// A new link: the token exists in clear only here, to build the URL.
 #[derive(Debug, Clone)]
 pub struct CreatedShare {
+    /// The token in the link, shown this once.
     pub token: String,
+    /// The share as stored.
     pub share: Share,
 }
 
 /// Limits on guessing share passwords.
 #[derive(Debug, Clone)]
 pub struct ShareLimits {
+    /// Wrong passwords one link takes within `window`.
     pub attempts_per_link: i64,
+    /// Wrong passwords one client may try within `window`, over every link.
     pub attempts_per_client: i64,
+    /// The window the attempts are counted over.
     pub window: Duration,
+    /// The shortest password a link may have.
     pub min_password_len: usize,
 }
 
@@ -117,11 +146,13 @@ impl Default for ShareLimits {
     }
 }
 
+/// SHA-256 of a token, hex: what is stored in its place.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 #[derive(Clone)]
+/// Share links: made, listed, opened, unlocked with their password, revoked.
 pub struct Shares {
     repo: Arc<dyn ShareRepository>,
     items: Arc<dyn ItemRepository>,
@@ -136,14 +167,20 @@ pub struct Shares {
 
 /// What a link's use case is made of besides its repositories.
 pub struct ShareParts {
+    /// The library the shared items are in.
     pub library: Library,
+    /// Hashes and checks link passwords.
     pub passwords: Arc<dyn Passwords>,
+    /// Counts wrong passwords.
     pub attempts: Attempts,
+    /// The one clock.
     pub clock: Arc<dyn Clock>,
+    /// Password and guessing limits.
     pub limits: ShareLimits,
 }
 
 impl Shares {
+    /// The share use cases over their parts.
     pub fn new(
         repo: Arc<dyn ShareRepository>,
         items: Arc<dyn ItemRepository>,
@@ -162,11 +199,13 @@ impl Shares {
         }
     }
 
+    /// The clock's time now.
     pub fn now(&self) -> NaiveDateTime {
         self.clock.now()
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Makes a link to the caller's item or collection and revokes the target's previous one; the token is in the answer, once.
     pub async fn create(
         &self,
         who: &Principal,
@@ -332,6 +371,7 @@ impl Shares {
     }
 
     #[tracing::instrument(skip_all)]
+    /// The name of the collection a share opens; `None` for an item's share.
     pub async fn collection_name(&self, share: &Share) -> Result<Option<String>> {
         match &share.target {
             ShareTarget::Item(_) => Ok(None),

@@ -2,7 +2,9 @@
 
 use crate::DomainError;
 
+/// The longest tag, in characters.
 pub const MAX_TAG_LEN: usize = 64;
+/// The most tags an item may have.
 pub const MAX_TAGS_PER_ITEM: usize = 100;
 
 /// The key two tags are compared by.

@@ -43,8 +43,11 @@ impl Lock {
 /// A folder as the tree rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderNode {
+    /// Its id.
     pub id: FolderId,
+    /// Its parent; `None` for the root.
     pub parent: Option<FolderId>,
+    /// Its name.
     pub name: String,
 }
 
@@ -56,6 +59,7 @@ pub trait FolderSteps {
     fn folder(&mut self, owner: &UserId, id: &FolderId) -> Result<Folder>;
     /// How many items and subfolders sit directly in the folder.
     fn folder_contents(&mut self, owner: &UserId, id: &FolderId) -> Result<(i64, i64)>;
+    /// Inserts a folder.
     fn insert_folder(&mut self, folder: &Folder) -> Result<()>;
     /// Writes name, parent and `updated_at`.
     fn save_folder(&mut self, folder: &Folder) -> Result<()>;

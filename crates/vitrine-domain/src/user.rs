@@ -9,35 +9,54 @@ use chrono::NaiveDateTime;
 use crate::{DomainError, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a user may do beyond their own library.
 pub enum Role {
+    /// Every scope, `admin` included: users, plans, languages, categories.
     Admin,
+    /// Their own library only.
     User,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How many bytes a user may store.
 pub enum Plan {
+    /// 1 GB by default.
     Free,
+    /// 50 GB by default.
     Pro,
+    /// Unlimited by default.
     Enterprise,
 }
 
 /// What a credential may do (docs/API.md lists them); spec 3's galleries permissions are real scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scope {
+    /// `media:read`: see items, folders, collections.
     MediaRead,
+    /// `media:write`: upload and change items, folders, collections.
     MediaWrite,
+    /// `media:delete`: trash, restore and delete items and folders.
     MediaDelete,
+    /// `shares:write`: make, list and revoke share links.
     SharesWrite,
+    /// `galleries:read`: see ordered galleries.
     GalleriesRead,
+    /// `galleries:create`: make galleries.
     GalleriesCreate,
+    /// `galleries:update`: change galleries, their texts and media.
     GalleriesUpdate,
+    /// `galleries:delete`: delete galleries.
     GalleriesDelete,
+    /// `projects:read`: see projects, groups and the board.
     ProjectsRead,
+    /// `projects:write`: change projects, groups, placements and reviews.
     ProjectsWrite,
+    /// `admin`: users, plans, roles, languages, categories.
     Admin,
 }
 
 impl Scope {
+    /// Every scope.
     pub const ALL: [Scope; 11] = [
         Scope::MediaRead,
         Scope::MediaWrite,
@@ -52,6 +71,7 @@ impl Scope {
         Scope::Admin,
     ];
 
+    /// The scope's name (`media:read`…).
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::MediaRead => "media:read",
@@ -95,6 +115,7 @@ impl Scopes {
         )
     }
 
+    /// Whether the set holds the scope.
     pub fn contains(&self, scope: Scope) -> bool {
         self.0.contains(&scope)
     }
@@ -114,6 +135,7 @@ impl Scopes {
         Scopes(self.0.intersection(&allowed.0).copied().collect())
     }
 
+    /// The scopes in the set.
     pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
         self.0.iter().copied()
     }
@@ -129,6 +151,7 @@ impl fmt::Display for Scopes {
 macro_rules! text_enum {
     ($ty:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $ty {
+            /// The name clients send and see.
             pub fn as_str(self) -> &'static str {
                 match self { $($ty::$variant => $text),+ }
             }
@@ -157,18 +180,26 @@ text_enum!(Role, "role", { Admin => "admin", User => "user" });
 text_enum!(Plan, "plan", { Free => "free", Pro => "pro", Enterprise => "enterprise" });
 
 #[derive(Debug, Clone)]
+/// An account.
 pub struct User {
+    /// Its id.
     pub id: UserId,
+    /// Its name, unique among users.
     pub name: String,
+    /// User or admin.
     pub role: Role,
+    /// Its plan.
     pub plan: Plan,
+    /// When it was made.
     pub created_at: NaiveDateTime,
 }
 
 /// A user as stored, with the password hash that only the accounts use case reads.
 #[derive(Debug, Clone)]
 pub struct UserRecord {
+    /// The user.
     pub user: User,
+    /// Their argon2 password hash (PHC string).
     pub password_hash: String,
 }
 
@@ -176,8 +207,11 @@ pub struct UserRecord {
 /// (the start of its hash), what it may do, and when it was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKeyInfo {
+    /// The first 16 hex digits of the key's hash: enough to name it, useless to use it.
     pub id: String,
+    /// What it allows.
     pub scopes: Scopes,
+    /// When it was made.
     pub created_at: NaiveDateTime,
 }
 
@@ -187,7 +221,9 @@ pub const API_KEY_ID_LEN: usize = 16;
 /// The caller of a request: who, and with which scopes.
 #[derive(Debug, Clone)]
 pub struct Principal {
+    /// The user.
     pub user: User,
+    /// What this credential allows them now.
     pub scopes: Scopes,
 }
 

@@ -21,9 +21,13 @@ use crate::{DomainError, ItemId, Result, UserId};
 /// they are restored.
 #[derive(Debug, Clone)]
 pub struct GalleryView {
+    /// The gallery.
     pub gallery: Gallery,
+    /// Its texts, one per language.
     pub translations: Vec<Translation>,
+    /// Its media in order, each with the item as the gallery shows it.
     pub media: Vec<(GalleryMedia, Media)>,
+    /// The cover item, when it is active.
     pub cover: Option<Media>,
 }
 
@@ -40,32 +44,48 @@ impl GalleryView {
 /// A translation's texts in one language.
 #[derive(Debug, Clone, Default)]
 pub struct TranslationInput {
+    /// The language's id.
     pub language_id: Uuid,
+    /// The title.
     pub title: Option<String>,
+    /// The description.
     pub description: Option<String>,
+    /// The title for search engines and link previews.
     pub meta_title: Option<String>,
+    /// The description for search engines and link previews.
     pub meta_description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
+/// A gallery to create, as a client sends it.
 pub struct NewGallery {
+    /// Its address; lower-case letters, digits and dashes.
     pub slug: String,
+    /// `draft` (the default), `published` or `archived`.
     pub status: Option<String>,
+    /// The item shown first.
     pub cover_image_id: Option<String>,
+    /// The user named as author; default: the caller.
     pub author_id: Option<String>,
+    /// Its texts, one per language.
     pub translations: Vec<TranslationInput>,
 }
 
 /// Absent fields stay; `cover_image_id: Some(None)` removes the cover.
 #[derive(Debug, Clone, Default)]
 pub struct GalleryPatch {
+    /// A new address.
     pub slug: Option<String>,
+    /// A new status.
     pub status: Option<String>,
+    /// A new cover.
     pub cover_image_id: Option<Option<String>>,
+    /// A new author.
     pub author_id: Option<String>,
 }
 
 #[derive(Clone)]
+/// Ordered galleries (spec 3): made, listed, translated, filled, reordered, published.
 pub struct Galleries {
     pub(super) repo: Arc<dyn GalleryRepository>,
     pub(super) items: Arc<dyn ItemRepository>,
@@ -74,6 +94,7 @@ pub struct Galleries {
 }
 
 impl Galleries {
+    /// The gallery use cases over their repositories.
     pub fn new(
         repo: Arc<dyn GalleryRepository>,
         items: Arc<dyn ItemRepository>,
@@ -95,6 +116,7 @@ impl Galleries {
     }
 
     #[tracing::instrument(skip_all)]
+    /// Adds a language galleries can be translated into (admins).
     pub async fn add_language(&self, who: &Principal, code: &str, name: &str) -> Result<Language> {
         who.require(Scope::Admin)?;
         check_language_code(code)?;
@@ -114,6 +136,7 @@ impl Galleries {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Makes a gallery; `Conflict` when a live gallery has the slug.
     pub async fn create(&self, who: &Principal, new: NewGallery) -> Result<GalleryView> {
         who.require(Scope::GalleriesCreate)?;
         check_slug(&new.slug)?;
@@ -162,6 +185,7 @@ impl Galleries {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// The caller's galleries, newest first, a page of them.
     pub async fn list(
         &self,
         who: &Principal,
@@ -174,12 +198,14 @@ impl Galleries {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// One of the caller's galleries, whole.
     pub async fn get(&self, who: &Principal, id: Uuid) -> Result<GalleryView> {
         who.require(Scope::GalleriesRead)?;
         self.view(who, id).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Changes a gallery's slug, status, cover or author.
     pub async fn update(
         &self,
         who: &Principal,
@@ -216,6 +242,7 @@ impl Galleries {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Sets the gallery's texts in one language.
     pub async fn put_translation(
         &self,
         who: &Principal,
@@ -232,6 +259,7 @@ impl Galleries {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Removes the gallery's texts in one language.
     pub async fn delete_translation(
         &self,
         who: &Principal,

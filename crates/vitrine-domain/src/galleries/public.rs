@@ -45,6 +45,7 @@ impl Galleries {
 /// A published gallery with the languages its translations are written in.
 #[derive(Debug, Clone)]
 pub struct PublishedGallery {
+    /// The gallery as its page shows it.
     pub view: GalleryView,
     /// Every language a translation of this gallery names.
     pub languages: Vec<Language>,

@@ -15,12 +15,15 @@ use crate::{DomainError, ItemId, Result};
 
 /// Queue priorities: lower runs first.
 pub const FRESH: i32 = 0;
+/// Priority of jobs made by a backfill of older items.
 pub const BACKFILL: i32 = 10;
 
 #[derive(Debug, Clone)]
+/// How media jobs are leased and retried.
 pub struct JobSettings {
     /// How long a claimed job is a worker's before another may take it over.
     pub lease: Duration,
+    /// How many times a job is tried before it fails for good.
     pub max_attempts: i32,
 }
 

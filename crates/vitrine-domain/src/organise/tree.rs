@@ -8,11 +8,13 @@ use super::MAX_FOLDER_DEPTH;
 use crate::tx::FolderNode;
 use crate::{DomainError, FolderId, Result};
 
+/// A user's folders by id, to check moves and names against the whole tree.
 pub struct FolderTree {
     nodes: HashMap<FolderId, FolderNode>,
 }
 
 impl FolderTree {
+    /// The tree the nodes make.
     pub fn new(nodes: Vec<FolderNode>) -> Self {
         Self {
             nodes: nodes.into_iter().map(|n| (n.id.clone(), n)).collect(),

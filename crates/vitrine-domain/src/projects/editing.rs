@@ -14,18 +14,24 @@ use crate::user::{Principal, Role, Scope};
 use crate::{DomainError, ItemId, Result};
 
 #[derive(Debug, Clone, Default)]
+/// A project to create.
 pub struct NewProject {
+    /// Its name.
     pub name: String,
     /// Derived from the name when absent.
     pub key: Option<String>,
+    /// The group to share it with.
     pub group: Option<GroupId>,
 }
 
 /// Absent fields stay; `group: Some(None)` stops sharing.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectPatch {
+    /// A new name.
     pub name: Option<String>,
+    /// A new key.
     pub key: Option<String>,
+    /// A new group.
     pub group: Option<Option<GroupId>>,
 }
 
@@ -34,12 +40,14 @@ pub struct ProjectPatch {
 pub struct PlacementPatch {
     /// `Some(None)` takes the item out of its project.
     pub project: Option<Option<ProjectId>>,
+    /// The item's place in the project.
     pub placement: Placement,
     /// The caller's items this one was made from.
     pub inputs: Option<Vec<String>>,
 }
 
 impl PlacementPatch {
+    /// Nothing to change.
     pub fn is_empty(&self) -> bool {
         self.project.is_none() && self.placement.is_empty() && self.inputs.is_none()
     }
@@ -48,12 +56,14 @@ impl PlacementPatch {
 /// A review as a client sends it: absent fields stay, `Some(None)` clears.
 #[derive(Debug, Clone, Default)]
 pub struct Review {
+    /// `pending`, `approved`, `rejected`, or `Some(None)` to clear.
     pub status: Option<Option<ReviewStatus>>,
     /// JSON text.
     pub annotations: Option<Option<String>>,
 }
 
 #[derive(Clone)]
+/// Projects, groups, placements and reviews (spec 4).
 pub struct Projects {
     repo: Arc<dyn ProjectRepository>,
     items: Arc<dyn ItemRepository>,
@@ -62,6 +72,7 @@ pub struct Projects {
 }
 
 impl Projects {
+    /// The project use cases over their repositories.
     pub fn new(
         repo: Arc<dyn ProjectRepository>,
         items: Arc<dyn ItemRepository>,
@@ -111,6 +122,7 @@ impl Projects {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Takes a user out of a group; its owner stays.
     pub async fn remove_member(
         &self,
         who: &Principal,
@@ -144,6 +156,7 @@ impl Projects {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Makes a project; `Conflict` when the key is taken.
     pub async fn create(&self, who: &Principal, new: NewProject) -> Result<Project> {
         who.require(Scope::ProjectsWrite)?;
         let name = check_name(&new.name, "name")?;
@@ -166,12 +179,14 @@ impl Projects {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// One project the caller may see.
     pub async fn get(&self, who: &Principal, id: ProjectId) -> Result<Project> {
         who.require(Scope::ProjectsRead)?;
         self.repo.project(&who.user.id, id).await
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Changes a project's name, key or group (its owner only).
     pub async fn update(
         &self,
         who: &Principal,
@@ -280,6 +295,7 @@ impl Projects {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
+    /// Sets an item's review status and annotations.
     pub async fn review(&self, who: &Principal, item: &str, review: Review) -> Result<()> {
         who.require(Scope::ProjectsWrite)?;
         if let Some(Some(annotations)) = &review.annotations {
