@@ -166,8 +166,17 @@ async fn every_operation_declares_its_parameters_credentials_and_errors() {
             }
         }
     }
-    // A scope named on an operation is one a credential can hold.
+    // Every reference points at a schema the document has.
     let text = document.to_string();
+    for reference in text.split("\"$ref\":\"").skip(1) {
+        let target = reference.split('"').next().unwrap();
+        let name = target.strip_prefix("#/components/schemas/").unwrap();
+        assert!(
+            document["components"]["schemas"][name].is_object(),
+            "{target} does not resolve"
+        );
+    }
+    // A scope named on an operation is one a credential can hold.
     for scope in [
         "media:read",
         "media:write",
@@ -197,7 +206,7 @@ async fn the_docs_page_loads_its_own_assets_only() {
         .split(['"', '\''])
         .filter(|part| part.starts_with("/assets/"))
         .collect();
-    assert_eq!(assets.len(), 3, "{page}");
+    assert_eq!(assets.len(), 4, "{page}");
     for asset in assets {
         let response = app.send(app.client().get(app.url(asset))).await;
         assert_eq!(response.status(), 200, "{asset}");
@@ -206,7 +215,9 @@ async fn the_docs_page_loads_its_own_assets_only() {
             .unwrap()
             .to_owned();
         let body = response.text().await.unwrap();
-        if asset.ends_with(".css") {
+        if asset.ends_with(".svg") {
+            assert!(kind.starts_with("image/svg+xml"), "{asset}: {kind}");
+        } else if asset.ends_with(".css") {
             assert!(
                 kind.starts_with("text/css") && body.contains(".swagger-ui"),
                 "{asset}"

@@ -105,7 +105,27 @@ use utoipa::OpenApi;
         crate::routes::upload_v1::pages::delete,
         crate::routes::upload_v1::sharex::sharex,
     ),
-    components(schemas(crate::error::Body, crate::error::Detail, crate::error::Position)),
+    // Parameters name their words' enums by `value_type`, which utoipa does not follow
+    // into the components: they are listed here.
+    components(schemas(
+        crate::error::Body,
+        crate::error::Detail,
+        crate::error::Position,
+        crate::openapi::schemas::StatusFilter,
+        crate::openapi::schemas::Kind,
+        crate::openapi::schemas::Flag,
+        crate::openapi::schemas::GalleryStatus,
+        crate::openapi::schemas::ExpiresIn,
+        crate::openapi::schemas::Role,
+        crate::openapi::schemas::Plan,
+        crate::openapi::schemas::ProcessingState,
+        crate::openapi::schemas::Order,
+        crate::openapi::schemas::BoardSort,
+        crate::openapi::schemas::Ownership,
+        crate::openapi::schemas::Verdict,
+        crate::openapi::schemas::ReviewStatus,
+        crate::openapi::schemas::V1Format,
+    )),
     tags(
         (name = "gallery", description = "Spec 1: items, upload, bulk changes, downloads"),
         (name = "collections", description = "Spec 1: collections (spec 5's albums)"),

@@ -46,3 +46,149 @@ impl Done {
         Self { success: true }
     }
 }
+
+/// Words a parameter or field takes, for the document: the handlers parse the text
+/// themselves (so a bad value is named in the 400), and these tell clients what is valid.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum StatusFilter {
+    Active,
+    Trash,
+    All,
+}
+
+/// `image` or `video`.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Kind {
+    Image,
+    Video,
+}
+
+/// `true`/`false`, or spec 5's `1`/`0`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum Flag {
+    #[schema(rename = "true")]
+    True,
+    #[schema(rename = "false")]
+    False,
+    #[schema(rename = "1")]
+    One,
+    #[schema(rename = "0")]
+    Zero,
+}
+
+/// A gallery's status.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum GalleryStatus {
+    Draft,
+    Published,
+    Archived,
+}
+
+/// How long a share link lasts.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub(crate) enum ExpiresIn {
+    #[schema(rename = "1h")]
+    Hour,
+    #[schema(rename = "1d")]
+    Day,
+    #[schema(rename = "7d")]
+    Week,
+    #[schema(rename = "30d")]
+    Month,
+    #[schema(rename = "never")]
+    Never,
+}
+
+/// A user's role.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Role {
+    User,
+    Admin,
+}
+
+/// A storage plan.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Plan {
+    Free,
+    Pro,
+    Enterprise,
+}
+
+/// Where an item's processing stands.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum ProcessingState {
+    Pending,
+    Processing,
+    Completed,
+    Failed,
+}
+
+/// `asc` or `desc`.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Order {
+    Asc,
+    Desc,
+}
+
+/// How the board sorts each project's images.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub(crate) enum BoardSort {
+    OriginalFilename,
+    QualityScore,
+}
+
+/// The caller's own projects, or those shared with them.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Ownership {
+    Mine,
+    Shared,
+}
+
+/// A reviewer's verdict.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum Verdict {
+    Like,
+    Dislike,
+}
+
+/// Where an item's review stands.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum ReviewStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+/// What spec 5's upload answers with.
+#[derive(ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub(crate) enum V1Format {
+    Json,
+    Txt,
+    Redirect,
+}

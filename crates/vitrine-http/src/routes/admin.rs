@@ -90,8 +90,10 @@ pub(crate) struct NewUserBody {
     #[schema(min_length = 1, max_length = 1024)]
     password: String,
     /// `user` (default) or `admin`.
+    #[schema(value_type = Option<crate::openapi::schemas::Role>)]
     role: Option<String>,
     /// `free` (default), `pro` or `enterprise`.
+    #[schema(value_type = Option<crate::openapi::schemas::Plan>)]
     plan: Option<String>,
 }
 
@@ -118,6 +120,7 @@ pub(crate) async fn add_user(
 #[serde(deny_unknown_fields)]
 pub(crate) struct RoleBody {
     /// `user` or `admin`.
+    #[schema(value_type = crate::openapi::schemas::Role)]
     role: String,
 }
 
@@ -144,6 +147,7 @@ pub(crate) async fn set_role(
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlanBody {
     /// `free`, `pro` or `enterprise`.
+    #[schema(value_type = crate::openapi::schemas::Plan)]
     plan: String,
 }
 

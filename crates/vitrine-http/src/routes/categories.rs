@@ -38,6 +38,7 @@ impl From<Category> for CategoryResponse {
 
 #[derive(Deserialize, ToSchema)]
 pub(crate) struct NewCategory {
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
 }
 

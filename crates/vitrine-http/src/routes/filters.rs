@@ -37,8 +37,10 @@ pub(crate) struct ListFilters {
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// `active` (default), `trash` or `all`.
+    #[param(value_type = Option<crate::openapi::schemas::StatusFilter>)]
     status: Option<String>,
     /// `image` or `video`.
+    #[param(value_type = Option<crate::openapi::schemas::Kind>)]
     r#type: Option<String>,
     /// `image/`, `video/`, `application/`… or `other`.
     mimePrefix: Option<String>,
@@ -47,10 +49,12 @@ pub(crate) struct ListFilters {
     /// A collection's id.
     collection: Option<String>,
     /// `true` or `false` (`1`/`0`).
+    #[param(value_type = Option<crate::openapi::schemas::Flag>)]
     favorite: Option<String>,
     /// A category's id.
-    category: Option<String>,
+    category: Option<i32>,
     /// `true` or `false` (`1`/`0`).
+    #[param(value_type = Option<crate::openapi::schemas::Flag>)]
     nsfw: Option<String>,
     /// Comma-separated; every one must match.
     tags: Option<String>,

@@ -102,6 +102,7 @@ fn id_in_path(raw: &str, what: &'static str) -> ApiResult<i32> {
 #[serde(deny_unknown_fields)]
 #[schema(as = NewProject)]
 pub(crate) struct CreateBody {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     key: Option<String>,
     group_id: Option<i32>,
@@ -200,6 +201,7 @@ pub(crate) async fn delete(
 #[serde(deny_unknown_fields)]
 #[schema(as = NewGroup)]
 pub(crate) struct GroupBody {
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
 }
 
@@ -273,6 +275,7 @@ pub(crate) async fn remove_member(
 #[schema(as = Feedback)]
 pub(crate) struct FeedbackBody {
     /// `like`, `dislike` or null.
+    #[schema(value_type = Option<crate::openapi::schemas::Verdict>)]
     feedback: Option<String>,
     comment: Option<String>,
 }
@@ -283,6 +286,7 @@ pub(crate) struct FeedbackBody {
 pub(crate) struct ReviewBody {
     /// `pending`, `approved`, `rejected` or null.
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<crate::openapi::schemas::ReviewStatus>)]
     status: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     /// Any JSON, kept as given.

@@ -31,6 +31,8 @@ pub(crate) struct ChangeMediaBody {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReorderBody {
+    /// Every item of the gallery, once, in the order wanted.
+    #[schema(min_items = 1)]
     media_ids: Vec<String>,
 }
 

@@ -97,8 +97,10 @@ impl TranslationBody {
 #[serde(deny_unknown_fields)]
 #[schema(as = NewGallery)]
 pub(crate) struct CreateBody {
+    #[schema(pattern = "^[a-z0-9-]{2,255}$")]
     slug: String,
     /// `draft` (default), `published` or `archived`.
+    #[schema(value_type = Option<crate::openapi::schemas::GalleryStatus>)]
     status: Option<String>,
     cover_image_id: Option<String>,
     author_id: Option<String>,
@@ -110,7 +112,9 @@ pub(crate) struct CreateBody {
 #[serde(deny_unknown_fields)]
 #[schema(as = GalleryChange)]
 pub(crate) struct ChangeBody {
+    #[schema(pattern = "^[a-z0-9-]{2,255}$")]
     slug: Option<String>,
+    #[schema(value_type = Option<crate::openapi::schemas::GalleryStatus>)]
     status: Option<String>,
     #[serde(default, deserialize_with = "present")]
     cover_image_id: Option<Option<String>>,
@@ -122,6 +126,7 @@ pub(crate) struct ChangeBody {
 #[schema(as = NewLanguage)]
 pub(crate) struct LanguageBody {
     code: String,
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
 }
 
@@ -136,6 +141,7 @@ pub(crate) struct ListQuery {
     #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// `draft`, `published` or `archived`.
+    #[param(value_type = Option<crate::openapi::schemas::GalleryStatus>)]
     status: Option<String>,
 }
 

@@ -32,10 +32,11 @@ pub fn configure_collections(routes: &mut Routes) {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct ShareBody {
     /// 1h, 1d, 7d, 30d or never; default 7d.
+    #[schema(value_type = Option<crate::openapi::schemas::ExpiresIn>)]
     expires_in: Option<String>,
     /// Hashed with argon2: bounded so a request cannot make the server hash megabytes.
     #[validate(length(max = MAX_PASSWORD_CHARS))]
-    #[schema(max_length = 1024)]
+    #[schema(min_length = 8, max_length = 1024)]
     password: Option<String>,
     /// Off unless asked for: visitors see previews, not the original bytes.
     #[serde(default)]

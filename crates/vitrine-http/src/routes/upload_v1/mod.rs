@@ -78,7 +78,7 @@ async fn principal(
     security(("v1_key" = ["media:write"]), ("api_key" = ["media:write"]), ("bearer" = ["media:write"])),
     params(("key" = Option<String>, Query, description = "The API key"),
         ("source" = String, Query, description = "Base64 text or an http(s) URL"),
-        ("format" = Option<String>, Query, description = "`json` (default), `txt` or `redirect`"),
+        ("format" = Option<crate::openapi::schemas::V1Format>, Query, description = "`json` by default"),
         ("title" = Option<String>, Query), ("description" = Option<String>, Query),
         ("tags" = Option<String>, Query, description = "Comma-separated"),
         ("album_id" = Option<String>, Query), ("category_id" = Option<String>, Query),
@@ -90,7 +90,10 @@ async fn principal(
             (String = "text/plain"),
         )),
         (status = 303, description = "Uploaded, `format=redirect`: to the viewer page"),
-        (status = "default", description = "Refused", body = V1Failed),
+        (status = "default", description = "Refused: Chevereto's error object, or with `format=txt` its message alone", content(
+            (V1Failed = "application/json"),
+            (String = "text/plain"),
+        )),
     ))]
 pub(crate) async fn upload_get(
     state: web::Data<AppState>,
@@ -113,7 +116,10 @@ pub(crate) async fn upload_get(
             (String = "text/plain"),
         )),
         (status = 303, description = "Uploaded, `format=redirect`: to the viewer page"),
-        (status = "default", description = "Refused", body = V1Failed),
+        (status = "default", description = "Refused: Chevereto's error object, or with `format=txt` its message alone", content(
+            (V1Failed = "application/json"),
+            (String = "text/plain"),
+        )),
     ))]
 pub(crate) async fn upload_post(
     state: web::Data<AppState>,

@@ -14,6 +14,7 @@ pub(crate) struct V1UploadForm {
     #[schema(value_type = String, format = Binary)]
     source: Vec<u8>,
     /// `json` (default), `txt` (the URL alone) or `redirect` (303 to the viewer).
+    #[schema(value_type = Option<crate::openapi::schemas::V1Format>)]
     format: Option<String>,
     title: Option<String>,
     description: Option<String>,
