@@ -192,3 +192,22 @@ pub(crate) enum V1Format {
     Txt,
     Redirect,
 }
+
+/// What every file download answers: the whole file or the range asked for (`ETag`,
+/// `Range`, `If-None-Match`, `If-Range`); `HEAD` answers the same without the body.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum FileAnswers {
+    /// The file.
+    #[response(status = 200, content_type = "*/*")]
+    Whole(#[to_schema] Binary),
+    /// The range asked for.
+    #[response(status = 206, content_type = "*/*")]
+    Part(#[to_schema] Binary),
+    /// Not modified (`If-None-Match`).
+    #[response(status = 304)]
+    NotModified,
+    /// A range outside the file.
+    #[response(status = 416)]
+    OutsideTheFile,
+}

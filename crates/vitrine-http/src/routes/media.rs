@@ -8,7 +8,7 @@ use vitrine_domain::{DomainError, ItemId};
 
 use super::stream::{serve, Disposition, Served};
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::schemas::Binary;
+use crate::openapi::schemas::FileAnswers;
 use crate::state::AppState;
 
 pub fn configure(routes: &mut Routes) {
@@ -31,12 +31,7 @@ pub(crate) struct Signature {
     params(("id" = String, Path, description = "The item's id"),
         ("variant" = String, Path, description = "`original`, `thumb`, `medium` or `frame`"),
         Signature),
-    responses(
-        (status = 200, description = "The file", body = Binary, content_type = "*/*"),
-        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
-        (status = 304, description = "Not modified"),
-        (status = 416, description = "A range outside the file"),
-    ))]
+    responses(FileAnswers))]
 pub(crate) async fn signed_media(
     req: HttpRequest,
     state: web::Data<AppState>,

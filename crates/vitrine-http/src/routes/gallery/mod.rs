@@ -22,7 +22,7 @@ use super::stream::{serve, Disposition, Served};
 use crate::auth::Auth;
 use crate::error::{as_sent, json_body, ApiResult};
 use crate::format::human_bytes;
-use crate::openapi::schemas::{Binary, Deleted};
+use crate::openapi::schemas::{Deleted, FileAnswers};
 use crate::state::AppState;
 use serde::Serialize;
 
@@ -166,12 +166,7 @@ pub(crate) async fn restore(
 /// The original file (`ETag`, `Range`; `HEAD` answers the same without the body).
 #[utoipa::path(get, path = "/api/v1/gallery/{id}/download", tag = "gallery",
     security(("bearer" = ["media:read"])), params(ItemPath),
-    responses(
-        (status = 200, description = "The original", body = Binary, content_type = "*/*"),
-        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
-        (status = 304, description = "Not modified (`If-None-Match`)"),
-        (status = 416, description = "A range outside the file"),
-    ))]
+    responses(FileAnswers))]
 pub(crate) async fn download(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -4,7 +4,7 @@
 
 mod page;
 
-use crate::openapi::schemas::Binary;
+use crate::openapi::schemas::FileAnswers;
 use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -136,10 +136,7 @@ fn accepted_languages(header: &str) -> Vec<String> {
 #[utoipa::path(get, path = "/g/{slug}/media/{item}/{variant}", tag = "galleries", security(()),
     params(("slug" = String, Path, description = "The gallery's slug"), ("item" = String, Path, description = "An item's id"),
         ("variant" = String, Path, description = "`thumb`, `medium`, `frame` or `original`")),
-    responses((status = 200, description = "The file", body = Binary, content_type = "*/*"),
-        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
-        (status = 304, description = "Not modified"),
-        (status = 416, description = "A range outside the file")))]
+    responses(FileAnswers))]
 pub(crate) async fn media(
     req: HttpRequest,
     state: web::Data<AppState>,

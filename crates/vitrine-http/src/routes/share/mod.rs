@@ -4,7 +4,7 @@
 
 mod html;
 
-use crate::openapi::schemas::Binary;
+use crate::openapi::schemas::{Binary, FileAnswers};
 use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -292,10 +292,7 @@ pub(crate) struct AssetQuery {
 /// `frame`. `HEAD` answers the same without the body.
 #[utoipa::path(get, path = "/share/{token}/items/{item}/{variant}", tag = "shares", security(()),
     params(("token" = String, Path, description = "The share link's token"), ("item" = String, Path, description = "An item's id"), ("variant" = String, Path, description = "`original`, `medium`, `thumb` or `frame`"), AssetQuery),
-    responses((status = 200, description = "The file", body = Binary, content_type = "*/*"),
-        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
-        (status = 304, description = "Not modified"),
-        (status = 416, description = "A range outside the file"),
+    responses(FileAnswers,
         (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
 pub(crate) async fn asset(
     req: HttpRequest,

@@ -29,7 +29,7 @@ use self::params::{finish, Params};
 use super::stream::{serve, Disposition, Served};
 use crate::auth::credential;
 use crate::error::{ApiError, ApiResult};
-use crate::openapi::schemas::Binary;
+use crate::openapi::schemas::FileAnswers;
 use crate::state::AppState;
 use schema::{V1Failed, V1UploadForm, V1Uploaded};
 
@@ -415,12 +415,7 @@ fn respond(
     params(("y" = String, Path, description = "Year of the upload"),
         ("m" = String, Path, description = "Month"), ("d" = String, Path, description = "Day"),
         ("file" = String, Path, description = "`{code}.{ext}`, or with `.th`, `.md`, `.fr`")),
-    responses(
-        (status = 200, description = "The file", body = Binary, content_type = "*/*"),
-        (status = 206, description = "The range asked for", body = Binary, content_type = "*/*"),
-        (status = 304, description = "Not modified"),
-        (status = 416, description = "A range outside the file"),
-    ))]
+    responses(FileAnswers))]
 pub(crate) async fn public_file(
     req: HttpRequest,
     state: web::Data<AppState>,
