@@ -205,7 +205,8 @@ impl Shares {
     }
 
     #[tracing::instrument(skip_all, fields(user = %who.user.id))]
-    /// Makes a link to the caller's item or collection and revokes the target's previous one; the token is in the answer, once.
+    /// Makes a link to the caller's item or collection and revokes the target's previous
+    /// one; the token is in the answer, once.
     pub async fn create(
         &self,
         who: &Principal,

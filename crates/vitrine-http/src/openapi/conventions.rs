@@ -78,7 +78,8 @@ fn security_schemes() -> Value {
             "type": "apiKey",
             "in": "query",
             "name": "key",
-            "description": "Spec 5's API key parameter (also accepted as the `X-API-Key` header or a form field).",
+            "description": "Spec 5's API key parameter (also accepted as the `X-API-Key` \
+                            header or a form field).",
         },
     })
 }

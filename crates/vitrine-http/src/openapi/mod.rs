@@ -5,6 +5,7 @@
 //! fails it. docs/API.md, "OpenAPI".
 
 mod conventions;
+pub(crate) mod params;
 mod paths;
 pub(crate) mod schemas;
 

@@ -211,3 +211,22 @@ pub(crate) enum FileAnswers {
     #[response(status = 416)]
     OutsideTheFile,
 }
+
+/// An HTML page, or an error page in its place.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub(crate) enum HtmlPage {
+    /// The page.
+    #[response(status = 200, content_type = "text/html")]
+    Page(String),
+    /// An error page: 404 nothing there, 410 a revoked or expired link, 401 a share's
+    /// password form first, 429 too many wrong passwords.
+    #[response(status = "default", content_type = "text/html")]
+    Error(String),
+}
+
+/// An error page in place of what was asked for (as `HtmlPage`'s).
+#[derive(utoipa::IntoResponses)]
+#[response(status = "default", content_type = "text/html")]
+#[allow(dead_code)]
+pub(crate) struct ErrorPage(String);

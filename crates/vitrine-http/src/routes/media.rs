@@ -1,6 +1,7 @@
 //! `GET /media/{id}/{variant}?exp=…&sig=…`: the signed URLs that responses hand out.
 //! No header needed, so they work in `<img>` and `<video>` tags.
 
+use crate::openapi::params::ItemPath;
 use crate::routes::table::Routes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -28,7 +29,7 @@ pub(crate) struct Signature {
 ///
 /// `HEAD` answers the same without the body; a forged, altered or expired link is 403.
 #[utoipa::path(get, path = "/media/{id}/{variant}", tag = "media", security(()),
-    params(("id" = String, Path, description = "The item's id"),
+    params(ItemPath,
         ("variant" = String, Path, description = "`original`, `thumb`, `medium` or `frame`"),
         Signature),
     responses(FileAnswers))]

@@ -2,6 +2,7 @@
 //! and the review of a project image under `/api/v1/gallery/{id}`. Field names are
 //! snake_case, as spec 4's are; projects and groups have integer IDs.
 
+use crate::openapi::params::{GroupPath, ItemPath, ProjectPath};
 use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -119,7 +120,8 @@ pub(crate) struct ChangeBody {
 }
 
 /// The projects the caller may see.
-#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", security(("bearer" = ["projects:read"])),
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+    security(("bearer" = ["projects:read"])),
     responses((status = 200, description = "The projects", body = Vec<ProjectResponse>)))]
 pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
     let all = state.projects.list(&who).await?;
@@ -128,7 +130,8 @@ pub(crate) async fn list(state: web::Data<AppState>, Auth(who): Auth) -> ApiResu
 }
 
 /// Makes a project.
-#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", security(("bearer" = ["projects:write"])),
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects",
+    security(("bearer" = ["projects:write"])),
     request_body = CreateBody,
     responses((status = 201, description = "The project", body = ProjectResponse)))]
 pub(crate) async fn create(
@@ -147,8 +150,9 @@ pub(crate) async fn create(
 }
 
 /// One project.
-#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = ["projects:read"])),
-    params(("id" = String, Path, description = "The project's id")), responses((status = 200, description = "The project", body = ProjectResponse)))]
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects",
+    security(("bearer" = ["projects:read"])),
+    params(ProjectPath), responses((status = 200, description = "The project", body = ProjectResponse)))]
 pub(crate) async fn get(
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -160,8 +164,9 @@ pub(crate) async fn get(
 }
 
 /// Renames a project, changes its key or group.
-#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The project's id")), request_body = ChangeBody,
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(ProjectPath), request_body = ChangeBody,
     responses((status = 200, description = "The project", body = ProjectResponse)))]
 pub(crate) async fn change(
     state: web::Data<AppState>,
@@ -185,8 +190,9 @@ pub(crate) async fn change(
 }
 
 /// Deletes a project; its items stay, outside any project.
-#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The project's id")), responses((status = 204, description = "Deleted")))]
+#[utoipa::path(delete, path = "/api/v1/projects/{id}", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(ProjectPath), responses((status = 204, description = "Deleted")))]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -213,7 +219,8 @@ pub(crate) struct MemberBody {
 }
 
 /// The groups the caller is in.
-#[utoipa::path(get, path = "/api/v1/groups", tag = "projects", security(("bearer" = ["projects:read"])),
+#[utoipa::path(get, path = "/api/v1/groups", tag = "projects",
+    security(("bearer" = ["projects:read"])),
     responses((status = 200, description = "The groups", body = Vec<GroupResponse>)))]
 pub(crate) async fn groups(state: web::Data<AppState>, Auth(who): Auth) -> ApiResult<HttpResponse> {
     let all = state.projects.groups(&who).await?;
@@ -222,7 +229,8 @@ pub(crate) async fn groups(state: web::Data<AppState>, Auth(who): Auth) -> ApiRe
 }
 
 /// Makes a group, with the caller in it.
-#[utoipa::path(post, path = "/api/v1/groups", tag = "projects", security(("bearer" = ["projects:write"])),
+#[utoipa::path(post, path = "/api/v1/groups", tag = "projects",
+    security(("bearer" = ["projects:write"])),
     request_body = GroupBody,
     responses((status = 201, description = "The group", body = GroupResponse)))]
 pub(crate) async fn create_group(
@@ -240,8 +248,9 @@ pub(crate) async fn create_group(
 }
 
 /// Adds a user to a group.
-#[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The group's id")), request_body = MemberBody,
+#[utoipa::path(post, path = "/api/v1/groups/{id}/members", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(GroupPath), request_body = MemberBody,
     responses((status = 200, description = "The group", body = GroupResponse)))]
 pub(crate) async fn add_member(
     state: web::Data<AppState>,
@@ -256,8 +265,9 @@ pub(crate) async fn add_member(
 }
 
 /// Takes a user out of a group.
-#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user}", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The group's id"), ("user" = String, Path, description = "The user's name")),
+#[utoipa::path(delete, path = "/api/v1/groups/{id}/members/{user}", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(GroupPath, ("user" = String, Path, description = "The user's name")),
     responses((status = 200, description = "The group", body = GroupResponse)))]
 pub(crate) async fn remove_member(
     state: web::Data<AppState>,
@@ -294,8 +304,9 @@ pub(crate) struct ReviewBody {
 }
 
 /// Likes or dislikes an item of a project, with a comment.
-#[utoipa::path(put, path = "/api/v1/gallery/{id}/feedback", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The item's id")), request_body = FeedbackBody, responses((status = 204, description = "Saved")))]
+#[utoipa::path(put, path = "/api/v1/gallery/{id}/feedback", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(ItemPath), request_body = FeedbackBody, responses((status = 204, description = "Saved")))]
 pub(crate) async fn feedback(
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -317,8 +328,9 @@ pub(crate) async fn feedback(
 }
 
 /// Sets an item's review status and annotations.
-#[utoipa::path(put, path = "/api/v1/gallery/{id}/review", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The item's id")), request_body = ReviewBody, responses((status = 204, description = "Saved")))]
+#[utoipa::path(put, path = "/api/v1/gallery/{id}/review", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(ItemPath), request_body = ReviewBody, responses((status = 204, description = "Saved")))]
 pub(crate) async fn review(
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -347,8 +359,9 @@ pub(crate) async fn review(
 }
 
 /// Claims an item for review (409 when someone else holds it).
-#[utoipa::path(post, path = "/api/v1/gallery/{id}/claim", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The item's id")), responses((status = 204, description = "Claimed")))]
+#[utoipa::path(post, path = "/api/v1/gallery/{id}/claim", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(ItemPath), responses((status = 204, description = "Claimed")))]
 pub(crate) async fn claim(
     state: web::Data<AppState>,
     Auth(who): Auth,
@@ -359,8 +372,9 @@ pub(crate) async fn claim(
 }
 
 /// Releases the caller's claim on an item.
-#[utoipa::path(delete, path = "/api/v1/gallery/{id}/claim", tag = "projects", security(("bearer" = ["projects:write"])),
-    params(("id" = String, Path, description = "The item's id")), responses((status = 204, description = "Released")))]
+#[utoipa::path(delete, path = "/api/v1/gallery/{id}/claim", tag = "projects",
+    security(("bearer" = ["projects:write"])),
+    params(ItemPath), responses((status = 204, description = "Released")))]
 pub(crate) async fn release(
     state: web::Data<AppState>,
     Auth(who): Auth,

@@ -9,6 +9,7 @@ use super::responses::GalleryResponse;
 use super::{answer, body, uuid_in_path};
 use crate::auth::Auth;
 use crate::error::ApiResult;
+use crate::openapi::params::{GalleryItemPath, GalleryPath};
 use crate::routes::gallery::present;
 use crate::state::AppState;
 
@@ -38,7 +39,7 @@ pub(crate) struct ReorderBody {
 
 /// Adds an item of the caller's library to the gallery.
 #[utoipa::path(post, path = "/api/v1/galleries/{id}/media", tag = "galleries",
-    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = AddMediaBody,
+    security(("bearer" = ["galleries:update"])), params(GalleryPath), request_body = AddMediaBody,
     responses((status = 201, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn add_media(
     state: web::Data<AppState>,
@@ -57,7 +58,8 @@ pub(crate) async fn add_media(
 
 /// Changes an item's place or caption in the gallery.
 #[utoipa::path(patch, path = "/api/v1/galleries/{id}/media/{media_id}", tag = "galleries",
-    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)"), ("media_id" = String, Path, description = "The item's id")), request_body = ChangeMediaBody,
+    security(("bearer" = ["galleries:update"])), params(GalleryPath, GalleryItemPath),
+    request_body = ChangeMediaBody,
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn change_media(
     state: web::Data<AppState>,
@@ -77,7 +79,7 @@ pub(crate) async fn change_media(
 
 /// Takes an item out of the gallery (not out of the library).
 #[utoipa::path(delete, path = "/api/v1/galleries/{id}/media/{media_id}", tag = "galleries",
-    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)"), ("media_id" = String, Path, description = "The item's id")),
+    security(("bearer" = ["galleries:update"])), params(GalleryPath, GalleryItemPath),
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn remove_media(
     state: web::Data<AppState>,
@@ -92,7 +94,7 @@ pub(crate) async fn remove_media(
 
 /// Puts the gallery's items in the order given (every item, once).
 #[utoipa::path(post, path = "/api/v1/galleries/{id}/media/reorder", tag = "galleries",
-    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = ReorderBody,
+    security(("bearer" = ["galleries:update"])), params(GalleryPath), request_body = ReorderBody,
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn reorder_media(
     state: web::Data<AppState>,

@@ -4,6 +4,7 @@
 pub(crate) mod media;
 pub(crate) mod responses;
 
+use crate::openapi::params::GalleryPath;
 use crate::routes::table::Routes;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -242,7 +243,7 @@ pub(crate) async fn create(
 
 /// One gallery, its translations and its media in order.
 #[utoipa::path(get, path = "/api/v1/galleries/{id}", tag = "galleries",
-    security(("bearer" = ["galleries:read"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")),
+    security(("bearer" = ["galleries:read"])), params(GalleryPath),
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn get(
     state: web::Data<AppState>,
@@ -256,7 +257,7 @@ pub(crate) async fn get(
 
 /// Changes a gallery's slug, status, cover or author.
 #[utoipa::path(patch, path = "/api/v1/galleries/{id}", tag = "galleries",
-    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = ChangeBody,
+    security(("bearer" = ["galleries:update"])), params(GalleryPath), request_body = ChangeBody,
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn change(
     state: web::Data<AppState>,
@@ -278,7 +279,7 @@ pub(crate) async fn change(
 
 /// Deletes a gallery; its items stay in the library.
 #[utoipa::path(delete, path = "/api/v1/galleries/{id}", tag = "galleries",
-    security(("bearer" = ["galleries:delete"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")),
+    security(("bearer" = ["galleries:delete"])), params(GalleryPath),
     responses((status = 204, description = "Deleted")))]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
@@ -292,7 +293,7 @@ pub(crate) async fn delete(
 
 /// Sets the gallery's text in one language.
 #[utoipa::path(put, path = "/api/v1/galleries/{id}/translations", tag = "galleries",
-    security(("bearer" = ["galleries:update"])), params(("id" = String, Path, description = "The gallery's id (a UUID)")), request_body = TranslationBody,
+    security(("bearer" = ["galleries:update"])), params(GalleryPath), request_body = TranslationBody,
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn put_translation(
     state: web::Data<AppState>,
@@ -312,7 +313,7 @@ pub(crate) async fn put_translation(
 /// Removes the gallery's text in one language.
 #[utoipa::path(delete, path = "/api/v1/galleries/{id}/translations/{language_id}", tag = "galleries",
     security(("bearer" = ["galleries:update"])),
-    params(("id" = String, Path, description = "The gallery's id (a UUID)"), ("language_id" = String, Path, description = "The language's id (a UUID)")),
+    params(GalleryPath, ("language_id" = String, Path, description = "The language's id (a UUID)")),
     responses((status = 200, description = "The gallery", body = GalleryResponse)))]
 pub(crate) async fn delete_translation(
     state: web::Data<AppState>,

@@ -1,5 +1,6 @@
 //! `/api/v1/gallery/collections`: spec 1's collections (spec 5's albums).
 
+use crate::openapi::params::CollectionPath;
 use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -112,7 +113,7 @@ pub(crate) async fn create(
 
 /// One collection.
 #[utoipa::path(get, path = "/api/v1/gallery/collections/{id}", tag = "collections",
-    security(("bearer" = ["media:read"])), params(("id" = String, Path, description = "The collection's id")),
+    security(("bearer" = ["media:read"])), params(CollectionPath),
     responses((status = 200, description = "The collection", body = CollectionResponse)))]
 pub(crate) async fn get(
     state: web::Data<AppState>,
@@ -125,7 +126,7 @@ pub(crate) async fn get(
 
 /// Renames a collection or changes its description.
 #[utoipa::path(patch, path = "/api/v1/gallery/collections/{id}", tag = "collections",
-    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The collection's id")), request_body = ChangeBody,
+    security(("bearer" = ["media:write"])), params(CollectionPath), request_body = ChangeBody,
     responses((status = 200, description = "The collection", body = CollectionResponse)))]
 pub(crate) async fn change(
     state: web::Data<AppState>,
@@ -147,7 +148,7 @@ pub(crate) async fn change(
 
 /// Deletes a collection; its items stay.
 #[utoipa::path(delete, path = "/api/v1/gallery/collections/{id}", tag = "collections",
-    security(("bearer" = ["media:delete"])), params(("id" = String, Path, description = "The collection's id")),
+    security(("bearer" = ["media:delete"])), params(CollectionPath),
     responses((status = 200, description = "Deleted", body = Deleted)))]
 pub(crate) async fn delete(
     state: web::Data<AppState>,
@@ -161,7 +162,7 @@ pub(crate) async fn delete(
 
 /// Puts items in the collection.
 #[utoipa::path(post, path = "/api/v1/gallery/collections/{id}/items", tag = "collections",
-    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The collection's id")), request_body = ItemIdsBody,
+    security(("bearer" = ["media:write"])), params(CollectionPath), request_body = ItemIdsBody,
     responses((status = 200, description = "The collection", body = CollectionResponse)))]
 pub(crate) async fn add_items(
     state: web::Data<AppState>,
@@ -174,7 +175,7 @@ pub(crate) async fn add_items(
 
 /// Takes items out of the collection.
 #[utoipa::path(delete, path = "/api/v1/gallery/collections/{id}/items", tag = "collections",
-    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The collection's id")), request_body = ItemIdsBody,
+    security(("bearer" = ["media:write"])), params(CollectionPath), request_body = ItemIdsBody,
     responses((status = 200, description = "The collection", body = CollectionResponse)))]
 pub(crate) async fn remove_items(
     state: web::Data<AppState>,
@@ -212,7 +213,7 @@ fn collection_id(id: web::Path<String>) -> CollectionId {
 
 /// The collection's active items as one streamed ZIP.
 #[utoipa::path(get, path = "/api/v1/gallery/collections/{id}/download", tag = "collections",
-    security(("bearer" = ["media:read"])), params(("id" = String, Path, description = "The collection's id")),
+    security(("bearer" = ["media:read"])), params(CollectionPath),
     responses((status = 200, description = "A ZIP", body = Binary, content_type = "application/zip")))]
 pub(crate) async fn download(
     state: web::Data<AppState>,

@@ -11,15 +11,6 @@ use crate::error::{bounds, invalid, ApiError, Position};
 use crate::format::iso8601;
 use crate::signing::UrlSigner;
 
-/// An item's id in a path.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-pub(crate) struct ItemPath {
-    /// The item's id (`gal_…`).
-    id: String,
-}
-
 /// What `DELETE /api/v1/gallery/{id}` answers, for the document.
 #[derive(Serialize, ToSchema)]
 #[allow(dead_code)]

@@ -1,5 +1,6 @@
 //! `/api/v1/gallery/folders`: spec 2's folders. Items carry `folderId`; `null` is the root.
 
+use crate::openapi::params::FolderPath;
 use crate::routes::table::Routes;
 use std::collections::HashMap;
 
@@ -107,7 +108,7 @@ pub(crate) async fn create(
 
 /// One folder.
 #[utoipa::path(get, path = "/api/v1/gallery/folders/{id}", tag = "folders",
-    security(("bearer" = ["media:read"])), params(("id" = String, Path, description = "The folder's id")),
+    security(("bearer" = ["media:read"])), params(FolderPath),
     responses((status = 200, description = "The folder", body = FolderResponse)))]
 pub(crate) async fn get(
     state: web::Data<AppState>,
@@ -123,7 +124,7 @@ pub(crate) async fn get(
 
 /// Renames or moves a folder (never into its own subtree: 409).
 #[utoipa::path(patch, path = "/api/v1/gallery/folders/{id}", tag = "folders",
-    security(("bearer" = ["media:write"])), params(("id" = String, Path, description = "The folder's id")), request_body = ChangeBody,
+    security(("bearer" = ["media:write"])), params(FolderPath), request_body = ChangeBody,
     responses((status = 200, description = "The folder", body = FolderResponse)))]
 pub(crate) async fn change(
     state: web::Data<AppState>,
@@ -149,7 +150,7 @@ pub(crate) async fn change(
 /// moves them to the folder's parent first.
 #[utoipa::path(delete, path = "/api/v1/gallery/folders/{id}", tag = "folders",
     security(("bearer" = ["media:delete"])),
-    params(("id" = String, Path, description = "The folder's id"),
+    params(FolderPath,
         ("moveContents" = Option<bool>, Query, description = "Move its contents to its parent")),
     responses((status = 200, description = "Deleted", body = Deleted)))]
 pub(crate) async fn delete(

@@ -15,13 +15,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use vitrine_domain::ItemId;
 
 pub(crate) use self::dto::ItemResponse;
-use self::dto::{ItemPath, ListResponse, PatchBody, StorageResponse, TrashedOrPurged};
+use self::dto::{ListResponse, PatchBody, StorageResponse, TrashedOrPurged};
 use super::filters::ListFilters;
 use super::filters::{item_query, Surface};
 use super::stream::{serve, Disposition, Served};
 use crate::auth::Auth;
 use crate::error::{as_sent, json_body, ApiResult};
 use crate::format::human_bytes;
+use crate::openapi::params::ItemPath;
 use crate::openapi::schemas::{Deleted, FileAnswers};
 use crate::state::AppState;
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! `POST`/`DELETE /api/v1/gallery/{id}/share` and the same for collections: spec 1's
 //! share links. A new link replaces the target's previous one.
 
+use crate::openapi::params::{CollectionPath, ItemPath};
 use crate::routes::table::Routes;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -91,7 +92,7 @@ async fn create(
 /// Shares an item by link; sharing again revokes the previous link.
 #[utoipa::path(post, path = "/api/v1/gallery/{id}/share", tag = "shares",
     security(("bearer" = ["shares:write"])),
-    params(("id" = String, Path, description = "The item's id")),
+    params(ItemPath),
     request_body(content = Option<ShareBody>, description = "May be empty"),
     responses((status = 201, description = "The link", body = ShareResponse)))]
 pub(crate) async fn share_item(
@@ -107,7 +108,7 @@ pub(crate) async fn share_item(
 /// Shares a collection by link; sharing again revokes the previous link.
 #[utoipa::path(post, path = "/api/v1/gallery/collections/{id}/share", tag = "shares",
     security(("bearer" = ["shares:write"])),
-    params(("id" = String, Path, description = "The collection's id")),
+    params(CollectionPath),
     request_body(content = Option<ShareBody>, description = "May be empty"),
     responses((status = 201, description = "The link", body = ShareResponse)))]
 pub(crate) async fn share_collection(
@@ -123,7 +124,7 @@ pub(crate) async fn share_collection(
 /// Revokes an item's link.
 #[utoipa::path(delete, path = "/api/v1/gallery/{id}/share", tag = "shares",
     security(("bearer" = ["shares:write"])),
-    params(("id" = String, Path, description = "The item's id")),
+    params(ItemPath),
     responses((status = 200, description = "Revoked", body = Done)))]
 pub(crate) async fn revoke_item(
     state: web::Data<AppState>,
@@ -138,7 +139,7 @@ pub(crate) async fn revoke_item(
 /// Revokes a collection's link.
 #[utoipa::path(delete, path = "/api/v1/gallery/collections/{id}/share", tag = "shares",
     security(("bearer" = ["shares:write"])),
-    params(("id" = String, Path, description = "The collection's id")),
+    params(CollectionPath),
     responses((status = 200, description = "Revoked", body = Done)))]
 pub(crate) async fn revoke_collection(
     state: web::Data<AppState>,

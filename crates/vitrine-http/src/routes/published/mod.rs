@@ -4,7 +4,8 @@
 
 mod page;
 
-use crate::openapi::schemas::FileAnswers;
+use crate::openapi::params::{MemberPath, SlugPath};
+use crate::openapi::schemas::{FileAnswers, HtmlPage};
 use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -53,9 +54,8 @@ fn respond(status: StatusCode) -> actix_web::HttpResponseBuilder {
 }
 
 /// A published gallery's public page, in the visitor's language.
-#[utoipa::path(get, path = "/g/{slug}", tag = "galleries", security(()), params(("slug" = String, Path, description = "The gallery's slug"), PageQuery),
-    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+#[utoipa::path(get, path = "/g/{slug}", tag = "galleries", security(()), params(SlugPath, PageQuery),
+    responses(HtmlPage))]
 pub(crate) async fn gallery(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -134,7 +134,7 @@ fn accepted_languages(header: &str) -> Vec<String> {
 /// A file of a published gallery: `thumb` and `medium` of images, `frame`, `thumb` and
 /// `original` of videos. `HEAD` answers the same without the body.
 #[utoipa::path(get, path = "/g/{slug}/media/{item}/{variant}", tag = "galleries", security(()),
-    params(("slug" = String, Path, description = "The gallery's slug"), ("item" = String, Path, description = "An item's id"),
+    params(SlugPath, MemberPath,
         ("variant" = String, Path, description = "`thumb`, `medium`, `frame` or `original`")),
     responses(FileAnswers))]
 pub(crate) async fn media(

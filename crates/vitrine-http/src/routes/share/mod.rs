@@ -4,7 +4,8 @@
 
 mod html;
 
-use crate::openapi::schemas::{Binary, FileAnswers};
+use crate::openapi::params::{MemberPath, SharePath};
+use crate::openapi::schemas::{Binary, ErrorPage, FileAnswers, HtmlPage};
 use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -178,9 +179,8 @@ async fn admit_item(
 }
 
 /// A shared item or collection's page, or its password form.
-#[utoipa::path(get, path = "/share/{token}", tag = "shares", security(()), params(("token" = String, Path, description = "The share link's token")),
-    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+#[utoipa::path(get, path = "/share/{token}", tag = "shares", security(()), params(SharePath),
+    responses(HtmlPage))]
 pub(crate) async fn page(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -224,10 +224,10 @@ pub(crate) struct PasswordForm {
 /// The password form's POST: on success a signed cookie scoped to this share, then back
 /// to the page (303, so a reload does not resend the password).
 /// Unlocks a password-protected share for this browser (a cookie for an hour).
-#[utoipa::path(post, path = "/share/{token}", tag = "shares", security(()), params(("token" = String, Path, description = "The share link's token")),
+#[utoipa::path(post, path = "/share/{token}", tag = "shares", security(()), params(SharePath),
     request_body(content = PasswordForm, content_type = "application/x-www-form-urlencoded"),
     responses((status = 303, description = "Unlocked: back to the page"),
-        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+        ErrorPage))]
 pub(crate) async fn unlock(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -262,9 +262,8 @@ pub(crate) async fn unlock(
 
 /// One item of a shared collection.
 #[utoipa::path(get, path = "/share/{token}/items/{item}", tag = "shares", security(()),
-    params(("token" = String, Path, description = "The share link's token"), ("item" = String, Path, description = "An item's id")),
-    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+    params(SharePath, MemberPath),
+    responses(HtmlPage))]
 pub(crate) async fn item_page(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -291,9 +290,10 @@ pub(crate) struct AssetQuery {
 /// A shared item's file: `original` (when downloads are allowed), `medium`, `thumb`,
 /// `frame`. `HEAD` answers the same without the body.
 #[utoipa::path(get, path = "/share/{token}/items/{item}/{variant}", tag = "shares", security(()),
-    params(("token" = String, Path, description = "The share link's token"), ("item" = String, Path, description = "An item's id"), ("variant" = String, Path, description = "`original`, `medium`, `thumb` or `frame`"), AssetQuery),
+    params(SharePath, MemberPath, AssetQuery,
+        ("variant" = String, Path, description = "`original`, `medium`, `thumb` or `frame`")),
     responses(FileAnswers,
-        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+        ErrorPage))]
 pub(crate) async fn asset(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -380,9 +380,9 @@ fn shown_name(share: &Share, item: &Item) -> String {
 }
 
 /// A shared collection as one ZIP, when downloads are allowed.
-#[utoipa::path(get, path = "/share/{token}/zip", tag = "shares", security(()), params(("token" = String, Path, description = "The share link's token")),
+#[utoipa::path(get, path = "/share/{token}/zip", tag = "shares", security(()), params(SharePath),
     responses((status = 200, description = "A ZIP", body = Binary, content_type = "application/zip"),
-        (status = "default", description = "An error page (410: revoked or expired; 401: the password form)", body = String, content_type = "text/html")))]
+        ErrorPage))]
 pub(crate) async fn zip(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -90,7 +90,7 @@ async fn principal(
             (String = "text/plain"),
         )),
         (status = 303, description = "Uploaded, `format=redirect`: to the viewer page"),
-        (status = "default", description = "Refused: Chevereto's error object, or with `format=txt` its message alone", content(
+        (status = "default", description = "Refused; with `format=txt` the message alone", content(
             (V1Failed = "application/json"),
             (String = "text/plain"),
         )),
@@ -116,7 +116,7 @@ pub(crate) async fn upload_get(
             (String = "text/plain"),
         )),
         (status = 303, description = "Uploaded, `format=redirect`: to the viewer page"),
-        (status = "default", description = "Refused: Chevereto's error object, or with `format=txt` its message alone", content(
+        (status = "default", description = "Refused; with `format=txt` the message alone", content(
             (V1Failed = "application/json"),
             (String = "text/plain"),
         )),

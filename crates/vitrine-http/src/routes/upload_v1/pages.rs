@@ -3,6 +3,8 @@
 //! (`…/{code}/delete/{token}`), which shows a confirmation and deletes only on the POST of
 //! its form: chat apps and mail scanners open links to preview them.
 
+use crate::openapi::params::{CodePath, DeleteTokenPath};
+use crate::openapi::schemas::HtmlPage;
 use crate::routes::table::Routes;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -29,8 +31,7 @@ pub(super) fn configure(routes: &mut Routes) {
 /// A video's public page (as `/image/{path}`).
 #[utoipa::path(get, path = "/clip/{path}", tag = "upload v1", security(()),
     params(("path" = String, Path, description = "`{slug}.{code}` or `{code}`")),
-    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+    responses(HtmlPage))]
 pub(crate) async fn clip_viewer(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -40,9 +41,8 @@ pub(crate) async fn clip_viewer(
 
 /// Asks to confirm deleting a video (as `/image/{code}/delete/{token}`).
 #[utoipa::path(get, path = "/clip/{code}/delete/{token}", tag = "upload v1", security(()),
-    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
-    responses((status = 200, description = "The confirmation page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+    params(CodePath, DeleteTokenPath),
+    responses(HtmlPage))]
 pub(crate) async fn clip_confirm_delete(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -52,9 +52,8 @@ pub(crate) async fn clip_confirm_delete(
 
 /// Deletes a video for good (as `POST /image/{code}/delete/{token}`).
 #[utoipa::path(post, path = "/clip/{code}/delete/{token}", tag = "upload v1", security(()),
-    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
-    responses((status = 200, description = "Deleted", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+    params(CodePath, DeleteTokenPath),
+    responses(HtmlPage))]
 pub(crate) async fn clip_delete(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -146,8 +145,7 @@ fn text(value: &serde_json::Value) -> String {
 /// An item's public page: the picture or video, its title and size (counts a view).
 #[utoipa::path(get, path = "/image/{path}", tag = "upload v1", security(()),
     params(("path" = String, Path, description = "`{slug}.{code}` or `{code}`")),
-    responses((status = 200, description = "The page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+    responses(HtmlPage))]
 pub(crate) async fn viewer(state: web::Data<AppState>, path: web::Path<String>) -> HttpResponse {
     let code = code_of(&path);
     let item = match state.library.item_by_link(code).await {
@@ -199,9 +197,8 @@ fn thumb_of(state: &AppState, item: &Item, code: &str) -> Option<String> {
 
 /// Asks to confirm deleting an item: opening a link deletes nothing (previews open links).
 #[utoipa::path(get, path = "/image/{code}/delete/{token}", tag = "upload v1", security(()),
-    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
-    responses((status = 200, description = "The confirmation page", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+    params(CodePath, DeleteTokenPath),
+    responses(HtmlPage))]
 pub(crate) async fn confirm_delete(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -225,9 +222,8 @@ pub(crate) async fn confirm_delete(
 /// site is refused, so no other page can post the form for a visitor.
 /// Deletes the item for good, with its delete token (the confirmation form posts here).
 #[utoipa::path(post, path = "/image/{code}/delete/{token}", tag = "upload v1", security(()),
-    params(("code" = String, Path), ("token" = String, Path, description = "The delete token")),
-    responses((status = 200, description = "Deleted", body = String, content_type = "text/html"),
-        (status = "default", description = "An error page", body = String, content_type = "text/html")))]
+    params(CodePath, DeleteTokenPath),
+    responses(HtmlPage))]
 pub(crate) async fn delete(
     req: HttpRequest,
     state: web::Data<AppState>,
